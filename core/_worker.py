@@ -1,0 +1,160 @@
+"""Run symbolic work in a child process that can be killed.
+
+Signal-based timeouts do not work in Streamlit's script threads, and a thread cannot be stopped, so
+SymPy work on user input runs in a separate Python process with a memory cap. If a task is not
+answered within TIMEOUT_SECONDS the process is killed (and restarted on the next call), and the
+caller gets an ExpressionError instead of a hung page.
+
+The child is a fresh interpreter started with subprocess rather than multiprocessing, which would
+re-import the parent's __main__ (the Streamlit or pytest entry script) in the child.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import os
+import pickle
+import subprocess
+import sys
+import threading
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+from .parse import ExpressionError
+
+TIMEOUT_SECONDS = 1.5
+STARTUP_SECONDS = 60.0
+MEMORY_HEADROOM_BYTES = 1536 * 2**20
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class SymbolicWorker:
+    """One child process serving tasks by name; thread-safe, one task at a time."""
+
+    def __init__(self, timeout: float = TIMEOUT_SECONDS):
+        self.timeout = timeout
+        self._lock = threading.Lock()
+        self._process: subprocess.Popen | None = None
+        self._send: Connection | None = None
+        self._receive: Connection | None = None
+
+    def run(self, task: str, *args, timeout: float | None = None):
+        """Run `task(*args)` in the child; raise ExpressionError on refusal, timeout or crash."""
+        with self._lock:
+            self._ensure_started()
+            try:
+                self._send.send((task, args))
+                answered = self._receive.poll(self.timeout if timeout is None else timeout)
+                if not answered:
+                    self._stop()
+                    raise ExpressionError(
+                        "This formula takes too long to work with symbolically, so it was stopped.",
+                        hint="Try a simpler formula.",
+                    )
+                status, payload = self._receive.recv()
+            except (EOFError, OSError, pickle.PickleError):
+                self._stop()
+                raise ExpressionError(
+                    "This formula is too large to work with (the calculation ran out of room).",
+                    hint="Try a simpler formula.",
+                ) from None
+        if status == "error":
+            raise payload
+        return payload
+
+    def _ensure_started(self) -> None:
+        if self._process is not None and self._process.poll() is None:
+            return
+        environment = dict(os.environ)
+        environment["PYTHONPATH"] = os.pathsep.join(
+            filter(None, [str(PROJECT_ROOT), environment.get("PYTHONPATH")])
+        )
+        self._process = subprocess.Popen(
+            [sys.executable, "-c", "from core._worker import serve; serve()"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            cwd=PROJECT_ROOT,
+            env=environment,
+        )
+        self._send = Connection(os.dup(self._process.stdin.fileno()), readable=False)
+        self._receive = Connection(os.dup(self._process.stdout.fileno()), writable=False)
+        if not self._receive.poll(STARTUP_SECONDS) or self._receive.recv() != "ready":
+            self._stop()
+            raise RuntimeError("the symbolic worker process did not start")
+
+    def _stop(self) -> None:
+        if self._process is not None:
+            self._process.kill()
+            self._process.wait()
+            for stream in (self._process.stdin, self._process.stdout):
+                stream.close()
+        for connection in (self._send, self._receive):
+            if connection is not None:
+                connection.close()
+        self._process = self._send = self._receive = None
+
+    def close(self) -> None:
+        with self._lock:
+            self._stop()
+
+
+_shared: SymbolicWorker | None = None
+_shared_lock = threading.Lock()
+
+
+def shared_worker() -> SymbolicWorker:
+    global _shared
+    with _shared_lock:
+        if _shared is None:
+            _shared = SymbolicWorker()
+            atexit.register(_shared.close)
+        return _shared
+
+
+# -- the child side -----------------------------------------------------------------------------
+
+
+def _limit_memory() -> None:
+    import resource
+
+    with open("/proc/self/statm") as statm:
+        virtual_bytes = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    limit = virtual_bytes + MEMORY_HEADROOM_BYTES
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def serve() -> None:
+    from . import symbolic
+
+    tasks = {"build": symbolic.build, "differentiate": symbolic.differentiate}
+    if os.environ.get("CORE_WORKER_TEST_TASKS") == "1":
+        import time
+
+        tasks["sleep"] = time.sleep  # lets the tests prove that a stuck task is killed
+
+    # Anything printed by a library must not corrupt the pickle stream on stdout.
+    send = Connection(os.dup(1), readable=False)
+    receive = Connection(os.dup(0), writable=False)
+    os.dup2(2, 1)
+    # Without /proc or rlimits on some platform, the timeout alone still bounds the work.
+    with contextlib.suppress(OSError, ValueError):
+        _limit_memory()
+    send.send("ready")
+    while True:
+        try:
+            task, args = receive.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            result = ("ok", tasks[task](*args))
+        except ExpressionError as error:
+            result = ("error", error)
+        except (MemoryError, RecursionError):
+            result = ("error", ExpressionError("This formula is too large to work with."))
+        except Exception as error:  # a SymPy failure must reach the user as a message
+            result = (
+                "error",
+                ExpressionError(f"SymPy could not process this formula ({type(error).__name__})."),
+            )
+        send.send(result)

@@ -1,0 +1,144 @@
+"""core.Function: a formula in x and y, its exact derivatives, and fast numeric evaluation."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import sympy
+
+from ._worker import shared_worker
+from .parse import X, Y, parse, to_text
+from .symbolic import SYMBOLS
+
+# Integers beyond float64's exact range would reach numpy as Python ints, which it cannot convert.
+_EXACT_FLOAT_LIMIT = 2**53
+
+
+def _numeric_form(expr: sympy.Expr) -> sympy.Expr:
+    big = {
+        number: sympy.Float(number, 17)
+        for number in expr.atoms(sympy.Rational)
+        if abs(number.p) > _EXACT_FLOAT_LIMIT or number.q > _EXACT_FLOAT_LIMIT
+    }
+    return expr.xreplace(big) if big else expr
+
+
+def compile_numpy(exprs: Sequence[sympy.Expr]) -> Callable:
+    """A numpy function of (x, y) returning one array per expression (shared subexpressions once).
+
+    Only ever called on trees built by core.parse, never on user text.
+    """
+    numeric = [_numeric_form(expr) for expr in exprs]
+    return sympy.lambdify((X, Y), numeric, modules="numpy", cse=len(numeric) > 1)
+
+
+def _as_float_arrays(x, y) -> tuple[np.ndarray, np.ndarray, tuple[int, ...]]:
+    x = np.asarray(x, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    return x, y, np.broadcast_shapes(x.shape, y.shape)
+
+
+def _evaluate(compiled: Callable, x, y, layout: tuple[tuple[int, ...], ...]) -> np.ndarray:
+    """Evaluate `compiled` and place its outputs at `layout` indices of an array of NaN-cleaned
+    float64 values, broadcasting constant outputs to the input shape."""
+    x, y, shape = _as_float_arrays(x, y)
+    with np.errstate(all="ignore"):
+        outputs = compiled(x, y)
+    trailing = tuple(max(index[axis] for index in layout) + 1 for axis in range(len(layout[0])))
+    result = np.empty(shape + trailing)
+    for index, output in zip(layout, outputs, strict=True):
+        result[(..., *index)] = output
+    np.copyto(result, np.nan, where=~np.isfinite(result))
+    return result if result.ndim else np.float64(result)
+
+
+_VALUE = ((),)
+_GRADIENT = ((0,), (1,))
+_HESSIAN = ((0, 0), (0, 1), (1, 1))
+
+
+class Function:
+    """f(x, y) from text: `Function("x^2 y + sin(x y)")`.
+
+    Parsing, differentiation and compilation happen once per distinct text (cached). The symbolic
+    work runs in a killable worker process, so no input can hold the caller for long.
+    """
+
+    def __init__(self, text: str):
+        compiled = _compile(text)
+        self.text = text
+        self.expr: sympy.Expr = compiled.expr
+        self._derivatives: dict[tuple[str, ...], sympy.Expr] = dict(compiled.derivatives)
+        self._value = compiled.value
+        self._gradient = compiled.gradient
+        self._hessian = compiled.hessian
+        self._derivative_functions: dict[tuple[str, ...], Callable] = {}
+
+    def __repr__(self) -> str:
+        return f"Function({self.text!r})"
+
+    @functools.cached_property
+    def latex(self) -> str:
+        return sympy.latex(self.expr)
+
+    @functools.cached_property
+    def canonical_text(self) -> str:
+        """Text that parses back to the same expression: a stable key for caches and links."""
+        return to_text(self.expr)
+
+    def derivative(self, *variables: str) -> sympy.Expr:
+        """The exact partial derivative, e.g. derivative("x") or derivative("x", "y")."""
+        if not variables:
+            return self.expr
+        for variable in variables:
+            if variable not in SYMBOLS:
+                raise ValueError(f"variables are 'x' and 'y', not {variable!r}")
+        key = tuple(variables)
+        if key not in self._derivatives:
+            *lower, last = key
+            start = self.derivative(*lower)
+            self._derivatives[key] = shared_worker().run("differentiate", start, (last,))
+        return self._derivatives[key]
+
+    def derivative_function(self, *variables: str) -> Callable[[object, object], np.ndarray]:
+        """Numpy function (x, y) -> float64 of the given partial derivative, NaN where undefined."""
+        key = tuple(variables)
+        if key not in self._derivative_functions:
+            compiled = compile_numpy([self.derivative(*key)])
+            self._derivative_functions[key] = functools.partial(_evaluate, compiled, layout=_VALUE)
+        return self._derivative_functions[key]
+
+    def __call__(self, x, y) -> np.ndarray:
+        return _evaluate(self._value, x, y, _VALUE)
+
+    def gradient(self, x, y) -> np.ndarray:
+        """Shape (..., 2): [df/dx, df/dy]."""
+        return _evaluate(self._gradient, x, y, _GRADIENT)
+
+    def hessian(self, x, y) -> np.ndarray:
+        """Shape (..., 2, 2): [[fxx, fxy], [fxy, fyy]]."""
+        result = _evaluate(self._hessian, x, y, _HESSIAN)
+        result[..., 1, 0] = result[..., 0, 1]
+        return result
+
+
+class _Compiled:
+    __slots__ = ("derivatives", "expr", "gradient", "hessian", "value")
+
+    def __init__(self, expr, derivatives):
+        self.expr = expr
+        self.derivatives = derivatives
+        self.value = compile_numpy([expr])
+        self.gradient = compile_numpy([derivatives["x",], derivatives["y",]])
+        self.hessian = compile_numpy(
+            [derivatives["x", "x"], derivatives["x", "y"], derivatives["y", "y"]]
+        )
+
+
+@functools.lru_cache(maxsize=256)
+def _compile(text: str) -> _Compiled:
+    parse(text)  # syntax errors are found here, in-process, without a round trip to the worker
+    expr, derivatives = shared_worker().run("build", text)
+    return _Compiled(expr, derivatives)

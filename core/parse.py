@@ -1,0 +1,633 @@
+"""A small, safe expression language for f(x, y).
+
+User text is hostile: it never reaches eval, exec, sympify or parse_expr. A hand-written lexer and
+recursive-descent parser build a tiny syntax tree (`Node`) from an allowlist of names, checking
+every limit before any real work: input length, token count, nesting depth, and the size of constant
+subexpressions (so `9^9^9^9` is refused before anything tries to compute it). `to_sympy` then turns
+the checked tree into a SymPy expression in the real symbols X and Y.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import unicodedata
+from dataclasses import dataclass
+
+import sympy
+
+X = sympy.Symbol("x", real=True)
+Y = sympy.Symbol("y", real=True)
+
+MAX_LENGTH = 500
+MAX_TOKENS = 250
+MAX_DEPTH = 40
+MAX_NUMBER_CHARS = 40
+# Every constant subexpression must stay within float64's comfortable range.
+MAX_LOG10 = 300.0
+
+VARIABLES = {"x": X, "y": Y}
+CONSTANTS = {"pi": sympy.pi, "e": sympy.E}
+# name -> (sympy function, float function used to size constant arguments, number of arguments)
+FUNCTIONS = {
+    "sin": (sympy.sin, math.sin, 1),
+    "cos": (sympy.cos, math.cos, 1),
+    "tan": (sympy.tan, math.tan, 1),
+    "sec": (sympy.sec, lambda t: 1 / math.cos(t), 1),
+    "csc": (sympy.csc, lambda t: 1 / math.sin(t), 1),
+    "cot": (sympy.cot, lambda t: 1 / math.tan(t), 1),
+    "asin": (sympy.asin, math.asin, 1),
+    "acos": (sympy.acos, math.acos, 1),
+    "atan": (sympy.atan, math.atan, 1),
+    "atan2": (sympy.atan2, math.atan2, 2),
+    "sinh": (sympy.sinh, math.sinh, 1),
+    "cosh": (sympy.cosh, math.cosh, 1),
+    "tanh": (sympy.tanh, math.tanh, 1),
+    "asinh": (sympy.asinh, math.asinh, 1),
+    "acosh": (sympy.acosh, math.acosh, 1),
+    "atanh": (sympy.atanh, math.atanh, 1),
+    "exp": (sympy.exp, math.exp, 1),
+    "log": (sympy.log, math.log, 1),
+    "sqrt": (sympy.sqrt, math.sqrt, 1),
+    "abs": (sympy.Abs, abs, 1),
+}
+ALIASES = {"ln": "log", "arcsin": "asin", "arccos": "acos", "arctan": "atan", "arctan2": "atan2"}
+KNOWN_NAMES = {*VARIABLES, *CONSTANTS, *FUNCTIONS, *ALIASES}
+
+# Friendly characters people paste from textbooks, mapped one by one (never NFKC: that would
+# turn fullwidth letters into `__import__`).
+FRIENDLY = {"\u2212": "-", "\u00d7": "*", "\u00b7": "*", "\u00f7": "/", "\u03c0": "pi"}
+SUPERSCRIPTS = {"\u00b2": "2", "\u00b3": "3"}
+OPERATORS = set("+-*/^(),")
+WHITESPACE = set(" \t\r\n\u00a0")
+
+
+class ExpressionError(ValueError):
+    """A formula that cannot be used, with where (1-based column) and why, in plain words."""
+
+    def __init__(self, message: str, column: int | None = None, text: str = "", hint: str = ""):
+        self.message = message
+        self.column = column
+        self.text = text
+        self.hint = hint
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        parts = [self.message]
+        if self.hint:
+            parts.append(self.hint)
+        return " ".join(parts)
+
+    @property
+    def caret(self) -> str:
+        """The input on one line and a caret under the offending character on the next."""
+        if self.column is None or not self.text or len(self.text) > 120:
+            return ""
+        shown = "".join(" " if ch in WHITESPACE else ch for ch in self.text)
+        return f"{shown}\n{' ' * (self.column - 1)}^"
+
+    def __reduce__(self):
+        return (ExpressionError, (self.message, self.column, self.text, self.hint))
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str  # "number", "name", "op", "end"
+    text: str
+    column: int  # 1-based, in characters of the original input
+
+
+@dataclass(frozen=True)
+class Node:
+    """A checked syntax tree node. `value` is the float value of a constant subtree, else None."""
+
+    kind: str  # "number", "name", "neg", "add", "sub", "mul", "div", "pow", "call"
+    column: int
+    args: tuple = ()
+    name: str = ""
+    number: sympy.Rational | None = None
+    value: float | None = None
+
+
+def _character_error(text: str, index: int) -> ExpressionError:
+    ch = text[index]
+    name = unicodedata.name(ch, "unnamed character")
+    shown = repr(ch)[1:-1] if not ch.isprintable() else ch
+    hint = ""
+    folded = unicodedata.normalize("NFKC", ch)
+    if folded != ch and folded.isascii() and folded.isprintable():
+        hint = f"Type the plain character '{folded}' instead."
+    elif ch == "=":
+        hint = "Type only the right-hand side, e.g. x^2 + y^2 rather than z = x^2 + y^2."
+    elif ch in "[]{}":
+        hint = "Use round brackets ( ) for grouping."
+    return ExpressionError(
+        f"The character '{shown}' (U+{ord(ch):04X} {name}) is not allowed.", index + 1, text, hint
+    )
+
+
+def _number_token(text: str, start: int) -> tuple[Token, int]:
+    i = start
+    n = len(text)
+    while i < n and text[i].isdigit() and text[i].isascii():
+        i += 1
+    if i < n and text[i] == ".":
+        i += 1
+        while i < n and text[i].isdigit() and text[i].isascii():
+            i += 1
+    if i < n and text[i] in "eE":
+        j = i + 1
+        if j < n and text[j] in "+-":
+            j += 1
+        if j < n and text[j].isdigit() and text[j].isascii():
+            while j < n and text[j].isdigit() and text[j].isascii():
+                j += 1
+            i = j
+    if i - start > MAX_NUMBER_CHARS:
+        raise ExpressionError(
+            f"This number is too long ({i - start} characters; the limit is {MAX_NUMBER_CHARS}).",
+            start + 1,
+            text,
+        )
+    return Token("number", text[start:i], start + 1), i
+
+
+def tokenize(text: str) -> list[Token]:
+    """Split the input into tokens, refusing any character outside the allowlist by name."""
+    tokens: list[Token] = []
+    i = 0
+    n = len(text)
+    while i < n:
+        ch = text[i]
+        if ch in WHITESPACE:
+            i += 1
+            continue
+        if ch.isascii() and (ch.isdigit() or (ch == "." and i + 1 < n and text[i + 1].isdigit())):
+            token, i = _number_token(text, i)
+            tokens.append(token)
+        elif ch.isascii() and (ch.isalpha() or ch == "_"):
+            j = i
+            while j < n and text[j].isascii() and (text[j].isalnum() or text[j] == "_"):
+                j += 1
+            tokens.append(Token("name", text[i:j], i + 1))
+            i = j
+        elif ch == "*" and text.startswith("**", i):
+            tokens.append(Token("op", "^", i + 1))
+            i += 2
+        elif ch in OPERATORS:
+            tokens.append(Token("op", ch, i + 1))
+            i += 1
+        elif ch in FRIENDLY:
+            mapped = FRIENDLY[ch]
+            tokens.append(Token("name" if mapped.isalpha() else "op", mapped, i + 1))
+            i += 1
+        elif ch in SUPERSCRIPTS:
+            tokens.append(Token("op", "^", i + 1))
+            tokens.append(Token("number", SUPERSCRIPTS[ch], i + 1))
+            i += 1
+        elif ch == ".":
+            raise ExpressionError(
+                "A '.' may only appear inside a number, like 0.5.",
+                i + 1,
+                text,
+                "Attribute access and methods are not part of the formula language.",
+            )
+        else:
+            raise _character_error(text, i)
+        if len(tokens) > MAX_TOKENS:
+            raise ExpressionError(
+                f"The formula has too many parts (more than {MAX_TOKENS} tokens).", i, text
+            )
+    tokens.append(Token("end", "", n + 1))
+    return tokens
+
+
+def _split_name(name: str) -> list[str] | None:
+    """Split an unknown run of letters into known names, fewest pieces first (`xsiny`)."""
+    best: dict[int, list[str]] = {0: []}
+    pieces = sorted(KNOWN_NAMES, key=len, reverse=True)
+    for start in range(len(name)):
+        if start not in best:
+            continue
+        for piece in pieces:
+            if name.startswith(piece, start):
+                candidate = [*best[start], piece]
+                end = start + len(piece)
+                if end not in best or len(candidate) < len(best[end]):
+                    best[end] = candidate
+        if name[start].isdigit():
+            end = start
+            while end < len(name) and name[end].isdigit():
+                end += 1
+            candidate = [*best[start], name[start:end]]
+            if end not in best or len(candidate) < len(best[end]):
+                best[end] = candidate
+    return best.get(len(name))
+
+
+def _render_split(pieces: list[str]) -> str:
+    for k, piece in enumerate(pieces):
+        if piece in FUNCTIONS or piece in ALIASES:
+            inner = _render_split(pieces[k + 1 :]) or "x"
+            return "*".join([*pieces[:k], f"{piece}({inner})"])
+    return "*".join(pieces)
+
+
+def _unknown_name_hint(name: str) -> str:
+    if name.lower() in KNOWN_NAMES:
+        return f"Did you mean {name.lower()}? Names are lower-case."
+    pieces = _split_name(name)
+    if pieces and len(pieces) > 1:
+        if pieces[-1].isdigit() and len(pieces) == 2 and pieces[0] in VARIABLES:
+            return f"Did you mean {pieces[0]}^{pieces[1]} or {pieces[0]}*{pieces[1]}?"
+        return f"Did you mean {_render_split(pieces)}?"
+    close = difflib.get_close_matches(name, sorted(KNOWN_NAMES), n=2, cutoff=0.75)
+    if close:
+        return f"Did you mean {' or '.join(close)}?"
+    return (
+        "Allowed: the variables x and y, the constants pi and e, and the functions "
+        + ", ".join(FUNCTIONS)
+        + " (ln is log)."
+    )
+
+
+class _Parser:
+    """Recursive descent with precedence: sum < product (incl. implicit) < unary minus < power."""
+
+    def __init__(self, text: str, tokens: list[Token]):
+        self.text = text
+        self.tokens = tokens
+        self.position = 0
+        self.depth = 0
+
+    # -- helpers -------------------------------------------------------------------------------
+    @property
+    def current(self) -> Token:
+        return self.tokens[self.position]
+
+    def advance(self) -> Token:
+        token = self.tokens[self.position]
+        self.position += 1
+        return token
+
+    def error(self, message: str, column: int, hint: str = "") -> ExpressionError:
+        return ExpressionError(message, column, self.text, hint)
+
+    def expect(self, op: str, opened_at: Token | None = None) -> Token:
+        token = self.current
+        if token.kind == "op" and token.text == op:
+            return self.advance()
+        if token.kind == "op" and token.text == ",":
+            raise self.error("A ',' may only separate the arguments of atan2(y, x).", token.column)
+        if opened_at is not None and op == ")":
+            where = "the end" if token.kind == "end" else f"'{token.text}'"
+            raise self.error(
+                f"A bracket opened here is never closed (found {where} instead of ')').",
+                opened_at.column,
+                "Add the missing ')'.",
+            )
+        found = "the end of the formula" if token.kind == "end" else f"'{token.text}'"
+        raise self.error(f"Expected '{op}' but found {found}.", token.column)
+
+    def enter(self, column: int) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise self.error(f"The formula is nested too deeply (over {MAX_DEPTH} levels).", column)
+
+    def starts_operand(self, token: Token) -> bool:
+        return token.kind in ("number", "name") or (token.kind == "op" and token.text == "(")
+
+    # -- grammar -------------------------------------------------------------------------------
+    def parse(self) -> Node:
+        if self.current.kind == "end":
+            raise self.error("The formula is empty.", 1, "Type something like x^2 y + y^3.")
+        node = self.sum()
+        token = self.current
+        if token.kind != "end":
+            if token.text == ")":
+                raise self.error("This ')' has no matching '('.", token.column)
+            if token.text == ",":
+                raise self.error(
+                    "A ',' may only separate the arguments of atan2(y, x).", token.column
+                )
+            raise self.error(f"Unexpected '{token.text}'.", token.column)
+        return node
+
+    def sum(self) -> Node:
+        node = self.product()
+        while self.current.kind == "op" and self.current.text in "+-":
+            op = self.advance()
+            right = self.product()
+            node = _combine("add" if op.text == "+" else "sub", op, node, right, self.text)
+        return node
+
+    def product(self) -> Node:
+        node = self.unary()
+        while True:
+            token = self.current
+            if token.kind == "op" and token.text in "*/":
+                self.advance()
+                right = self.unary()
+                node = _combine(
+                    "mul" if token.text == "*" else "div", token, node, right, self.text
+                )
+            elif self.starts_operand(token):
+                if node.kind == "number" and token.kind == "number":
+                    raise self.error(
+                        "Two numbers in a row.",
+                        token.column,
+                        f"Did you mean {self.tokens[self.position - 1].text}*{token.text}?",
+                    )
+                right = self.power()
+                node = _combine("mul", token, node, right, self.text)
+            else:
+                return node
+
+    def unary(self) -> Node:
+        token = self.current
+        if token.kind == "op" and token.text in "+-":
+            self.advance()
+            self.enter(token.column)
+            operand = self.unary()
+            self.depth -= 1
+            return operand if token.text == "+" else _negate(token, operand)
+        return self.power()
+
+    def exponent(self) -> Node:
+        token = self.current
+        if token.kind == "op" and token.text in "+-":
+            self.advance()
+            self.enter(token.column)
+            operand = self.exponent()
+            self.depth -= 1
+            return operand if token.text == "+" else _negate(token, operand)
+        return self.power()
+
+    def power(self) -> Node:
+        base = self.primary()
+        token = self.current
+        if token.kind == "op" and token.text == "^":
+            self.advance()
+            self.enter(token.column)
+            exponent = self.exponent()
+            self.depth -= 1
+            return _combine("pow", token, base, exponent, self.text)
+        return base
+
+    def primary(self) -> Node:
+        token = self.current
+        if token.kind == "number":
+            self.advance()
+            return _number(token, self.text)
+        if token.kind == "name":
+            self.advance()
+            return self.name(token)
+        if token.kind == "op" and token.text == "(":
+            self.advance()
+            self.enter(token.column)
+            node = self.sum()
+            self.expect(")", opened_at=token)
+            self.depth -= 1
+            return node
+        if token.kind == "end":
+            raise self.error("The formula ends too early: something is missing here.", token.column)
+        if token.text == ")":
+            raise self.error("Expected a number, a name or '(' before ')'.", token.column)
+        raise self.error(
+            f"Expected a number, a name or '(' but found '{token.text}'.", token.column
+        )
+
+    def name(self, token: Token) -> Node:
+        name = ALIASES.get(token.text, token.text)
+        if name in VARIABLES or name in CONSTANTS:
+            value = float(CONSTANTS[name]) if name in CONSTANTS else None
+            return Node("name", token.column, name=name, value=value)
+        if name not in FUNCTIONS:
+            raise self.error(
+                f"'{token.text}' is not a name this calculator knows.",
+                token.column,
+                _unknown_name_hint(token.text),
+            )
+        power_of_result = None
+        if self.current.kind == "op" and self.current.text == "^":
+            # sin^2(x) means sin(x)^2; sin^-1(x) is ambiguous, so it is refused below.
+            caret = self.advance()
+            power_of_result = (caret, self.exponent())
+        opening = self.current
+        if not (opening.kind == "op" and opening.text == "("):
+            argument = opening.text if opening.kind in ("name", "number") else "x"
+            raise self.error(
+                f"{token.text} needs brackets around its argument.",
+                opening.column,
+                f"Did you mean {token.text}({argument})?",
+            )
+        self.advance()
+        self.enter(opening.column)
+        args = [self.sum()]
+        while self.current.kind == "op" and self.current.text == ",":
+            self.advance()
+            args.append(self.sum())
+        self.expect(")", opened_at=opening)
+        self.depth -= 1
+        arity = FUNCTIONS[name][2]
+        if len(args) != arity:
+            expected = "two arguments, as in atan2(y, x)" if arity == 2 else "one argument"
+            raise self.error(f"{token.text} takes {expected}; got {len(args)}.", token.column)
+        node = _call(name, token, args, self.text)
+        if power_of_result is not None:
+            caret, exponent = power_of_result
+            if exponent.value is not None and exponent.value < 0:
+                raise self.error(
+                    f"{token.text}^-1(...) is ambiguous.",
+                    caret.column,
+                    f"For the inverse function write a{name}(...) ; for 1/{name} write "
+                    f"{name}(...)^-1.",
+                )
+            node = _combine("pow", caret, node, exponent, self.text)
+        return node
+
+
+# -- constant sizing: refuse huge constants before anything computes them ----------------------
+
+
+def _too_big(token: Token, text: str) -> ExpressionError:
+    return ExpressionError(
+        "This part of the formula makes a number too large to compute with (beyond 1e300).",
+        token.column,
+        text,
+    )
+
+
+def _number(token: Token, text: str) -> Node:
+    mantissa, _, exponent_text = token.text.lower().partition("e")
+    whole, _, fraction = mantissa.partition(".")
+    digits = (whole + fraction).lstrip("0") or "0"
+    exponent = int(exponent_text) if exponent_text else 0
+    if digits != "0":
+        # position of the leading digit relative to the decimal point
+        log10 = (
+            len(whole.lstrip("0")) - 1
+            if whole.lstrip("0")
+            else -(len(fraction) - len(fraction.lstrip("0")) + 1)
+        )
+        log10 += exponent
+        if log10 > MAX_LOG10:
+            raise _too_big(token, text)
+        if log10 < -MAX_LOG10:
+            raise ExpressionError(
+                "This number is too small to compute with (below 1e-300).", token.column, text
+            )
+    scale = exponent - len(fraction)
+    integer = int(whole + fraction or "0")
+    number = (
+        sympy.Integer(integer) * sympy.Integer(10) ** scale
+        if scale >= 0
+        else sympy.Rational(integer, 10**-scale)
+    )
+    return Node("number", token.column, number=number, value=float(number))
+
+
+def _checked(value: float, token: Token, text: str) -> float:
+    if math.isinf(value) or (value != 0 and abs(math.log10(abs(value))) > MAX_LOG10):
+        if value != 0 and math.log10(abs(value)) < 0:
+            return 0.0  # underflow of a constant is harmless: it is simply tiny
+        raise _too_big(token, text)
+    return value
+
+
+def _negate(token: Token, operand: Node) -> Node:
+    value = -operand.value if operand.value is not None else None
+    return Node("neg", token.column, (operand,), value=value)
+
+
+def _combine(kind: str, token: Token, left: Node, right: Node, text: str) -> Node:
+    a, b = left.value, right.value
+    if b is not None and b == 0 and kind == "div":
+        raise ExpressionError("Division by zero.", token.column, text)
+    if a is None or b is None:
+        return Node(kind, token.column, (left, right))
+    try:
+        if kind == "add":
+            value = a + b
+        elif kind == "sub":
+            value = a - b
+        elif kind == "mul":
+            value = a * b
+        elif kind == "div":
+            value = a / b
+        else:
+            value = _constant_power(a, b, token, text)
+    except OverflowError:
+        raise _too_big(token, text) from None
+    return Node(kind, token.column, (left, right), value=_checked(value, token, text))
+
+
+def _constant_power(a: float, b: float, token: Token, text: str) -> float:
+    if a == 0:
+        if b < 0:
+            raise ExpressionError(
+                "0 to a negative power is a division by zero.", token.column, text
+            )
+        return 0.0 if b > 0 else 1.0
+    if a < 0 and b != int(b):
+        raise ExpressionError(
+            "A negative number to a fractional power is not a real number.",
+            token.column,
+            text,
+            "Use a whole-number exponent, or make the base positive.",
+        )
+    if b * math.log10(abs(a)) > MAX_LOG10:
+        raise _too_big(token, text)
+    if b * math.log10(abs(a)) < -MAX_LOG10:
+        return 0.0
+    return math.pow(a, b)
+
+
+def _call(name: str, token: Token, args: list[Node], text: str) -> Node:
+    values = [arg.value for arg in args]
+    if any(value is None for value in values):
+        return Node("call", token.column, tuple(args), name=name)
+    try:
+        value = FUNCTIONS[name][1](*values)
+    except OverflowError:
+        raise _too_big(token, text) from None
+    except (ValueError, ZeroDivisionError):
+        raise ExpressionError(
+            f"{name} is undefined (or not a real number) at this constant argument.",
+            token.column,
+            text,
+        ) from None
+    return Node("call", token.column, tuple(args), name=name, value=_checked(value, token, text))
+
+
+def parse(text: str) -> Node:
+    """Check `text` against every limit and return its syntax tree; raise ExpressionError."""
+    if not isinstance(text, str):
+        raise ExpressionError("The formula must be text.")
+    if len(text) > MAX_LENGTH:
+        raise ExpressionError(
+            f"The formula is too long ({len(text)} characters; the limit is {MAX_LENGTH}).",
+            MAX_LENGTH + 1,
+            text[:MAX_LENGTH],
+        )
+    return _Parser(text, tokenize(text)).parse()
+
+
+# -- from the checked tree to SymPy -----------------------------------------------------------
+
+_BINARY = {
+    "add": lambda a, b: a + b,
+    "sub": lambda a, b: a - b,
+    "mul": lambda a, b: a * b,
+    "div": lambda a, b: a / b,
+    "pow": lambda a, b: a**b,
+}
+
+
+def to_sympy(node: Node, text: str = "") -> sympy.Expr:
+    """Build the SymPy expression of a checked tree; refuse results that are not real numbers."""
+    if node.kind == "number":
+        return node.number
+    if node.kind == "name":
+        return VARIABLES.get(node.name) or CONSTANTS[node.name]
+    args = [to_sympy(arg, text) for arg in node.args]
+    if node.kind == "neg":
+        result = -args[0]
+    elif node.kind == "call":
+        result = FUNCTIONS[node.name][0](*args)
+    else:
+        result = _BINARY[node.kind](*args)
+    if result.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
+        raise ExpressionError(
+            "This part of the formula is undefined (a division by zero).", node.column, text
+        )
+    if result.has(sympy.I) or (not result.free_symbols and result.is_extended_real is False):
+        raise ExpressionError("This part of the formula is not a real number.", node.column, text)
+    return result
+
+
+_PRINT_NAMES = {"Abs": "abs"}
+
+
+class _TextPrinter(sympy.printing.str.StrPrinter):
+    """Prints SymPy expressions in the language `parse` reads (Abs -> abs, E -> e)."""
+
+    def _print_Function(self, expr):
+        name = _PRINT_NAMES.get(type(expr).__name__, type(expr).__name__)
+        return f"{name}({', '.join(self._print(arg) for arg in expr.args)})"
+
+    _print_Abs = _print_Function
+
+    def _print_Exp1(self, expr):
+        return "e"
+
+    def _print_Pi(self, expr):
+        return "pi"
+
+    def _print_Float(self, expr):
+        return repr(float(expr))
+
+
+def to_text(expr: sympy.Expr) -> str:
+    """Text that `parse` reads back to the same expression: the canonical form of a formula."""
+    return _TextPrinter().doprint(expr)
