@@ -48,6 +48,7 @@ class SymbolicWorker:
                 answered = self._receive.poll(self.timeout if timeout is None else timeout)
                 if not answered:
                     self._stop()
+                    self._restart_in_background()
                     raise ExpressionError(
                         "This formula takes too long to work with symbolically, so it was stopped.",
                         hint="Try a simpler formula.",
@@ -82,6 +83,15 @@ class SymbolicWorker:
         if not self._receive.poll(STARTUP_SECONDS) or self._receive.recv() != "ready":
             self._stop()
             raise RuntimeError("the symbolic worker process did not start")
+
+    def _restart_in_background(self) -> None:
+        """Start the next child now, so the person's next formula does not wait for it."""
+
+        def restart() -> None:
+            with self._lock, contextlib.suppress(Exception):
+                self._ensure_started()
+
+        threading.Thread(target=restart, name="symbolic-worker-restart", daemon=True).start()
 
     def _stop(self) -> None:
         if self._process is not None:

@@ -41,16 +41,22 @@ def _as_float_arrays(x, y) -> tuple[np.ndarray, np.ndarray, tuple[int, ...]]:
 
 
 def _evaluate(compiled: Callable, x, y, layout: tuple[tuple[int, ...], ...]) -> np.ndarray:
-    """Evaluate `compiled` and place its outputs at `layout` indices of an array of NaN-cleaned
-    float64 values, broadcasting constant outputs to the input shape."""
+    """Evaluate `compiled` and place its outputs at `layout` indices of a float64 array, with NaN
+    wherever a value is not finite, and constant outputs broadcast to the input shape.
+
+    When `compiled` returns one output more than `layout` has places, that first output is f
+    itself: a derivative only exists where f is defined, so it masks the others."""
     x, y, shape = _as_float_arrays(x, y)
     with np.errstate(all="ignore"):
         outputs = compiled(x, y)
     trailing = tuple(max(index[axis] for index in layout) + 1 for axis in range(len(layout[0])))
     result = np.empty(shape + trailing)
-    for index, output in zip(layout, outputs, strict=True):
+    for index, output in zip(layout, outputs[len(outputs) - len(layout) :], strict=True):
         result[(..., *index)] = output
     np.copyto(result, np.nan, where=~np.isfinite(result))
+    if len(outputs) > len(layout):
+        undefined = ~np.isfinite(np.broadcast_to(outputs[0], shape))
+        np.copyto(result, np.nan, where=undefined.reshape(shape + (1,) * len(trailing)))
     return result if result.ndim else np.float64(result)
 
 
@@ -106,7 +112,7 @@ class Function:
         """Numpy function (x, y) -> float64 of the given partial derivative, NaN where undefined."""
         key = tuple(variables)
         if key not in self._derivative_functions:
-            compiled = compile_numpy([self.derivative(*key)])
+            compiled = compile_numpy([self.expr, self.derivative(*key)])
             self._derivative_functions[key] = functools.partial(_evaluate, compiled, layout=_VALUE)
         return self._derivative_functions[key]
 
@@ -131,9 +137,9 @@ class _Compiled:
         self.expr = expr
         self.derivatives = derivatives
         self.value = compile_numpy([expr])
-        self.gradient = compile_numpy([derivatives["x",], derivatives["y",]])
+        self.gradient = compile_numpy([expr, derivatives["x",], derivatives["y",]])
         self.hessian = compile_numpy(
-            [derivatives["x", "x"], derivatives["x", "y"], derivatives["y", "y"]]
+            [expr, derivatives["x", "x"], derivatives["x", "y"], derivatives["y", "y"]]
         )
 
 

@@ -83,8 +83,12 @@ class ExpressionError(ValueError):
         """The input on one line and a caret under the offending character on the next."""
         if self.column is None or not self.text or len(self.text) > 120:
             return ""
-        shown = "".join(" " if ch in WHITESPACE else ch for ch in self.text)
-        return f"{shown}\n{' ' * (self.column - 1)}^"
+        shown = "".join(ch if ch.isprintable() else " " for ch in self.text)
+        # East Asian wide characters take two cells in a monospace font.
+        width = sum(
+            2 if unicodedata.east_asian_width(ch) in "FW" else 1 for ch in shown[: self.column - 1]
+        )
+        return f"{shown}\n{' ' * width}^"
 
     def __reduce__(self):
         return (ExpressionError, (self.message, self.column, self.text, self.hint))
@@ -111,7 +115,7 @@ class Node:
 
 def _character_error(text: str, index: int) -> ExpressionError:
     ch = text[index]
-    name = unicodedata.name(ch, "unnamed character")
+    name = unicodedata.name(ch, "control character")
     shown = repr(ch)[1:-1] if not ch.isprintable() else ch
     hint = ""
     folded = unicodedata.normalize("NFKC", ch)
@@ -143,6 +147,8 @@ def _number_token(text: str, start: int) -> tuple[Token, int]:
             while j < n and text[j].isdigit() and text[j].isascii():
                 j += 1
             i = j
+    if i < n and text[i] == "." and "." in text[start:i]:
+        raise ExpressionError("A number can have only one '.'.", i + 1, text)
     if i - start > MAX_NUMBER_CHARS:
         raise ExpressionError(
             f"This number is too long ({i - start} characters; the limit is {MAX_NUMBER_CHARS}).",

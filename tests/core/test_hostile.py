@@ -1,0 +1,121 @@
+"""User text is hostile: every input in the corpus is refused clearly, quickly, executing nothing."""
+
+import ast
+import builtins
+import os
+import time
+from pathlib import Path
+
+import pytest
+import sympy.parsing.sympy_parser
+
+from core import ExpressionError, Function, parse
+from core._worker import SymbolicWorker
+
+from .hostile_corpus import HOSTILE
+
+CORE = Path(__file__).resolve().parents[2] / "core"
+# The guarantee for a public link: no input holds the server for more than about two seconds.
+# This bounds a denial of service; it is not a performance target.
+TIME_BOUND_SECONDS = 2.5
+PWNED = Path("/tmp/derivatives-explorer-pwned")
+
+
+def test_corpus_is_large_enough():
+    assert len(HOSTILE) >= 60
+
+
+@pytest.fixture
+def nothing_may_execute(monkeypatch):
+    def forbidden(*args, **kwargs):
+        raise AssertionError("user text reached an evaluator")
+
+    for name in ("eval", "exec", "compile"):
+        monkeypatch.setattr(builtins, name, forbidden)
+    monkeypatch.setattr(sympy.parsing.sympy_parser, "parse_expr", forbidden)
+
+
+@pytest.mark.parametrize("text", HOSTILE, ids=range(len(HOSTILE)))
+def test_parser_refuses_without_evaluating(text, nothing_may_execute):
+    with pytest.raises(ExpressionError) as caught:
+        parse(text)
+    error = caught.value
+    assert error.message.endswith(".")
+    assert error.column is None or 1 <= error.column <= len(text) + 1
+
+
+@pytest.mark.parametrize("text", HOSTILE, ids=range(len(HOSTILE)))
+def test_function_refuses_within_the_time_bound(text):
+    started = time.perf_counter()
+    with pytest.raises(ExpressionError):
+        Function(text)
+    assert time.perf_counter() - started < TIME_BOUND_SECONDS
+    assert not PWNED.exists()
+
+
+def test_shell_payload_does_not_run():
+    with pytest.raises(ExpressionError):
+        Function(f"__import__('os').system('touch {PWNED}')")
+    assert not PWNED.exists()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x",
+        "sin(" * 38 + "x y" + ")" * 38,
+    ],
+)
+def test_valid_but_explosive_formulas_are_stopped(text):
+    """These parse, but their derivatives explode: the worker's limits must stop them."""
+    Function("x")  # the worker's start-up is not part of the bound
+    started = time.perf_counter()
+    with pytest.raises(ExpressionError, match="too (large|long)"):
+        Function(text)
+    assert time.perf_counter() - started < TIME_BOUND_SECONDS
+    assert Function("x + y")(1, 2) == 3  # and the next formula still works
+
+
+def test_a_stuck_task_is_killed_and_the_worker_restarts(monkeypatch):
+    monkeypatch.setenv("CORE_WORKER_TEST_TASKS", "1")
+    worker = SymbolicWorker(timeout=0.5)
+    try:
+        worker.run("sleep", 0)  # started and answering
+        first_process = worker._process
+        with pytest.raises(ExpressionError, match="too long"):
+            worker.run("sleep", 30)
+        assert first_process.poll() is not None  # killed, not left running
+        expr, _ = worker.run("build", "x^2 y")
+        assert str(expr) == "x**2*y"
+    finally:
+        worker.close()
+
+
+def test_worker_memory_is_capped(monkeypatch):
+    monkeypatch.setenv("CORE_WORKER_TEST_TASKS", "1")
+    worker = SymbolicWorker(timeout=10)
+    try:
+        worker.run("sleep", 0)
+        with open(f"/proc/{worker._process.pid}/limits") as limits:
+            line = next(row for row in limits if row.startswith("Max address space"))
+        assert "unlimited" not in line
+    finally:
+        worker.close()
+
+
+def _calls_in(path: Path) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Call):
+            function = node.func
+            names.add(getattr(function, "id", None) or getattr(function, "attr", ""))
+    return names
+
+
+@pytest.mark.parametrize("path", sorted(CORE.glob("*.py")), ids=lambda path: path.name)
+def test_core_never_calls_the_eval_family(path):
+    assert not _calls_in(path) & {"eval", "exec", "sympify", "parse_expr", "S", "__import__"}
+
+
+def test_no_pwned_file_left_behind():
+    assert not os.path.exists(PWNED)
