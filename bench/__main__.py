@@ -1,0 +1,18 @@
+import platform
+import sys
+
+import numpy as np
+
+from .core_cases import rows
+from .timing import render
+
+
+def main() -> int:
+    table = rows()
+    print(f"Python {platform.python_version()}, numpy {np.__version__}, {platform.machine()}")
+    print(render(table))
+    return 0 if all(row.met is not False for row in table) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,169 @@
+"""Benchmarks of the core (issue 2): building a Function, grid evaluation, critical points."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import sympy
+
+from core import Function
+from core.function import _compile, compile_numpy
+from core.symbolic import build
+
+from .timing import Row, median_seconds
+
+TYPICAL = "x^2 y + sin(x y)"
+LARGE = (
+    "(1.5 - x + x y)^2 + (2.25 - x + x y^2)^2 + (2.625 - x + x y^3)^2"
+    " + exp(-(x^2+y^2)/4) sin(3x) cos(2y)"
+)
+HIMMELBLAU = "(x^2+y-11)^2 + (x+y^2-7)^2"
+
+
+def _fresh(text: str):
+    """A new variant of `text` on every call, so SymPy's own caches cannot serve old results."""
+    counter = iter(range(1, 10**9))
+    return lambda: f"{text} + {next(counter)} x"
+
+
+def _build_uncached(text: str) -> None:
+    _compile.__wrapped__(text)  # bypass the per-text cache: measure the real work
+
+
+def _build_in_process(text: str) -> None:
+    expr, derivatives = build(text)
+    compile_numpy([expr])
+    compile_numpy([expr, derivatives["x",], derivatives["y",]])
+    compile_numpy([expr, derivatives["x", "x"], derivatives["x", "y"], derivatives["y", "y"]])
+
+
+def _cold_start_seconds() -> float:
+    from core._worker import SymbolicWorker
+
+    worker = SymbolicWorker()
+    started = time.perf_counter()
+    worker.run("build", "x")
+    elapsed = time.perf_counter() - started
+    worker.close()
+    return elapsed
+
+
+def build_rows() -> list[Row]:
+    rows = []
+    for label, text in (("typical", TYPICAL), ("large", LARGE)):
+        variant = _fresh(text)
+        seconds = median_seconds(lambda variant=variant: _build_uncached(variant()), repeats=11)
+        baseline = median_seconds(lambda variant=variant: _build_in_process(variant()), repeats=11)
+        rows.append(
+            Row(
+                f"Function build, {label} input (parse + derivatives + compile)",
+                seconds,
+                "same work in-process, no worker",
+                baseline,
+                "<= 50 ms" if label == "typical" else "",
+                seconds <= 0.050 if label == "typical" else None,
+            )
+        )
+    rows.append(
+        Row(
+            "worker process cold start (once per server)", _cold_start_seconds(), "", None, "", None
+        )
+    )
+    return rows
+
+
+def _grid(n: int = 200) -> tuple[np.ndarray, np.ndarray]:
+    return np.meshgrid(np.linspace(-5, 5, n), np.linspace(-5, 5, n))
+
+
+def _himmelblau_numpy(x, y):
+    return (x**2 + y - 11) ** 2 + (x + y**2 - 7) ** 2
+
+
+def _himmelblau_gradient_numpy(x, y):
+    a = x**2 + y - 11
+    b = x + y**2 - 7
+    return np.stack([4 * x * a + 2 * b, 2 * a + 4 * y * b], axis=-1)
+
+
+def _typical_numpy(x, y):
+    return x**2 * y + np.sin(x * y)
+
+
+def _typical_gradient_numpy(x, y):
+    c = np.cos(x * y)
+    return np.stack([2 * x * y + y * c, x**2 + x * c], axis=-1)
+
+
+def grid_rows() -> list[Row]:
+    x, y = _grid()
+    rows = []
+    cases = (
+        ("Himmelblau", HIMMELBLAU, _himmelblau_numpy, _himmelblau_gradient_numpy),
+        ("x^2 y + sin(x y)", TYPICAL, _typical_numpy, _typical_gradient_numpy),
+    )
+    for label, text, by_hand, gradient_by_hand in cases:
+        f = Function(text)
+        np.testing.assert_allclose(f(x, y), by_hand(x, y))
+        np.testing.assert_allclose(f.gradient(x, y), gradient_by_hand(x, y))
+        for what, ours, theirs in (
+            ("f", lambda f=f: f(x, y), lambda h=by_hand: h(x, y)),
+            ("gradient", lambda f=f: f.gradient(x, y), lambda h=gradient_by_hand: h(x, y)),
+        ):
+            seconds = median_seconds(ours, repeats=31)
+            baseline = median_seconds(theirs, repeats=31)
+            rows.append(
+                Row(
+                    f"{what} of {label} on 200x200",
+                    seconds,
+                    "hand-written numpy",
+                    baseline,
+                    "<= 3x baseline",
+                    seconds <= 3 * baseline,
+                )
+            )
+    return rows
+
+
+def _newton_python_loop(f: Function, starts: np.ndarray) -> list[tuple[float, float]]:
+    """The obvious alternative: Newton's method on the gradient, one start at a time."""
+    found = []
+    for start in starts:
+        point = start.copy()
+        for _ in range(60):
+            gradient = f.gradient(*point)
+            hessian = f.hessian(*point)
+            if not np.all(np.isfinite(hessian)) or abs(np.linalg.det(hessian)) < 1e-12:
+                break
+            step = np.linalg.solve(hessian, gradient)
+            point = point - step
+            if np.linalg.norm(step) < 1e-12:
+                break
+        found.append((round(point[0], 6), round(point[1], 6)))
+    return found
+
+
+def critical_point_rows() -> list[Row]:
+    f = Function(HIMMELBLAU)
+    points = critical_points(f, (-5, 5), (-5, 5))
+    assert len(points) == 9, points
+    seconds = median_seconds(lambda: critical_points(f, (-5, 5), (-5, 5)), repeats=11)
+    xs = np.linspace(-5, 5, 20)
+    starts = np.array([(a, b) for a in xs for b in xs])
+    baseline = median_seconds(lambda: _newton_python_loop(f, starts), repeats=3, warmup=1)
+    return [
+        Row(
+            "critical points of Himmelblau on [-5,5]^2 (all 9)",
+            seconds,
+            "Newton per start, Python loop, 20x20 starts",
+            baseline,
+            "<= 200 ms",
+            seconds <= 0.200,
+        )
+    ]
+
+
+def rows() -> list[Row]:
+    sympy.cache.clear_cache()
+    return [*build_rows(), *grid_rows(), *critical_point_rows()]
