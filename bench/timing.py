@@ -53,10 +53,10 @@ def render(rows: list[Row]) -> str:
         )
         for row in rows
     ]
-    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *lines)]
+    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *lines, strict=True)]
 
     def format_line(cells):
-        return " | ".join(str(cell).ljust(width) for cell, width in zip(cells, widths))
+        return " | ".join(str(cell).ljust(width) for cell, width in zip(cells, widths, strict=True))
 
     rule = "-+-".join("-" * width for width in widths)
     return "\n".join([format_line(header), rule, *(format_line(line) for line in lines)])
