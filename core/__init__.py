@@ -8,7 +8,28 @@
 array([4., 7.])
 """
 
+from .differences import (
+    ALL_SCHEMES,
+    DEFAULT_H,
+    ErrorSweep,
+    NotAnalyticError,
+    error_sweep,
+    finite_difference,
+)
 from .function import Function
 from .parse import ExpressionError, X, Y, parse, to_text
 
-__all__ = ["ExpressionError", "Function", "X", "Y", "parse", "to_text"]
+__all__ = [
+    "ALL_SCHEMES",
+    "DEFAULT_H",
+    "ErrorSweep",
+    "ExpressionError",
+    "Function",
+    "NotAnalyticError",
+    "X",
+    "Y",
+    "error_sweep",
+    "finite_difference",
+    "parse",
+    "to_text",
+]
