@@ -1,0 +1,96 @@
+"""The layers point one way: pages -> ui -> core. Core is pure math; ui and pages do no calculus."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CORE = sorted((ROOT / "core").rglob("*.py"))
+SHOWN = sorted([ROOT / "app.py", *(ROOT / "ui").rglob("*.py"), *(ROOT / "pages").rglob("*.py")])
+DRAWING = {"streamlit", "plotly"}
+
+
+def imported_modules(path: Path) -> set[str]:
+    """Top-level names of every module a file imports (absolute imports only)."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found.add(node.module.split(".")[0])
+    return found
+
+
+def calls(path: Path) -> list[tuple[int, str]]:
+    """(line, dotted name) of every call in a file, e.g. (12, "np.gradient"), (30, "f.diff")."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call):
+            parts, target = [], node.func
+            while isinstance(target, ast.Attribute):
+                parts.append(target.attr)
+                target = target.value
+            parts.append(target.id if isinstance(target, ast.Name) else "?")
+            found.append((node.lineno, ".".join(reversed(parts))))
+    return found
+
+
+def test_the_layers_have_files():
+    assert CORE, "core/*.py not found"
+    assert ROOT / "app.py" in SHOWN
+
+
+def test_importing_core_loads_neither_streamlit_nor_plotly():
+    # A fresh interpreter: this test process may have imported streamlit for other tests.
+    program = (
+        "import importlib, pkgutil, sys\n"
+        "import core\n"
+        "for module in pkgutil.iter_modules(core.__path__):\n"
+        "    importlib.import_module('core.' + module.name)\n"
+        f"print(sorted(m for m in sys.modules if m.split('.')[0] in {sorted(DRAWING)!r}))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("path", CORE, ids=lambda p: p.name)
+def test_core_source_imports_no_drawing_or_upper_layer(path):
+    assert not imported_modules(path) & (DRAWING | {"ui", "pages"})
+
+
+@pytest.mark.parametrize("path", SHOWN, ids=lambda p: str(p.relative_to(ROOT)))
+def test_ui_and_pages_do_no_calculus(path):
+    calculus = {"diff", "lambdify", "Derivative", "integrate", "limit", "series"}
+    numeric = {"np.gradient", "numpy.gradient"}
+    found = [
+        (line, name)
+        for line, name in calls(path)
+        if name.split(".")[-1] in calculus or name in numeric
+    ]
+    assert not found, f"calculus belongs in core/: {found}"
+    assert "scipy" not in imported_modules(path)
+
+
+@pytest.mark.parametrize("path", CORE + SHOWN, ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_eval_family_where_user_text_can_reach(path):
+    # User text is hostile (DESIGN.md): only our own parser reads it.
+    forbidden = {"eval", "exec", "compile", "__import__", "sympify", "parse_expr"}
+    found = [
+        (line, name)
+        for line, name in calls(path)
+        if name in forbidden or name.split(".")[-1] in {"sympify", "parse_expr"}
+    ]
+    assert not found, found
+
+
+def test_ui_does_not_import_pages():
+    for path in (ROOT / "ui").rglob("*.py"):
+        assert "pages" not in imported_modules(path), path

@@ -1,0 +1,29 @@
+"""The README stays true: its notebook example runs, and its two commands are the ones CI runs."""
+
+from __future__ import annotations
+
+import doctest
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_the_notebook_example_gives_the_outputs_shown():
+    blocks = re.findall(r"```pycon\n(.*?)```", README, flags=re.DOTALL)
+    assert blocks
+    for block in blocks:
+        test = doctest.DocTestParser().get_doctest(block, {}, "README", "README.md", 0)
+        runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
+        runner.run(test)
+        assert runner.summarize(verbose=False).failed == 0
+
+
+def test_ci_runs_the_readme_test_command():
+    command = re.search(r"^apt-get update && (.+ && python -m pytest)$", README, flags=re.M)
+    assert command, "README has no test command"
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    for step in ["apt-get update", *command.group(1).split(" && ")]:
+        assert re.search(rf"^{re.escape(step)}$", ci, flags=re.M), step
+    assert re.search(r"^pip install -r requirements\.txt && streamlit run app\.py$", README, re.M)
