@@ -25,6 +25,8 @@ import numpy as np
 import sympy
 from sympy.functions.elementary import hyperbolic, trigonometric
 
+from .parse import X, Y
+
 if TYPE_CHECKING:
     from core.function import Function
 
@@ -154,7 +156,6 @@ _ANALYTIC = (
     sympy.Abs,
     sympy.sign,
 )
-X, Y = sympy.Symbol("x", real=True), sympy.Symbol("y", real=True)
 
 
 @functools.lru_cache(maxsize=128)
