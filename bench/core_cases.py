@@ -7,7 +7,7 @@ import time
 import numpy as np
 import sympy
 
-from core import Function
+from core import Function, critical_points
 from core.function import _compile, compile_numpy
 from core.symbolic import build
 

@@ -8,6 +8,7 @@
 array([4., 7.])
 """
 
+from .critical import CriticalPoint, CriticalPoints, critical_points
 from .differences import (
     ALL_SCHEMES,
     DEFAULT_H,
@@ -17,19 +18,39 @@ from .differences import (
     finite_difference,
 )
 from .function import Function
+from .geometry import (
+    directional_derivative,
+    directional_profile,
+    point_summary,
+    slices,
+    tangent_plane,
+    taylor2,
+)
+from .grid import Grid, evaluate_grid
 from .parse import ExpressionError, X, Y, parse, to_text
 
 __all__ = [
     "ALL_SCHEMES",
     "DEFAULT_H",
+    "CriticalPoint",
+    "CriticalPoints",
     "ErrorSweep",
     "ExpressionError",
     "Function",
+    "Grid",
     "NotAnalyticError",
     "X",
     "Y",
+    "critical_points",
+    "directional_derivative",
+    "directional_profile",
     "error_sweep",
+    "evaluate_grid",
     "finite_difference",
     "parse",
+    "point_summary",
+    "slices",
+    "tangent_plane",
+    "taylor2",
     "to_text",
 ]

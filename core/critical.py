@@ -1,0 +1,251 @@
+"""Critical points of f in a window: all of them, classified by the Hessian's eigenvalues.
+
+One solver from one start finds one point. We start Newton on grad f = 0 (with backtracking)
+from a grid of points plus the centre of every cell of a finer grid where both partials change
+sign, polish each to |grad f| ~ 1e-10 (relative to the window's typical gradient), keep those in
+the window and merge duplicates. Degenerate points are probed once more to tell an isolated point
+(x^4 + y^4, the monkey saddle) from a curve of critical points (x^2, whose critical set is the
+line x = 0).
+
+Limits: only points where the gradient exists and vanishes (not the tip of |x| + |y|); where f
+underflows to an exact constant (exp(-(x^2+y^2)) far out on a huge window) float64 cannot tell
+the plateau from a region of critical points, and reports it as one.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from dataclasses import dataclass
+
+import numpy as np
+
+from .grid import check_window
+
+KINDS = ("minimum", "maximum", "saddle", "degenerate")
+GRADIENT_TOLERANCE = 1e-10  # relative to the window's typical |grad f|
+EIGEN_TOLERANCE = 1e-8  # an eigenvalue this small relative to the Hessian's scale counts as zero
+MAX_ITERATIONS = 200  # degenerate points (x^4) converge only linearly
+
+
+@dataclass(frozen=True)
+class CriticalPoint:
+    x: float
+    y: float
+    value: float
+    kind: str  # one of KINDS
+    eigenvalues: tuple[float, float]  # of the Hessian, ascending
+    isolated: bool = True  # False: one sample of a curve or region of critical points
+
+
+class CriticalPoints(list):
+    """A list of CriticalPoint sorted by (x, y), plus what a list cannot say:
+
+    - `continuum`: some critical points are not isolated (x^2 has the whole line x = 0; a
+      constant has every point). The list then holds an evenly spaced sample of them
+      (`isolated=False`), at most `max_points` in all (`truncated` says if more were cut).
+    - `note`: a sentence for people, "" when there is nothing to add.
+    """
+
+    def __init__(self, points=(), continuum=False, truncated=False, note=""):
+        super().__init__(points)
+        self.continuum, self.truncated, self.note = continuum, truncated, note
+
+
+def critical_points(f, xlim, ylim, starts: int = 12, resolution: int = 48, max_points: int = 50):
+    """All critical points of f in the window (see module doc). `starts` per axis for the
+    start grid, `resolution` per axis for the sign-change grid."""
+    (xmin, xmax), (ymin, ymax) = check_window(xlim, ylim)
+    _check_count("starts", starts, 2, 100)
+    _check_count("resolution", resolution, 2, 400)
+    _check_count("max_points", max_points, 0, 10_000)
+    if f.derivative("x") == 0 and f.derivative("y") == 0:
+        note = "f is constant: every point is a critical point."
+        return CriticalPoints(continuum=True, note=note)
+    span = np.array([xmax - xmin, ymax - ymin])
+    low, high = np.array([xmin, ymin]), np.array([xmax, ymax])
+    cells = _grid(low, high, resolution)
+    gradient = f.gradient(cells[..., 0], cells[..., 1])
+    scale = _typical(np.hypot(gradient[..., 0], gradient[..., 1]))
+    tolerance = GRADIENT_TOLERANCE * scale
+    candidates = np.concatenate(
+        [_grid(low, high, starts).reshape(-1, 2), _sign_cells(cells, gradient)]
+    )
+    points, ok = _newton(f, candidates, low, high, span, tolerance)
+    points = points[ok]
+    inside = np.all((points >= low - 1e-9 * span) & (points <= high + 1e-9 * span), axis=1)
+    points = _merge(np.clip(points[inside], low, high), span, 1e-6)
+    # Hessians in window units (D H D, D = diag(width, height)): fxx and fyy carry different
+    # units when x and y have different scales, and only this form compares them fairly.
+    window_units = np.outer(span, span)
+    hessians = f.hessian(cells[..., 0], cells[..., 1]) * window_units
+    hessian_scale = _typical(np.linalg.norm(hessians, axis=(-2, -1)))
+    found = [_classify(f, p, window_units, hessian_scale) for p in points]
+    isolated = _isolated(f, points, found, low, high, span, tolerance)
+    found = [_with_isolated(point, flag) for point, flag in zip(found, isolated, strict=True)]
+    return _summarise(found, span, max_points)
+
+
+def _check_count(name, value, low, high) -> None:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise ValueError(f"{name} must be a whole number, got {value!r}")
+    if not low <= value <= high:
+        raise ValueError(f"{name} must be between {low} and {high}, got {value}")
+
+
+def _grid(low, high, n) -> np.ndarray:
+    """n x n points covering the window, shape (n, n, 2)."""
+    x, y = np.linspace(low[0], high[0], n), np.linspace(low[1], high[1], n)
+    return np.stack(np.meshgrid(x, y), axis=-1)
+
+
+def _typical(values: np.ndarray) -> float:
+    finite = values[np.isfinite(values) & (values > 0)]
+    return float(np.median(finite)) if finite.size else 1.0
+
+
+def _sign_cells(cells, gradient) -> np.ndarray:
+    """Centres of grid cells where both partials take both signs (or zero) at the corners."""
+    corners = np.stack(
+        [gradient[:-1, :-1], gradient[1:, :-1], gradient[:-1, 1:], gradient[1:, 1:]], axis=0
+    )
+    with np.errstate(invalid="ignore"):
+        changes = (np.min(corners, axis=0) <= 0) & (np.max(corners, axis=0) >= 0)
+    hit = changes.all(axis=-1)
+    centres = (cells[:-1, :-1] + cells[1:, 1:]) / 2
+    return centres[hit]
+
+
+def _newton_step(hessian, gradient):
+    """The Newton step -H^+ g for grad f = 0, batched, through H's eigen-decomposition.
+
+    Eigenvalues below 1e-14 of the largest act as zero (pseudo-inverse), so a singular H (x^2
+    along y) gives no step along its null direction instead of an infinite one; every other
+    direction gets its own 1/lambda, so a flat direction (y^4 in x^2 + y^4) is not starved the
+    way Levenberg-Marquardt damping relative to |H| would starve it. -H^+ g never increases
+    |grad f| to first order, so halving the step until |grad f| drops always makes progress.
+    """
+    step = np.zeros_like(gradient)
+    good = np.isfinite(hessian).all(axis=(1, 2)) & np.isfinite(gradient).all(axis=1)
+    if not good.any():
+        return step
+    # Scale each problem to |H| ~ 1 first: far out on a Gaussian H ~ 1e-80 and squares underflow.
+    scale = np.abs(hessian[good]).max(axis=(1, 2))[:, None]
+    scale[scale == 0] = 1.0
+    values, vectors = np.linalg.eigh(hessian[good] / scale[:, :, None])
+    cutoff = 1e-14 * np.abs(values).max(axis=1, keepdims=True) + 1e-300
+    inverse = np.where(np.abs(values) > cutoff, 1 / np.where(values == 0, 1, values), 0.0)
+    along = np.einsum("kji,kj->ki", vectors, gradient[good] / scale)
+    step[good] = -np.einsum("kij,kj->ki", vectors, inverse * along)
+    return step
+
+
+def _newton(f, points, low, high, span, tolerance):
+    """Newton with backtracking from every start at once. Returns (points, converged mask)."""
+    points = np.array(points, dtype=np.float64)
+    gradient = f.gradient(points[:, 0], points[:, 1]).reshape(-1, 2)
+    norm = np.hypot(gradient[:, 0], gradient[:, 1])
+    shrink = np.ones(len(points))
+    active = np.isfinite(norm)
+    cap, margin = 0.25 * span.max(), 0.5 * span
+    for _ in range(MAX_ITERATIONS):
+        index = np.flatnonzero(active)
+        if index.size == 0:
+            break
+        p, g = points[index], gradient[index]
+        step = _newton_step(f.hessian(p[:, 0], p[:, 1]).reshape(-1, 2, 2), g)
+        length = np.hypot(step[:, 0], step[:, 1])
+        step *= (shrink[index] * np.minimum(1.0, cap / np.maximum(length, 1e-300)))[:, None]
+        trial = p + step
+        g_new = f.gradient(trial[:, 0], trial[:, 1]).reshape(-1, 2)
+        n_new = np.hypot(g_new[:, 0], g_new[:, 1])
+        better = n_new < norm[index]  # False for NaN: stepping into an undefined region fails
+        moved = index[better]
+        points[moved], gradient[moved], norm[moved] = trial[better], g_new[better], n_new[better]
+        shrink[moved] = np.minimum(1.0, shrink[moved] * 4)
+        shrink[index[~better]] /= 4
+        # Stop: exactly critical, step below rounding, no step helps, or far outside the window.
+        tiny = length <= 1e-15 * (1 + np.abs(p).max(axis=1)) * span.max()
+        settled = (norm[index] <= tolerance) & (length <= 1e-9 * span.max())
+        done = (norm[index] == 0) | tiny | settled | (shrink[index] < 1e-12)
+        outside = np.any((points[index] < low - margin) | (points[index] > high + margin), axis=1)
+        active[index[done | outside]] = False
+    # Accept a point only where |grad f| is tiny AND the Newton step is tiny: far out on a flat
+    # tail (a Gaussian's) the gradient is tiny too, but Newton still wants to move.
+    last = _newton_step(f.hessian(points[:, 0], points[:, 1]).reshape(-1, 2, 2), gradient)
+    return points, (norm <= tolerance) & (np.hypot(last[:, 0], last[:, 1]) <= 1e-6 * span.max())
+
+
+def _merge(points, span, radius) -> np.ndarray:
+    """One representative per cluster of points closer than `radius` (in window widths, so a
+    long thin window does not merge across its short side), sorted by (x, y)."""
+    kept: list[np.ndarray] = []
+    for p in points[np.lexsort((points[:, 1], points[:, 0]))]:
+        near = (q for q in reversed(kept) if (p[0] - q[0]) / span[0] < radius)  # sorted by x
+        if not any(np.hypot(*((p - q) / span)) < radius for q in near):
+            kept.append(p)
+    return np.array(kept).reshape(-1, 2)
+
+
+def _classify(f, point, window_units, hessian_scale) -> CriticalPoint:
+    """Kind from the signs of the eigenvalues of D H D (the same signs as H's, by Sylvester's
+    law of inertia); the reported eigenvalues are H's own."""
+    x, y = float(point[0]), float(point[1])
+    value, hessian = float(f(x, y)), f.hessian(x, y)
+    if not np.isfinite(hessian).all():
+        return CriticalPoint(x, y, value, "degenerate", (math.nan, math.nan))
+    scaled = np.linalg.eigvalsh(hessian * window_units)
+    zero = EIGEN_TOLERANCE * max(hessian_scale, float(np.abs(scaled).max()))
+    if np.abs(scaled).min() <= zero:
+        kind = "degenerate"
+    elif scaled[0] > 0:
+        kind = "minimum"
+    elif scaled[1] < 0:
+        kind = "maximum"
+    else:
+        kind = "saddle"
+    low, high = (float(v) for v in np.linalg.eigvalsh(hessian))
+    return CriticalPoint(x, y, value, kind, (low, high))
+
+
+def _isolated(f, points, found, low, high, span, tolerance) -> list[bool]:
+    """A degenerate point is isolated unless Newton, started a little way along the Hessian's
+    null directions, stops at a different critical point right there (the set continues)."""
+    flags = [True] * len(found)
+    probe = 1e-2  # of the window's width and height
+    starts, owners = [], []
+    for i, point in enumerate(found):
+        if point.kind == "degenerate":
+            for direction in ((1, 0), (0, 1), (-1, 0), (0, -1)):
+                starts.append(points[i] + probe * span * np.asarray(direction))
+                owners.append(i)
+    if not starts:
+        return flags
+    ends, ok = _newton(f, np.array(starts), low, high, span, tolerance)
+    for owner, end, good in zip(owners, ends, ok, strict=True):
+        if good and np.hypot(*((end - points[owner]) / span)) > probe / 2:
+            flags[owner] = False
+    return flags
+
+
+def _with_isolated(point: CriticalPoint, isolated: bool) -> CriticalPoint:
+    return point if isolated else CriticalPoint(**{**point.__dict__, "isolated": False})
+
+
+def _summarise(found, span, max_points) -> CriticalPoints:
+    isolated = [p for p in found if p.isolated]
+    curve = [p for p in found if not p.isolated]
+    if not curve:
+        return CriticalPoints(isolated)
+    # Thin the samples of a curve to an even spacing, then cap the total.
+    thinned = []
+    for p in curve:
+        if all(np.hypot((p.x - q.x) / span[0], (p.y - q.y) / span[1]) >= 1 / 25 for q in thinned):
+            thinned.append(p)
+    room = max(0, max_points - len(isolated))
+    truncated = len(thinned) > room
+    if truncated:
+        thinned = [thinned[i] for i in np.linspace(0, len(thinned) - 1, room).round().astype(int)]
+    points = sorted(isolated + thinned, key=lambda p: (p.x, p.y))
+    note = "Some critical points are not isolated: they fill curves or regions; a sample is shown."
+    return CriticalPoints(points, continuum=True, truncated=truncated, note=note)

@@ -1,0 +1,267 @@
+"""Geometry at a point: the slices and their tangent lines, the tangent plane, the second-order
+Taylor polynomial, directional derivatives, and the gradient's size and direction.
+
+Numbers come from the compiled functions (fast, float64, NaN where undefined). Each `.expr` is
+exact SymPy built by substituting the point into f's exact derivatives, so a point typed as 2 or
+0.1 gives 2 and 1/10, never 0.1000000000000000055.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import numbers
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+import numpy as np
+import sympy
+
+from .grid import check_window, pole_mask
+from .parse import X, Y
+
+# Names of the quantities a point summary reports as undefined (NaN) where they are.
+QUANTITIES = ("value", "fx", "fy", "fxx", "fxy", "fyy")
+
+
+def exact_number(value) -> sympy.Expr:
+    """A SymPy number for a point coordinate: ints and short decimals become exact rationals
+    (0.1 -> 1/10), other floats stay floats; SymPy numbers (pi/4) pass through."""
+    if isinstance(value, sympy.Basic):
+        if not (value.is_number and value.is_finite and value.is_extended_real):
+            raise ValueError(f"a coordinate must be a finite real number, got {value}")
+        return value
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return sympy.Integer(int(value))
+    number = _finite(value, "coordinate")
+    fraction = Fraction(number).limit_denominator(10**6)
+    if float(fraction) == number:
+        return sympy.Rational(fraction.numerator, fraction.denominator)
+    return sympy.Float(number)
+
+
+def _finite(value, name: str) -> float:
+    try:
+        if isinstance(value, str | bytes):
+            raise TypeError  # float("1e3") would work, but text is not a number here
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a number, got {value!r}") from None
+    if not math.isfinite(number):
+        raise ValueError(f"{name} must be finite, got {number}")
+    return number
+
+
+def _at(expr: sympy.Expr, x0: sympy.Expr, y0: sympy.Expr) -> sympy.Expr:
+    return expr.subs({X: x0, Y: y0})
+
+
+def _point(x0, y0) -> tuple[float, float, tuple[sympy.Expr, sympy.Expr]]:
+    """The point as floats (for numpy) and as exact SymPy numbers (for .expr)."""
+    exact = (exact_number(x0), exact_number(y0))
+    return float(exact[0]), float(exact[1]), exact
+
+
+@dataclass(frozen=True, eq=False)
+class PointSummary:
+    """f, its gradient and Hessian at (x, y). `undefined` names the NaN quantities (QUANTITIES);
+    gradient_angle (radians, from the x axis) and unit_gradient are None where the gradient is
+    zero or undefined."""
+
+    x: float
+    y: float
+    value: float
+    fx: float
+    fy: float
+    gradient: np.ndarray
+    gradient_norm: float
+    gradient_angle: float | None
+    unit_gradient: np.ndarray | None
+    hessian: np.ndarray
+    undefined: frozenset[str]
+
+
+def point_summary(f, x0, y0) -> PointSummary:
+    x, y = _finite(x0, "x0"), _finite(y0, "y0")
+    value = float(f(x, y))
+    gradient = np.asarray(f.gradient(x, y), dtype=np.float64)
+    hessian = np.asarray(f.hessian(x, y), dtype=np.float64)
+    found = (value, gradient[0], gradient[1], hessian[0, 0], hessian[0, 1], hessian[1, 1])
+    undefined = frozenset(name for name, v in zip(QUANTITIES, found, strict=True) if np.isnan(v))
+    norm = float(np.hypot(*gradient))
+    direction = norm > 0 and math.isfinite(norm)
+    return PointSummary(
+        x=x,
+        y=y,
+        value=value,
+        fx=float(gradient[0]),
+        fy=float(gradient[1]),
+        gradient=gradient,
+        gradient_norm=norm,
+        gradient_angle=math.atan2(gradient[1], gradient[0]) if direction else None,
+        unit_gradient=gradient / norm if direction else None,
+        hessian=hessian,
+        undefined=undefined,
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class Slice:
+    """The curve cut from the surface by fixing one variable: `variable` ("x" or "y") varies
+    over t while the other stays at `fixed`. `slope` is the partial along `variable` at the
+    point (t0, z0) = `point`; `tangent` is the tangent line z0 + slope (t - t0) over t."""
+
+    variable: str
+    fixed: float
+    t: np.ndarray
+    values: np.ndarray
+    point: tuple[float, float]
+    slope: float
+    tangent: np.ndarray
+
+
+def slices(f, x0, y0, xlim, ylim, n: int = 200) -> tuple[Slice, Slice]:
+    """The x-slice (cut by y = y0, slope df/dx) and the y-slice (cut by x = x0, slope df/dy).
+    Values are NaN where f is undefined or has a pole (as in core.grid)."""
+    (xmin, xmax), (ymin, ymax) = check_window(xlim, ylim)
+    x, y = _finite(x0, "x0"), _finite(y0, "y0")
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or not 2 <= n <= 10_000:
+        raise ValueError(f"n must be a whole number between 2 and 10000, got {n!r}")
+    z0 = float(f(x, y))
+    fx, fy = (float(v) for v in f.gradient(x, y))
+    result = []
+    for variable, t, slope, t0, fixed in (
+        ("x", np.linspace(xmin, xmax, n), fx, x, y),
+        ("y", np.linspace(ymin, ymax, n), fy, y, x),
+    ):
+        xs, ys = (t, np.full_like(t, fixed)) if variable == "x" else (np.full_like(t, fixed), t)
+        values = np.broadcast_to(f(xs, ys), t.shape).astype(np.float64)
+        # Probe for poles along the slice only (the fixed coordinate may lie outside the window).
+        step, line = t[1] - t[0], (t[0], t[-1])
+        steps, window = ((step, 0.0), (line, (fixed, fixed)))
+        if variable == "y":
+            steps, window = steps[::-1], window[::-1]
+        values[pole_mask(f, xs, ys, values, steps, window)] = np.nan
+        tangent = z0 + slope * (t - t0)
+        result.append(Slice(variable, fixed, t, values, (t0, z0), slope, tangent))
+    return result[0], result[1]
+
+
+@dataclass(frozen=True, eq=False)
+class TangentPlane:
+    """z = z0 + fx (x - x0) + fy (y - y0), the linearisation of f at (x0, y0). All NaN (and
+    `expr` None) where f or a partial is undefined at the point."""
+
+    x0: float
+    y0: float
+    z0: float
+    fx: float
+    fy: float
+    function: object = field(repr=False)
+    exact_point: tuple = field(repr=False)
+
+    @property
+    def defined(self) -> bool:
+        return bool(np.isfinite([self.z0, self.fx, self.fy]).all())
+
+    def __call__(self, x, y) -> np.ndarray:
+        x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+        return self.z0 + self.fx * (x - self.x0) + self.fy * (y - self.y0)
+
+    @functools.cached_property
+    def expr(self) -> sympy.Expr | None:
+        if not self.defined:
+            return None
+        f, (x0, y0) = self.function, self.exact_point
+        z0, fx, fy = (_at(f.derivative(*v), x0, y0) for v in ((), ("x",), ("y",)))
+        return z0 + fx * (X - x0) + fy * (Y - y0)
+
+
+def tangent_plane(f, x0, y0) -> TangentPlane:
+    """The linearisation at (x0, y0); coordinates may be SymPy numbers (pi/4) for an exact .expr."""
+    x, y, exact = _point(x0, y0)
+    fx, fy = (float(v) for v in f.gradient(x, y))
+    return TangentPlane(x, y, float(f(x, y)), fx, fy, function=f, exact_point=exact)
+
+
+@dataclass(frozen=True, eq=False)
+class Quadratic:
+    """The second-order Taylor polynomial of f at (x0, y0):
+    z0 + g . d + d^T H d / 2 with d = (x - x0, y - y0)."""
+
+    x0: float
+    y0: float
+    z0: float
+    gradient: np.ndarray
+    hessian: np.ndarray
+    function: object = field(repr=False)
+    exact_point: tuple = field(repr=False)
+
+    @property
+    def defined(self) -> bool:
+        return bool(np.isfinite(self.z0) and np.isfinite(self.gradient).all()) and bool(
+            np.isfinite(self.hessian).all()
+        )
+
+    def __call__(self, x, y) -> np.ndarray:
+        dx = np.asarray(x, dtype=np.float64) - self.x0
+        dy = np.asarray(y, dtype=np.float64) - self.y0
+        (fxx, fxy), (_, fyy) = self.hessian
+        linear = self.gradient[0] * dx + self.gradient[1] * dy
+        return self.z0 + linear + 0.5 * (fxx * dx * dx + 2 * fxy * dx * dy + fyy * dy * dy)
+
+    @functools.cached_property
+    def expr(self) -> sympy.Expr | None:
+        if not self.defined:
+            return None
+        f, (x0, y0) = self.function, self.exact_point
+        z0, fx, fy, fxx, fxy, fyy = (
+            _at(f.derivative(*v), x0, y0)
+            for v in ((), ("x",), ("y",), ("x", "x"), ("x", "y"), ("y", "y"))
+        )
+        dx, dy = X - x0, Y - y0
+        half = sympy.Rational(1, 2)
+        return z0 + fx * dx + fy * dy + half * (fxx * dx**2 + 2 * fxy * dx * dy + fyy * dy**2)
+
+
+def taylor2(f, x0, y0) -> Quadratic:
+    """The second-order Taylor polynomial at (x0, y0) (coordinates as for tangent_plane)."""
+    x, y, exact = _point(x0, y0)
+    gradient = np.asarray(f.gradient(x, y), dtype=np.float64)
+    hessian = np.asarray(f.hessian(x, y), dtype=np.float64)
+    return Quadratic(x, y, float(f(x, y)), gradient, hessian, function=f, exact_point=exact)
+
+
+def unit_vector(angle=None, direction=None) -> np.ndarray:
+    """The unit vector for exactly one of an angle (radians from the x axis) or a direction."""
+    if (angle is None) == (direction is None):
+        raise ValueError("give exactly one of angle or direction")
+    if angle is not None:
+        angle = _finite(angle, "angle")
+        return np.array([math.cos(angle), math.sin(angle)])
+    try:
+        vector = np.asarray(direction, dtype=np.float64).reshape(2)
+    except (TypeError, ValueError):
+        raise ValueError(f"direction must be two numbers, got {direction!r}") from None
+    norm = float(np.hypot(*vector))
+    if not math.isfinite(norm):
+        raise ValueError(f"direction must be finite, got {direction!r}")
+    if norm == 0:
+        raise ValueError("the zero vector has no direction")
+    return vector / norm
+
+
+def directional_derivative(f, x0, y0, angle=None, direction=None) -> float:
+    """D_u f = grad f . u with u the unit vector of `angle` or `direction` (normalised).
+    NaN where the gradient is undefined."""
+    u = unit_vector(angle, direction)
+    x, y = _finite(x0, "x0"), _finite(y0, "y0")
+    return float(np.dot(f.gradient(x, y), u))
+
+
+def directional_profile(f, x0, y0, angles) -> np.ndarray:
+    """D_u f for u = (cos a, sin a) at every angle a: |grad f| cos(a - gradient angle)."""
+    x, y = _finite(x0, "x0"), _finite(y0, "y0")
+    angles = np.asarray(angles, dtype=np.float64)
+    fx, fy = f.gradient(x, y)
+    return fx * np.cos(angles) + fy * np.sin(angles)

@@ -1,0 +1,195 @@
+"""Grids for plotting: f (and its partials) on a window, NaN where undefined, poles cut away.
+
+A pole (tan x, 1/x, 1/(x^2+y^2)) gives a few grid values far outside the rest, and a surface
+drawn through them shows a wall. Values outside a robust range (the central 90% of the values,
+widened) are cut, but only on a side whose most extreme value behaves like a pole: looking closer
+(probes at fractions of a grid step, a few rounds, each closer in) keeps finding values further
+out, or the value is a spike that halves a millionth of a step away. A bounded feature (a narrow
+Gaussian bump, exp(x) at the window's edge, any polynomial) stops growing, so it keeps its peak.
+Known limit: a side holding both a pole and a taller bounded peak is judged by the tallest.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import numbers
+from dataclasses import dataclass
+
+import numpy as np
+
+MAX_RESOLUTION = 1000
+# The bulk is the central 90% of the values; the range reaches MARGIN bulk-widths beyond it.
+BULK_QUANTILES = (0.05, 0.95)
+MARGIN = 1.5
+# A sample this many times further from the median than the extreme value marks a pole.
+POLE_GROWTH = 1.25
+# Probes at these fractions of a grid step either side (geometric, to catch a pole at any
+# distance below one step), repeated POLE_ROUNDS times closer in.
+PROBE_FRACTIONS = 0.5 ** np.arange(0, 31)
+POLE_ROUNDS = 4
+
+
+def check_window(xlim, ylim) -> tuple[tuple[float, float], tuple[float, float]]:
+    """Validate a window: two pairs of finite, increasing numbers. Returns them as floats."""
+    return _check_interval("xlim", xlim), _check_interval("ylim", ylim)
+
+
+def _check_interval(name: str, interval) -> tuple[float, float]:
+    try:
+        low, high = (float(value) for value in interval)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be two numbers (low, high), got {interval!r}") from None
+    if not (math.isfinite(low) and math.isfinite(high)):
+        raise ValueError(f"{name} must be finite, got ({low}, {high})")
+    if not low < high:
+        raise ValueError(f"{name} must be increasing (low < high), got ({low}, {high})")
+    if not math.isfinite(high - low):
+        raise ValueError(f"{name} is too wide: ({low}, {high})")
+    if (high - low) <= 1e-12 * max(abs(low), abs(high)):
+        raise ValueError(f"{name} is too narrow to resolve in floating point: ({low}, {high})")
+    return low, high
+
+
+def _check_resolution(resolution) -> tuple[int, int]:
+    counts = resolution if isinstance(resolution, tuple | list) else (resolution, resolution)
+    if len(counts) != 2:
+        raise ValueError(f"resolution must be an int or a pair (nx, ny), got {resolution!r}")
+    for count in counts:
+        if isinstance(count, bool) or not isinstance(count, numbers.Integral):
+            raise ValueError(f"resolution must be whole numbers, got {resolution!r}")
+        if not 2 <= count <= MAX_RESOLUTION:
+            raise ValueError(f"resolution must be between 2 and {MAX_RESOLUTION}, got {count}")
+    return int(counts[0]), int(counts[1])
+
+
+@dataclass(frozen=True, eq=False)
+class Grid:
+    """f on a window: z[j, i] = f(x[i], y[j]) (rows follow y, as plotly expects).
+
+    z is NaN where f is undefined or was cut as a pole; zx, zy (partials) are None unless asked
+    for, and NaN wherever z is. `z_range` is (min, max) of what is left, None if nothing is.
+    """
+
+    x: np.ndarray
+    y: np.ndarray
+    z: np.ndarray
+    zx: np.ndarray | None
+    zy: np.ndarray | None
+    z_range: tuple[float, float] | None
+    undefined_share: float
+    clipped_share: float
+
+    def as_float32(self) -> Grid:
+        """A copy with float32 arrays: half the bytes for the browser, plenty for drawing."""
+
+        def cast(array):
+            return None if array is None else array.astype(np.float32)
+
+        return dataclasses.replace(
+            self, **{name: cast(getattr(self, name)) for name in ("x", "y", "z", "zx", "zy")}
+        )
+
+
+def evaluate_grid(f, xlim, ylim, resolution=100, with_partials: bool = False) -> Grid:
+    """Evaluate f on a `resolution` grid (int, or a pair (nx, ny)) over the window."""
+    (xmin, xmax), (ymin, ymax) = check_window(xlim, ylim)
+    nx, ny = _check_resolution(resolution)
+    x, y = np.linspace(xmin, xmax, nx), np.linspace(ymin, ymax, ny)
+    xx, yy = np.meshgrid(x, y)
+    z = np.broadcast_to(f(xx, yy), xx.shape).astype(np.float64)
+    undefined = ~np.isfinite(z)
+    z[undefined] = np.nan
+    poles = pole_mask(f, xx, yy, z, steps=(x[1] - x[0], y[1] - y[0]), window=(xlim, ylim))
+    z[poles] = np.nan
+    zx = zy = None
+    if with_partials:
+        gradient = np.broadcast_to(f.gradient(xx, yy), (*xx.shape, 2))
+        zx, zy = (np.where(np.isnan(z), np.nan, gradient[..., k]) for k in (0, 1))
+    finite = z[np.isfinite(z)]
+    z_range = (float(finite.min()), float(finite.max())) if finite.size else None
+    return Grid(
+        x=x,
+        y=y,
+        z=z,
+        zx=zx,
+        zy=zy,
+        z_range=z_range,
+        undefined_share=float(undefined.mean()),
+        clipped_share=float(poles.mean()),
+    )
+
+
+def robust_range(values: np.ndarray) -> tuple[float, float] | None:
+    """The bulk of the finite values, widened by MARGIN bulk-widths each side."""
+    finite = values[np.isfinite(values)]
+    if finite.size == 0:
+        return None
+    low, high = np.quantile(finite, BULK_QUANTILES)
+    # A floor on the width keeps rounding noise of a constant (sin^2 + cos^2) from counting.
+    width = max(high - low, 1e-9 * max(abs(low), abs(high)), 1e-300)
+    return float(low - MARGIN * width), float(high + MARGIN * width)
+
+
+def pole_mask(f, xx, yy, z, steps, window) -> np.ndarray:
+    """Boolean mask of values to cut: outside the robust range, on a side whose most extreme
+    value looks like a pole. Works for any array shape; a zero step means "do not probe along
+    that axis" (slices)."""
+    mask = np.zeros(z.shape, dtype=bool)
+    limits = robust_range(z)
+    if limits is None:
+        return mask
+    median = float(np.nanmedian(z))
+    with np.errstate(invalid="ignore"):
+        for outside in (z > limits[1], z < limits[0]):
+            if outside.any():
+                index = np.argmax(np.where(outside, np.abs(z - median), -np.inf))
+                point = (xx.flat[index], yy.flat[index])
+                if _is_pole(f, point, z.flat[index], median, steps, window):
+                    mask |= outside
+    return mask
+
+
+def _is_pole(f, point, value, median, steps, window) -> bool:
+    """Does |f - median| keep growing as we look closer to `point`? Each round probes within the
+    current scale, moves to the most extreme probe and shrinks the scale to the distance moved.
+    A pole keeps growing every round; a bounded feature (even one the grid under-resolves) stops.
+    """
+    point, scales = np.asarray(point, dtype=np.float64), np.asarray(steps, dtype=np.float64)
+    excess = abs(value - median)
+    for _ in range(POLE_ROUNDS):
+        probes = _probes(point, scales, window)
+        if probes.size == 0:
+            return False
+        with np.errstate(all="ignore"):
+            nearby = np.abs(np.asarray(f(probes[:, 0], probes[:, 1]), dtype=np.float64) - median)
+        nearby[~np.isfinite(nearby)] = -np.inf
+        best = int(np.argmax(nearby))
+        if not nearby[best] > POLE_GROWTH * excess:
+            # No closer look grows, but a spike sitting on the pole (a grid point within
+            # rounding of it) halves a millionth of a step away; a smooth peak does not.
+            close = np.abs(probes - point).max(axis=1) <= 1e-6 * scales.max()
+            return bool(np.any(close & (nearby >= 0) & (nearby < excess / 2)))
+        moved = np.abs(probes[best] - point)
+        point, excess = probes[best], nearby[best]
+        scales = np.where(scales > 0, moved.max(), 0.0)
+    return True
+
+
+def _probes(point, scales, window) -> np.ndarray:
+    """Points at PROBE_FRACTIONS of the scale either side of `point` along each probed axis,
+    kept inside the window."""
+    offsets = []
+    for axis, scale in enumerate(scales):
+        if scale > 0:
+            for sign in (-1.0, 1.0):
+                offset = np.zeros((len(PROBE_FRACTIONS), 2))
+                offset[:, axis] = sign * scale * PROBE_FRACTIONS
+                offsets.append(offset)
+    if not offsets:
+        return np.empty((0, 2))
+    probes = point + np.concatenate(offsets)
+    (xmin, xmax), (ymin, ymax) = window
+    inside = (probes[:, 0] >= xmin) & (probes[:, 0] <= xmax)
+    inside &= (probes[:, 1] >= ymin) & (probes[:, 1] <= ymax)
+    return probes[inside]

@@ -1,0 +1,240 @@
+"""core.critical: every critical point in a window, polished, classified, deduplicated."""
+
+import math
+from collections import Counter
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from core import Function
+from core.critical import CriticalPoints, critical_points
+
+HIMMELBLAU = "(x^2 + y - 11)^2 + (x + y^2 - 7)^2"
+SQUARE = (-5, 5)
+
+
+def kinds(points) -> Counter:
+    return Counter(point.kind for point in points)
+
+
+def gradient_norm(f, point) -> float:
+    return float(np.hypot(*f.gradient(point.x, point.y)))
+
+
+def test_himmelblau_has_all_nine():
+    f = Function(HIMMELBLAU)
+    points = critical_points(f, SQUARE, SQUARE)
+    assert isinstance(points, CriticalPoints) and not points.continuum and not points.truncated
+    assert kinds(points) == {"minimum": 4, "maximum": 1, "saddle": 4}
+    minima = sorted((round(p.x, 6), round(p.y, 6)) for p in points if p.kind == "minimum")
+    assert minima == [
+        (-3.77931, -3.283186),
+        (-2.805118, 3.131313),
+        (3.0, 2.0),
+        (3.584428, -1.848127),
+    ]
+    for p in points:
+        if p.kind == "minimum":
+            assert p.value == pytest.approx(0, abs=1e-20)
+    (peak,) = (p for p in points if p.kind == "maximum")
+    assert (peak.x, peak.y) == (
+        pytest.approx(-0.270845, abs=1e-6),
+        pytest.approx(-0.923039, abs=1e-6),
+    )
+    assert peak.value == pytest.approx(181.616522, abs=1e-6)
+    for p in points:
+        assert gradient_norm(f, p) <= 1e-10
+    assert [(p.x, p.y) for p in points] == sorted((p.x, p.y) for p in points)
+    assert critical_points(f, SQUARE, SQUARE) == points  # deterministic
+
+
+@pytest.mark.parametrize(
+    ("text", "xlim", "ylim", "expected"),
+    [
+        ("x^2 + y^2", (-1, 1), (-1, 1), [(0, 0, "minimum")]),
+        ("-(x^2 + 3y^2) + 4", (-2, 3), (-1, 1), [(0, 0, "maximum")]),
+        ("x^2 - y^2", (-1, 1), (-1, 1), [(0, 0, "saddle")]),
+        ("x y", (-1, 2), (-3, 1), [(0, 0, "saddle")]),
+        ("(1 - x)^2 + 100(y - x^2)^2", (-2, 2), (-1, 3), [(1, 1, "minimum")]),
+        ("(x + 2y - 7)^2 + (2x + y - 5)^2", (-10, 10), (-10, 10), [(1, 3, "minimum")]),
+        ("0.26(x^2 + y^2) - 0.48 x y", (-10, 10), (-10, 10), [(0, 0, "minimum")]),
+        ("sqrt(1 - x^2 - y^2)", (-2, 2), (-2, 2), [(0, 0, "maximum")]),
+        ("exp(-(x^2 + y^2))", (-10, 10), (-10, 10), [(0, 0, "maximum")]),
+        ("x^2 y + y^3", (-3, 3), (-3, 3), [(0, 0, "degenerate")]),
+        ("x^3 - 3x y^2", (-1, 1), (-1, 1), [(0, 0, "degenerate")]),
+        ("x^4 + y^4", (-1, 1), (-1, 1), [(0, 0, "degenerate")]),
+        ("x^6 + y^6", (-5, 5), (-5, 5), [(0, 0, "degenerate")]),
+        ("x^2 + y^4", (-1, 1), (-1, 1), [(0, 0, "degenerate")]),
+        ("x + y", (-1, 1), (-1, 1), []),
+        ("exp(x) + y", (-3, 3), (-3, 3), []),
+        ("1/(x^2 + y^2)", (-1, 1), (-1, 1), []),
+        ("log(x)", (-2, -1), (0, 1), []),
+        ("x^2 + y^2", (1, 2), (1, 2), []),  # the minimum is outside the window
+    ],
+)
+def test_textbook_functions(text, xlim, ylim, expected):
+    f = Function(text)
+    points = critical_points(f, xlim, ylim)
+    assert not points.continuum
+    found = [(p.x, p.y, p.kind) for p in points]
+    assert len(found) == len(expected), found
+    for (x, y, kind), (ex, ey, ekind) in zip(found, expected, strict=True):
+        assert (x, y, kind) == (pytest.approx(ex, abs=1e-6), pytest.approx(ey, abs=1e-6), ekind)
+    assert all(p.isolated for p in points)
+
+
+def test_eigenvalues_carry_the_classification():
+    (bowl,) = critical_points(Function("x^2 + 3 y^2"), (-1, 1), (-1, 1))
+    assert bowl.eigenvalues == (pytest.approx(2), pytest.approx(6))
+    (cap,) = critical_points(Function("-(x^2 + 3y^2)"), (-1, 1), (-1, 1))
+    assert cap.eigenvalues == (pytest.approx(-6), pytest.approx(-2))
+    (saddle,) = critical_points(Function("x y"), (-1, 1), (-1, 1))
+    assert saddle.eigenvalues == (pytest.approx(-1), pytest.approx(1))
+    (rosenbrock,) = critical_points(Function("(1 - x)^2 + 100(y - x^2)^2"), (-2, 2), (-1, 3))
+    # Hessian at (1, 1) is [[802, -400], [-400, 200]].
+    expected = np.linalg.eigvalsh([[802.0, -400.0], [-400.0, 200.0]])
+    np.testing.assert_allclose(rosenbrock.eigenvalues, expected, rtol=1e-9)
+    (monkey,) = critical_points(Function("x^3 - 3x y^2"), (-1, 1), (-1, 1))
+    assert max(abs(v) for v in monkey.eigenvalues) < 1e-6
+
+
+def test_three_hump_camel():
+    f = Function("2x^2 - 1.05x^4 + x^6/6 + x y + y^2")
+    points = critical_points(f, (-2, 2), (-2, 2))
+    assert kinds(points) == {"minimum": 3, "saddle": 2}
+    by_kind = {(round(p.x, 4), round(p.y, 4)): p.kind for p in points}
+    assert by_kind == {
+        (-1.7476, 0.8738): "minimum",
+        (-1.0705, 0.5353): "saddle",
+        (0.0, 0.0): "minimum",
+        (1.0705, -0.5353): "saddle",
+        (1.7476, -0.8738): "minimum",
+    }
+    for p in points:
+        # On the critical set y = -x/2 (from f_y = x + 2y = 0).
+        assert p.y == pytest.approx(-p.x / 2, abs=1e-9)
+
+
+def test_sin_cos_counted_by_hand():
+    # grad = (cos x cos y, -sin x sin y). On [-4, 4] x [-2, 2]: cos x = 0 and sin y = 0 gives
+    # (+-pi/2, 0): a maximum and a minimum; cos y = 0 and sin x = 0 gives x in {-pi, 0, pi},
+    # y = +-pi/2: six saddles.
+    points = critical_points(Function("sin(x) cos(y)"), (-4, 4), (-2, 2))
+    assert kinds(points) == {"maximum": 1, "minimum": 1, "saddle": 6}
+    h = math.pi / 2
+    expected = sorted([(-h, 0), (h, 0)] + [(x, y) for x in (-math.pi, 0, math.pi) for y in (-h, h)])
+    np.testing.assert_allclose([(p.x, p.y) for p in points], expected, atol=1e-9)
+    (top,) = (p for p in points if p.kind == "maximum")
+    assert (top.x, top.y, top.value) == (pytest.approx(h), pytest.approx(0, abs=1e-12), 1.0)
+
+
+def test_many_critical_points():
+    # sin(10x) sin(10y) on [-1, 1]^2: 7 x 7 zeros of both sines (saddles) and 6 x 6 points
+    # where both cosines vanish (18 maxima and 18 minima).
+    points = critical_points(Function("sin(10x) sin(10y)"), (-1, 1), (-1, 1))
+    assert kinds(points) == {"saddle": 49, "maximum": 18, "minimum": 18}
+
+
+def test_a_line_of_critical_points_is_sampled_and_flagged():
+    f = Function("x^2")
+    points = critical_points(f, (-1, 1), (-1, 1))
+    assert points.continuum and points.note and 5 <= len(points) <= 50
+    assert all(p.kind == "degenerate" and not p.isolated for p in points)
+    assert all(abs(p.x) < 1e-9 for p in points)
+    ys = np.array([p.y for p in points])
+    assert ys.min() < -0.8 and ys.max() > 0.8  # spread along the whole line
+    assert np.diff(ys).min() > 0.05  # evenly thinned, not a pile of near-duplicates
+    few = critical_points(f, (-1, 1), (-1, 1), max_points=4)
+    assert few.truncated and len(few) == 4
+
+
+def test_a_circle_of_minima_and_an_isolated_maximum():
+    points = critical_points(Function("(x^2 + y^2 - 1)^2"), (-2, 2), (-2, 2))
+    assert points.continuum
+    isolated = [p for p in points if p.isolated]
+    assert [(p.x, p.y, p.kind) for p in isolated] == [
+        (pytest.approx(0, abs=1e-9), pytest.approx(0, abs=1e-9), "maximum")
+    ]
+    ring = [p for p in points if not p.isolated]
+    assert len(ring) >= 8
+    for p in ring:
+        assert math.hypot(p.x, p.y) == pytest.approx(1, abs=1e-6)
+
+
+@pytest.mark.parametrize("text", ["5", "-pi", "sin(x)^2 + cos(x)^2"])
+def test_constants_say_every_point_is_critical(text):
+    points = critical_points(Function(text), (-1, 1), (-1, 1))
+    assert points == [] and points.continuum and "every point" in points.note
+
+
+@pytest.mark.parametrize(
+    ("xlim", "ylim"),
+    [((1, -1), (0, 1)), ((0, 0), (0, 1)), ((0, math.nan), (0, 1)), ((0, 1), (0, math.inf))],
+)
+def test_hostile_windows_are_rejected(xlim, ylim):
+    with pytest.raises(ValueError):
+        critical_points(Function("x^2 + y^2"), xlim, ylim)
+
+
+def test_huge_and_tiny_scales():
+    for scale in ("1e-20", "1e20"):
+        (point,) = critical_points(Function(f"{scale} (x^2 - 2y^2)"), (-3, 2), (-2, 3))
+        assert point.kind == "saddle" and abs(point.x) < 1e-9 and abs(point.y) < 1e-9
+    (far,) = critical_points(Function("(x - 1000)^2 + (y + 2000)^2"), (990, 1010), (-2010, -1990))
+    assert (far.x, far.y) == (pytest.approx(1000, abs=1e-9), pytest.approx(-2000, abs=1e-9))
+
+
+SMOOTH = [HIMMELBLAU, "sin(x) cos(y)", "2x^2 - 1.05x^4 + x^6/6 + x y + y^2", "x^3 - 3x + y^2"]
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    text=st.sampled_from(SMOOTH),
+    corner=st.tuples(st.floats(-4, 2), st.floats(-4, 2)),
+    size=st.tuples(st.floats(0.5, 4), st.floats(0.5, 4)),
+)
+def test_every_point_is_critical_and_classified_by_its_hessian(text, corner, size):
+    f = Function(text)
+    xlim, ylim = (corner[0], corner[0] + size[0]), (corner[1], corner[1] + size[1])
+    points = critical_points(f, xlim, ylim)
+    for p in points:
+        assert xlim[0] <= p.x <= xlim[1] and ylim[0] <= p.y <= ylim[1]
+        assert gradient_norm(f, p) <= 1e-9
+        eigenvalues = np.linalg.eigvalsh(f.hessian(p.x, p.y))
+        np.testing.assert_allclose(p.eigenvalues, eigenvalues, rtol=1e-12, atol=1e-12)
+        expected = {(1, 1): "minimum", (-1, -1): "maximum", (-1, 1): "saddle"}
+        assert p.kind == expected[tuple(np.sign(eigenvalues).astype(int))]
+        assert p.value == pytest.approx(float(f(p.x, p.y)))
+    # The same points as a search of a bigger window, restricted to this one (away from edges).
+    big = critical_points(f, (-5, 5), (-5, 5))
+    margin = 1e-6
+
+    def inside(p):
+        return (
+            xlim[0] + margin < p.x < xlim[1] - margin and ylim[0] + margin < p.y < ylim[1] - margin
+        )
+
+    here = [(p.x, p.y) for p in points if inside(p)]
+    there = [(p.x, p.y) for p in big if inside(p)]
+    assert len(here) == len(there)
+    np.testing.assert_allclose(here, there, atol=1e-8)
+
+
+def test_a_long_thin_window_keeps_points_close_across_its_short_side():
+    # Minima at y = +-0.0004 and a saddle at y = 0, all at x = 500; the window is 1000 wide.
+    f = Function("(x - 500)^2 / 10000 + 1e12 (y^2 - 0.0004^2)^2")
+    points = critical_points(f, (0, 1000), (-0.001, 0.001))
+    assert [p.kind for p in sorted(points, key=lambda p: p.y)] == ["minimum", "saddle", "minimum"]
+    np.testing.assert_allclose([p.y for p in points], [-0.0004, 0.0, 0.0004], atol=1e-12)
+    np.testing.assert_allclose([p.x for p in points], 500, atol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [{"starts": 1}, {"starts": 10**6}, {"resolution": 2.5}, {"max_points": -1}, {"starts": True}],
+)
+def test_tuning_arguments_are_checked(bad):
+    with pytest.raises(ValueError):
+        critical_points(Function("x^2 + y^2"), (-1, 1), (-1, 1), **bad)
