@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 
 import numpy as np
-import sympy
 
 from core import Function, critical_points
 from core.function import _compile, compile_numpy
@@ -165,5 +164,4 @@ def critical_point_rows() -> list[Row]:
 
 
 def rows() -> list[Row]:
-    sympy.cache.clear_cache()
     return [*build_rows(), *grid_rows(), *critical_point_rows()]
