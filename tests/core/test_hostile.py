@@ -6,8 +6,11 @@ import os
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 import sympy.parsing.sympy_parser
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from core import ExpressionError, Function, parse
 from core._worker import SymbolicWorker
@@ -119,3 +122,23 @@ def test_core_never_calls_the_eval_family(path):
 
 def test_no_pwned_file_left_behind():
     assert not os.path.exists(PWNED)
+
+
+formula_alphabet = st.sampled_from(
+    [*"xy0123456789.,+-*/^() e", "pi", "sin", "atan2", "sqrt", "abs", "log", "**", "E", "\u00b2"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=40), st.lists(formula_alphabet, max_size=30).map("".join)))
+def test_any_text_is_either_a_function_or_a_clear_error(text):
+    """Fuzzing: arbitrary text never raises anything but ExpressionError, and never hangs."""
+    try:
+        f = Function(text)
+    except ExpressionError as error:
+        assert error.message
+        assert error.column is None or 1 <= error.column <= max(len(text), 1) + 1
+        return
+    value = f(0.5, -0.25)
+    assert isinstance(value, np.float64)
+    assert f.gradient(0.5, -0.25).shape == (2,)
