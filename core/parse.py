@@ -350,21 +350,12 @@ class _Parser:
                 return node
 
     def unary(self) -> Node:
+        """A signed operand; also an exponent, so 2^-x and x^-1 work and -x^2 is -(x^2)."""
         token = self.current
         if token.kind == "op" and token.text in "+-":
             self.advance()
             self.enter(token.column)
             operand = self.unary()
-            self.depth -= 1
-            return operand if token.text == "+" else _negate(token, operand)
-        return self.power()
-
-    def exponent(self) -> Node:
-        token = self.current
-        if token.kind == "op" and token.text in "+-":
-            self.advance()
-            self.enter(token.column)
-            operand = self.exponent()
             self.depth -= 1
             return operand if token.text == "+" else _negate(token, operand)
         return self.power()
@@ -375,7 +366,7 @@ class _Parser:
         if token.kind == "op" and token.text == "^":
             self.advance()
             self.enter(token.column)
-            exponent = self.exponent()
+            exponent = self.unary()
             self.depth -= 1
             return _combine("pow", token, base, exponent, self.text)
         return base
@@ -418,7 +409,7 @@ class _Parser:
         if self.current.kind == "op" and self.current.text == "^":
             # sin^2(x) means sin(x)^2; sin^-1(x) is ambiguous, so it is refused below.
             caret = self.advance()
-            power_of_result = (caret, self.exponent())
+            power_of_result = (caret, self.unary())
         opening = self.current
         if not (opening.kind == "op" and opening.text == "("):
             argument = opening.text if opening.kind in ("name", "number") else "x"
