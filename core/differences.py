@@ -25,7 +25,7 @@ import numpy as np
 import sympy
 from sympy.functions.elementary import hyperbolic, trigonometric
 
-from .parse import X, Y
+from .function import compile_numpy
 
 if TYPE_CHECKING:
     from core.function import Function
@@ -161,7 +161,8 @@ _ANALYTIC = (
 @functools.lru_cache(maxsize=128)
 def _complex_evaluator(expr: sympy.Expr):
     """(x, y) -> complex values of expr's analytic continuation. expr is a tree our parser built."""
-    return sympy.lambdify((X, Y), expr, modules=[_KINKED, "numpy"])
+    compiled = compile_numpy([expr], modules=(_KINKED, "numpy"))
+    return lambda x, y: compiled(x, y)[0]
 
 
 def _complex_step(f, x, y, variable, h) -> np.ndarray:

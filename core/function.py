@@ -25,13 +25,14 @@ def _numeric_form(expr: sympy.Expr) -> sympy.Expr:
     return expr.xreplace(big) if big else expr
 
 
-def compile_numpy(exprs: Sequence[sympy.Expr]) -> Callable:
+def compile_numpy(exprs: Sequence[sympy.Expr], modules=("numpy",)) -> Callable:
     """A numpy function of (x, y) returning one array per expression (shared subexpressions once).
 
-    Only ever called on trees built by core.parse, never on user text.
+    Only ever called on trees built by core.parse, never on user text. `modules` goes to
+    sympy.lambdify (core.differences puts its complex-step stand-ins first).
     """
     numeric = [_numeric_form(expr) for expr in exprs]
-    return sympy.lambdify((X, Y), numeric, modules="numpy", cse=len(numeric) > 1)
+    return sympy.lambdify((X, Y), numeric, modules=list(modules), cse=len(numeric) > 1)
 
 
 def _as_float_arrays(x, y) -> tuple[np.ndarray, np.ndarray, tuple[int, ...]]:

@@ -100,7 +100,8 @@ def evaluate_grid(f, xlim, ylim, resolution=100, with_partials: bool = False) ->
     z = np.broadcast_to(f(xx, yy), xx.shape).astype(np.float64)
     undefined = ~np.isfinite(z)
     z[undefined] = np.nan
-    poles = pole_mask(f, xx, yy, z, steps=(x[1] - x[0], y[1] - y[0]), window=(xlim, ylim))
+    window = ((xmin, xmax), (ymin, ymax))
+    poles = pole_mask(f, xx, yy, z, steps=(x[1] - x[0], y[1] - y[0]), window=window)
     z[poles] = np.nan
     zx = zy = None
     if with_partials:
