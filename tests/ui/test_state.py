@@ -1,0 +1,160 @@
+"""ui.state: a link restores the view it was made from, and a bad link still opens a usable page."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from core.grid import check_window
+from ui.presets import PRESETS
+from ui.state import (
+    DEFAULT,
+    MAX_COORDINATE,
+    MAX_RESOLUTION,
+    MIN_RESOLUTION,
+    View,
+    from_query,
+    share_link,
+    to_query,
+)
+
+coordinates = st.floats(-MAX_COORDINATE, MAX_COORDINATE, allow_nan=False)
+
+
+@st.composite
+def views(draw):
+    xmin, ymin = draw(coordinates), draw(coordinates)
+    xmax = draw(st.floats(xmin + max(1e-3, abs(xmin) * 1e-6), MAX_COORDINATE + 10))
+    ymax = draw(st.floats(ymin + max(1e-3, abs(ymin) * 1e-6), MAX_COORDINATE + 10))
+    return View(
+        f=draw(st.text(min_size=1, max_size=80).filter(str.strip)),
+        x0=draw(coordinates),
+        y0=draw(coordinates),
+        xmin=xmin,
+        xmax=min(xmax, MAX_COORDINATE),
+        ymin=ymin,
+        ymax=min(ymax, MAX_COORDINATE),
+        resolution=draw(st.sampled_from(range(MIN_RESOLUTION, MAX_RESOLUTION + 1, 10))),
+        plane=draw(st.booleans()),
+        slices=draw(st.booleans()),
+        field=draw(st.booleans()),
+    )
+
+
+@given(views())
+def test_a_view_survives_its_link(view):
+    link = share_link("https://example.org/derivatives", view)
+    query = {key: values[-1] for key, values in parse_qs(urlsplit(link).query).items()}
+    restored, notices = from_query(query)
+    if view.xmin < view.xmax and view.ymin < view.ymax:
+        try:
+            check_window(view.xlim, view.ylim)
+        except ValueError:
+            return  # a window too narrow for float64: covered by the hostile tests below
+        assert notices == []
+        assert restored == view
+
+
+def test_the_default_link_is_short_and_explicit_about_function_and_point():
+    assert to_query(DEFAULT) == {"f": "x^2 y + y^3", "x0": "2", "y0": "1"}
+    assert from_query({}) == (DEFAULT, [])
+
+
+def test_only_changed_fields_are_added_to_the_link():
+    view = dataclasses.replace(DEFAULT, plane=True, resolution=150, xmin=-1.5)
+    assert to_query(view) == {
+        "f": "x^2 y + y^3",
+        "x0": "2",
+        "y0": "1",
+        "xmin": "-1.5",
+        "res": "150",
+        "plane": "1",
+    }
+
+
+def test_share_link_replaces_any_query_the_base_url_has():
+    link = share_link("http://host:8501/?f=old", DEFAULT)
+    assert link.startswith("http://host:8501/?f=")
+    assert "old" not in link
+
+
+def test_a_list_valued_parameter_uses_its_last_value():
+    view, notices = from_query({"x0": ["1", "3"]})
+    assert (view.x0, notices) == (3.0, [])
+
+
+@pytest.mark.parametrize(
+    ("query", "words"),
+    [
+        ({"x0": "abc"}, ["x0", "abc", "not a number", "using 2"]),
+        ({"x0": "nan"}, ["x0", "not a finite number"]),
+        ({"y0": "1e400"}, ["y0", "not a finite number", "using 1"]),
+        ({"y0": "-inf"}, ["y0", "not a finite number"]),
+        ({"x0": "1e7"}, ["x0", "beyond"]),
+        ({"xmin": "5", "xmax": "-5"}, ["x window [5, -5]", "reversed", "[-3, 3]"]),
+        ({"ymin": "2", "ymax": "2"}, ["y window", "empty"]),
+        ({"xmin": "1", "xmax": "1.0000000000000002"}, ["x window", "too narrow"]),
+        ({"res": "99999"}, ["res", f"using {MAX_RESOLUTION}"]),
+        ({"res": "-5"}, ["res", f"using {MIN_RESOLUTION}"]),
+        ({"res": "nan"}, ["res", "not a finite number"]),
+        ({"res": "lots"}, ["res", "not a number"]),
+        ({"plane": "maybe"}, ["plane", "not on or off"]),
+        ({"f": ""}, ["f", "empty"]),
+        ({"f": "x" * 5000}, ["f", "longer than 500"]),
+    ],
+)
+def test_a_bad_field_is_replaced_by_its_default_and_explained(query, words):
+    view, notices = from_query(query)
+    assert len(notices) == 1, notices
+    for word in words:
+        assert word in notices[0], (word, notices[0])
+    assert len(notices[0]) < 250  # a sentence, not the hostile payload echoed back
+    # Whatever was refused is back at its default: the page is usable.
+    for name in ("x0", "y0", "xmin", "xmax", "ymin", "ymax", "f"):
+        value = getattr(view, name)
+        if isinstance(value, float):
+            assert math.isfinite(value) and abs(value) <= MAX_COORDINATE
+    check_window(view.xlim, view.ylim)
+    assert MIN_RESOLUTION <= view.resolution <= MAX_RESOLUTION
+
+
+def test_good_fields_survive_beside_bad_ones():
+    view, notices = from_query({"x0": "abc", "y0": "-0.5", "plane": "yes", "field": "0"})
+    assert (view.x0, view.y0, view.plane, view.field) == (2.0, -0.5, True, False)
+    assert len(notices) == 1
+
+
+def test_hostile_formula_text_is_kept_as_text_for_the_parser_to_refuse():
+    # The link layer does not judge formulas: the parser does, with a caret and a hint.
+    view, notices = from_query({"f": "__import__('os').system('x')"})
+    assert view.f == "__import__('os').system('x')"
+    assert notices == []
+
+
+@given(st.dictionaries(st.sampled_from(["f", "x0", "y0", "xmin", "xmax", "res", "zz"]), st.text()))
+def test_any_query_gives_a_drawable_view(query):
+    view, notices = from_query(query)
+    assert isinstance(view, View) and all(isinstance(n, str) for n in notices)
+    check_window(view.xlim, view.ylim)
+    assert MIN_RESOLUTION <= view.resolution <= MAX_RESOLUTION
+    assert view.f.strip()
+
+
+def test_notices_do_not_echo_control_characters_or_long_payloads():
+    _, notices = from_query({"x0": "\x1b[31m" + "9" * 400})
+    assert "\x1b" not in notices[0]
+    assert len(notices[0]) < 200
+
+
+@pytest.mark.parametrize("preset", PRESETS, ids=lambda p: p.name)
+def test_every_preset_is_a_valid_view(preset):
+    xmin, xmax, ymin, ymax = preset.window
+    view = View(f=preset.f, x0=preset.x0, y0=preset.y0, xmin=xmin, xmax=xmax, ymin=ymin, ymax=ymax)
+    restored, notices = from_query(to_query(view))
+    assert notices == [] and restored == view
+    assert view.point_in_window

@@ -1,0 +1,111 @@
+"""The gallery: functions worth showing a class, each with a window and a telling point."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Preset:
+    name: str
+    f: str
+    x0: float
+    y0: float
+    window: tuple[float, float, float, float]  # xmin, xmax, ymin, ymax
+    story: str
+
+
+PRESETS = (
+    Preset(
+        "The article's x²y + y³",
+        "x^2 y + y^3",
+        2,
+        1,
+        (-3, 3, -3, 3),
+        "At (2, 1): ∂f/∂x = 2xy = 4 and ∂f/∂y = x² + 3y² = 7.",
+    ),
+    Preset("Paraboloid", "x^2 + y^2", 1, 1, (-2, 2, -2, 2), "A bowl: one minimum at the origin."),
+    Preset("Saddle", "x^2 - y^2", 1, 0.5, (-2, 2, -2, 2), "Up along x, down along y."),
+    Preset(
+        "Monkey saddle",
+        "x^3 - 3 x y^2",
+        0.8,
+        0.4,
+        (-1.5, 1.5, -1.5, 1.5),
+        "Three valleys meet at a flat point: the second-derivative test cannot decide.",
+    ),
+    Preset(
+        "Rosenbrock",
+        "(1 - x)^2 + 100 (y - x^2)^2",
+        -1,
+        1.5,
+        (-2, 2, -1, 3),
+        "A curved, nearly flat valley: the minimum at (1, 1) is hard to reach.",
+    ),
+    Preset(
+        "Himmelblau",
+        "(x^2 + y - 11)^2 + (x + y^2 - 7)^2",
+        0,
+        0,
+        (-5, 5, -5, 5),
+        "Four minima, one maximum, four saddles.",
+    ),
+    Preset(
+        "Beale",
+        "(1.5 - x + x y)^2 + (2.25 - x + x y^2)^2 + (2.625 - x + x y^3)^2",
+        1,
+        1,
+        (-4.5, 4.5, -4.5, 4.5),
+        "Steep walls and a flat floor; minimum at (3, 0.5).",
+    ),
+    Preset(
+        "Booth",
+        "(x + 2 y - 7)^2 + (2 x + y - 5)^2",
+        0,
+        0,
+        (-10, 10, -10, 10),
+        "A tilted bowl; minimum at (1, 3).",
+    ),
+    Preset(
+        "Matyas",
+        "0.26 (x^2 + y^2) - 0.48 x y",
+        3,
+        -2,
+        (-10, 10, -10, 10),
+        "A very flat bowl: small gradients everywhere.",
+    ),
+    Preset(
+        "Three-hump camel",
+        "2 x^2 - 1.05 x^4 + x^6/6 + x y + y^2",
+        1,
+        1,
+        (-2, 2, -2, 2),
+        "Three minima (one global at the origin) and two saddles.",
+    ),
+    Preset(
+        "Egg crate sin(x) cos(y)",
+        "sin(x) cos(y)",
+        1,
+        0.5,
+        (-6.3, 6.3, -6.3, 6.3),
+        "Maxima, minima and saddles in a repeating pattern.",
+    ),
+    Preset(
+        "Gaussian bump",
+        "exp(-(x^2 + y^2))",
+        0.7,
+        0.3,
+        (-2.5, 2.5, -2.5, 2.5),
+        "The gradient is largest on a ring around the peak.",
+    ),
+    Preset(
+        "Hemisphere (undefined outside)",
+        "sqrt(1 - x^2 - y^2)",
+        0.3,
+        0.4,
+        (-1.5, 1.5, -1.5, 1.5),
+        "Defined only inside the unit disc; the partials blow up at its edge.",
+    ),
+)
+
+BY_NAME = {preset.name: preset for preset in PRESETS}
