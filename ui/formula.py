@@ -1,4 +1,4 @@
-"""The formula check: parse once per text, then show f and its first partials at a point."""
+"""Showing formulas and their errors to people: escaped Markdown, short numbers, a caret."""
 
 from __future__ import annotations
 
@@ -6,17 +6,10 @@ import math
 import re
 
 import streamlit as st
-import sympy
 
-from core import ExpressionError, Function
+from core import ExpressionError
 
 _MARKDOWN_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character
-
-
-@st.cache_resource(max_entries=256, show_spinner=False)
-def parse_function(text: str) -> Function:
-    """Function(text), built once per distinct text (errors are raised, never cached)."""
-    return Function(text)
 
 
 def plain(text: str) -> str:
@@ -55,18 +48,3 @@ def show_expression_error(error: ExpressionError) -> None:
         st.code(caret, language=None)
     if error.hint:
         st.info(plain(error.hint))
-
-
-def show_derivatives(f: Function, x0: float, y0: float) -> None:
-    """f and its two partials as formulas (sympy.latex only) and as values at (x0, y0)."""
-    at = f"({number(x0)}, {number(y0)})"
-    dx, dy = f.gradient(x0, y0)
-    rows = (
-        ("f(x, y)", f.latex, "f", f(x0, y0)),
-        (r"\frac{\partial f}{\partial x}", sympy.latex(f.derivative("x")), "∂f/∂x", dx),
-        (r"\frac{\partial f}{\partial y}", sympy.latex(f.derivative("y")), "∂f/∂y", dy),
-    )
-    for left, formula, name, value in rows:
-        shown, point = st.columns([4, 1], vertical_alignment="center")
-        shown.latex(rf"\large {left} = {formula}")
-        point.metric(f"{name} at {at}", number(value))

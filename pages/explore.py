@@ -1,0 +1,78 @@
+"""Explore: the surface, the point, its two tangent slices, the gradient and the tangent plane."""
+
+import streamlit as st
+
+from core import point_summary, slices, tangent_plane
+from ui import bridge, figures
+from ui.compute import grid_for
+from ui.formula import plain
+from ui.presets import BY_NAME
+from ui.readout import show_readout
+from ui.sidebar import set_point, this_run
+
+CLICKS, SURFACE, CONTOUR = "chart_clicks", "surface_chart", "contour_chart"
+
+explorer = this_run()
+view, f = explorer.view, explorer.function
+
+st.title("Explore f(x, y)")
+
+if f is None:
+    st.info("Type a function of x and y in the sidebar, or choose one from the gallery.")
+    st.stop()
+if explorer.error is not None:
+    st.warning(
+        "The formula in the sidebar does not work yet (see why there). "
+        f"Still showing the last one that did: {plain(f.canonical_text)}",
+        icon=":material/edit_note:",
+    )
+preset = BY_NAME.get(st.session_state.get("preset"))
+st.caption(
+    plain(preset.story)
+    if preset
+    else "Click the surface or the contour map to move the point (drag to rotate the surface)."
+)
+
+grid = grid_for(f.canonical_text, view.xlim, view.ylim, view.resolution, view.field)
+point = point_summary(f, view.x0, view.y0)
+x_slice, y_slice = slices(f, view.x0, view.y0, view.xlim, view.ylim)
+plane = tangent_plane(f, view.x0, view.y0) if view.plane else None
+
+if grid.z_range is None:
+    st.error(
+        "f is undefined everywhere in this window, so there is no surface to draw. "
+        "Try a larger window, or another function."
+    )
+else:
+    if grid.undefined_share > 0.005:
+        st.caption(f"f is undefined on {grid.undefined_share:.0%} of this window (the holes).")
+    if grid.clipped_share > 0:
+        st.caption(
+            f"{grid.clipped_share:.1%} of the window is cut away around poles, so that the "
+            "surface shows its shape instead of a wall."
+        )
+if not view.point_in_window:
+    st.caption("The point is outside the window: widen the window to see it on the charts.")
+
+surface_column, contour_column = st.columns([3, 2], gap="medium")
+with surface_column, st.container(key=SURFACE):
+    surface = figures.surface_figure(
+        grid,
+        point,
+        x_slice,
+        y_slice,
+        plane=plane,
+        show_slices=view.slices,
+        camera=bridge.current_camera(CLICKS, SURFACE),
+    )
+    st.plotly_chart(surface, key="surface_figure", config=figures.PLOT_CONFIG)
+with contour_column, st.container(key=CONTOUR):
+    contour = figures.contour_figure(grid, point, show_slices=view.slices, field=view.field)
+    st.plotly_chart(contour, key="contour_figure", config=figures.PLOT_CONFIG)
+bridge.chart_clicks(CLICKS, [SURFACE, CONTOUR], on_click=lambda click: set_point(click.x, click.y))
+
+show_readout(f, point)
+
+left, right = st.columns(2, gap="medium")
+left.plotly_chart(figures.slice_figure(x_slice), key="x_slice", config=figures.PLOT_CONFIG)
+right.plotly_chart(figures.slice_figure(y_slice), key="y_slice", config=figures.PLOT_CONFIG)

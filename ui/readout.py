@@ -1,0 +1,80 @@
+"""The readout: f and its partials as exact formulas (sympy.latex) and as values at the point.
+
+Colours match the figures: the x-slice's colour for df/dx, the y-slice's for df/dy.
+"""
+
+from __future__ import annotations
+
+import math
+
+import streamlit as st
+import sympy
+
+from core import Function
+from core.geometry import PointSummary
+from ui.theme import GRADIENT, X_SLICE, Y_SLICE
+
+UNDEFINED = r"\text{undefined here}"
+PARTIAL_X = r"\frac{\partial f}{\partial x}"
+PARTIAL_Y = r"\frac{\partial f}{\partial y}"
+
+
+def latex_number(value: float, digits: int = 6) -> str:
+    """A value as LaTeX: short, times-ten for the very large or small, words for nan or inf."""
+    value = float(value)
+    if not math.isfinite(value):
+        return UNDEFINED
+    text = f"{value + 0.0:.{digits}g}"
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        return rf"{mantissa} \times 10^{{{int(exponent)}}}"
+    return text
+
+
+def coloured(colour: str, tex: str) -> str:
+    return rf"{{\color{{{colour}}}{tex}}}"
+
+
+def readout_rows(f: Function, point: PointSummary) -> list[tuple[str, str, str]]:
+    """(name, formula, value at the point) for f, df/dx, df/dy, all LaTeX."""
+    return [
+        ("f(x, y)", f.latex, latex_number(point.value)),
+        (coloured(X_SLICE, PARTIAL_X), sympy.latex(f.derivative("x")), latex_number(point.fx)),
+        (coloured(Y_SLICE, PARTIAL_Y), sympy.latex(f.derivative("y")), latex_number(point.fy)),
+    ]
+
+
+def gradient_line(point: PointSummary) -> str:
+    """|grad f| and its direction, or why there is none."""
+    if not math.isfinite(point.gradient_norm):
+        return coloured(GRADIENT, r"\nabla f") + r"\ \text{is undefined at this point}"
+    vector = rf"\nabla f = ({latex_number(point.fx)},\ {latex_number(point.fy)})"
+    norm = rf"|\nabla f| = {latex_number(point.gradient_norm)}"
+    if point.gradient_angle is None:
+        return (
+            coloured(GRADIENT, vector) + rf",\quad {norm}\ \text{{(no direction: f is flat here)}}"
+        )
+    degrees = math.degrees(point.gradient_angle)
+    return (
+        coloured(GRADIENT, vector)
+        + rf",\quad {norm},\quad \text{{steepest ascent at }} {latex_number(degrees, 4)}^\circ"
+        + r"\ \text{from the } x\text{-axis}"
+    )
+
+
+def show_readout(f: Function, point: PointSummary) -> None:
+    at = rf"({latex_number(point.x)},\ {latex_number(point.y)})"
+    columns = st.columns(3)
+    for column, (name, formula, value) in zip(columns, readout_rows(f, point), strict=True):
+        with column:
+            st.latex(rf"{name} = {formula}")
+            st.latex(rf"{name}\Big|_{{{at}}} = {value}")
+    st.latex(gradient_line(point))
+    words = {
+        "value": "f itself is undefined at this point, so nothing can be drawn there.",
+        "fx": "∂f/∂x is undefined at this point (a kink, a vertical tangent or the domain's edge).",
+        "fy": "∂f/∂y is undefined at this point (a kink, a vertical tangent or the domain's edge).",
+    }
+    missing = [words[name] for name in ("value", "fx", "fy") if name in point.undefined]
+    if missing:
+        st.info(missing[0] if "value" in point.undefined else " ".join(missing))

@@ -1,0 +1,269 @@
+"""The shared sidebar: the function, the gallery, the point, the window, and the link.
+
+Every control's session key is the View field it sets. The link is read once per session
+(`load_link`), then every run rebuilds the View from the controls (`render`) and writes it back to
+the URL, so the address bar always restores what is on screen, on every page.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import dataclass
+
+import streamlit as st
+
+from core import ExpressionError, Function
+from ui.compute import function_for
+from ui.formula import show_expression_error
+from ui.presets import BY_NAME, PRESETS
+from ui.state import (
+    DEFAULT,
+    FIELDS,
+    MAX_COORDINATE,
+    MAX_RESOLUTION,
+    MIN_RESOLUTION,
+    RESOLUTION_STEP,
+    View,
+    from_query,
+    share_link,
+    to_query,
+    window_problem,
+)
+
+log = logging.getLogger(__name__)
+
+LOADED = "_link_loaded"
+NOTICES = "_link_notices"
+LINK_VIEW = "_link_view"
+LAST_GOOD_FUNCTION = "_last_good_function"
+LAST_GOOD_WINDOW = "_last_good_window"
+PRESET = "preset"
+SYNTAX_HELP = (
+    "Products: `2x`, `x y` or `x*y`. Powers: `x^2`. Functions: `sin(x)`, `exp(-x^2)`, `sqrt`, "
+    "`log`, `abs`, `atan2(y, x)`. Constants: `pi`, `e`. The formula is checked as you type."
+)
+
+
+@dataclass(frozen=True)
+class Explorer:
+    """What a page needs from the sidebar: the view, and the function it draws (or why not)."""
+
+    view: View
+    function: Function | None  # the typed formula, or the last one that worked
+    error: ExpressionError | None  # why the typed formula is not the one drawn
+    notices: tuple[str, ...]  # problems with the link this session was opened from
+
+
+def load_link() -> None:
+    """Once per session: the controls start from the link (bad parts replaced and explained)."""
+    if st.session_state.get(LOADED):
+        return
+    view, notices = from_query(st.query_params.to_dict())
+    for name in FIELDS:
+        st.session_state[name] = getattr(view, name)
+    st.session_state[LOADED] = True
+    st.session_state[NOTICES] = tuple(notices)
+    st.session_state[LINK_VIEW] = view
+    st.session_state[LAST_GOOD_WINDOW] = (view.xmin, view.xmax, view.ymin, view.ymax)
+
+
+def apply_preset() -> None:
+    preset = BY_NAME.get(st.session_state.get(PRESET))
+    if preset is None:
+        return
+    xmin, xmax, ymin, ymax = preset.window
+    values = dict(f=preset.f, x0=preset.x0, y0=preset.y0, xmin=xmin, xmax=xmax)
+    values |= dict(ymin=ymin, ymax=ymax)
+    for name, value in values.items():
+        st.session_state[name] = float(value) if name != "f" else value
+
+
+def set_point(x: float, y: float) -> None:
+    """Move the point (from a click): rounded to what the window can show, kept in range."""
+    view = current_view()
+    st.session_state["x0"] = snap(x, view.xmax - view.xmin)
+    st.session_state["y0"] = snap(y, view.ymax - view.ymin)
+
+
+def snap(value: float, width: float) -> float:
+    """`value` rounded to about a thousandth of `width`: a click is not more precise than that."""
+    decimals = max(0, 3 - math.floor(math.log10(width))) if width > 0 else 3
+    return min(max(round(float(value), decimals), -MAX_COORDINATE), MAX_COORDINATE) + 0.0
+
+
+def current_view() -> View:
+    """The View from the controls' session values (the window: the last valid one)."""
+    values = {name: st.session_state.get(name, getattr(DEFAULT, name)) for name in FIELDS}
+    window = st.session_state.get(LAST_GOOD_WINDOW, (*DEFAULT.xlim, *DEFAULT.ylim))
+    values.update(zip(("xmin", "xmax", "ymin", "ymax"), window, strict=True))
+    values["f"] = str(values["f"] or "")
+    return View(**values)
+
+
+def render() -> Explorer:
+    """Draw the sidebar and return what the page should show."""
+    load_link()
+    sidebar = st.sidebar
+    _sync_gallery()
+    sidebar.selectbox(
+        "Gallery",
+        [preset.name for preset in PRESETS],
+        index=None,
+        key=PRESET,
+        persist_state="session",
+        placeholder="Choose a function…",
+        on_change=apply_preset,
+        help="Functions worth showing a class; each opens at a point that tells its story.",
+    )
+    text = sidebar.text_input(
+        "f(x, y) =",
+        key="f",
+        persist_state="session",
+        live="400ms",
+        max_chars=500,
+        placeholder="for example x^2 y + y^3",
+        help=SYNTAX_HELP,
+    )
+    function, error = _function_from(text or "")
+
+    left, right = sidebar.columns(2)
+    point = dict(min_value=-MAX_COORDINATE, max_value=MAX_COORDINATE, step=0.1, format="%g")
+    left.number_input(
+        "x₀",
+        key="x0",
+        persist_state="session",
+        **point,
+        help="Or click the surface or the contour map.",
+    )
+    right.number_input("y₀", key="y0", persist_state="session", **point)
+
+    with sidebar.expander("Window and resolution"):
+        _window_inputs()
+        st.slider(
+            "Resolution (points per side)",
+            MIN_RESOLUTION,
+            MAX_RESOLUTION,
+            step=RESOLUTION_STEP,
+            key="resolution",
+            persist_state="session",
+            help="More points draw finer detail but take longer to send to the browser.",
+        )
+    sidebar.toggle(
+        "Tangent slices",
+        key="slices",
+        persist_state="session",
+        help="The curves cut by x = x₀ and y = y₀.",
+    )
+    sidebar.toggle("Tangent plane", key="plane", persist_state="session")
+    sidebar.toggle(
+        "Gradient field",
+        key="field",
+        persist_state="session",
+        help="Arrows of ∇f on the contour map.",
+    )
+
+    view = current_view()
+    _write_link(view)
+    _share_box(view)
+    notices = st.session_state.get(NOTICES, ())
+    if view != st.session_state.get(LINK_VIEW):
+        notices = ()  # the person has moved on from the link: its problems no longer apply
+    return Explorer(view=view, function=function, error=error, notices=tuple(notices))
+
+
+def _sync_gallery() -> None:
+    """Show the preset's name while its formula is the one typed; otherwise the placeholder."""
+    chosen = BY_NAME.get(st.session_state.get(PRESET))
+    if chosen is not None and st.session_state.get("f") != chosen.f:
+        st.session_state[PRESET] = None
+
+
+def _function_from(text: str) -> tuple[Function | None, ExpressionError | None]:
+    """The typed function, echoed in LaTeX; or its error, and the last function that worked."""
+    sidebar = st.sidebar
+    if not text.strip():
+        sidebar.info("Type a function of x and y, for example `x^2 y + y^3`.")
+        return _last_good(), None
+    try:
+        function = function_for(text)
+    except ExpressionError as error:
+        with sidebar:
+            show_expression_error(error)
+        return _last_good(), error
+    except Exception:
+        # A bug, not the person's fault: say so kindly, keep the details in the server log.
+        log.exception("building %r failed", text[:200])
+        sidebar.error(
+            "Something went wrong on our side with that formula. Try writing it another way."
+        )
+        return _last_good(), None
+    sidebar.latex(rf"f(x, y) = {function.latex}")
+    st.session_state[LAST_GOOD_FUNCTION] = function.canonical_text
+    return function, None
+
+
+def _last_good() -> Function | None:
+    text = st.session_state.get(LAST_GOOD_FUNCTION, DEFAULT.f)
+    try:
+        return function_for(text)
+    except Exception:
+        log.exception("the last good function %r no longer builds", text[:200])
+        return None
+
+
+def _window_inputs() -> None:
+    bound = dict(min_value=-MAX_COORDINATE, max_value=MAX_COORDINATE, step=0.5, format="%g")
+    left, right = st.columns(2)
+    left.number_input("x min", key="xmin", persist_state="session", **bound)
+    right.number_input("x max", key="xmax", persist_state="session", **bound)
+    left.number_input("y min", key="ymin", persist_state="session", **bound)
+    right.number_input("y max", key="ymax", persist_state="session", **bound)
+    window = tuple(float(st.session_state[name]) for name in ("xmin", "xmax", "ymin", "ymax"))
+    problems = [
+        f"The {axis} window {problem}."
+        for axis, (low, high) in (("x", window[:2]), ("y", window[2:]))
+        if (problem := window_problem(low, high))
+    ]
+    if problems:
+        last = st.session_state.get(LAST_GOOD_WINDOW)
+        st.error(
+            " ".join(problems) + f" Still showing x ∈ [{last[0]:g}, {last[1]:g}], "
+            f"y ∈ [{last[2]:g}, {last[3]:g}]."
+        )
+    else:
+        st.session_state[LAST_GOOD_WINDOW] = window
+
+
+def _write_link(view: View) -> None:
+    query = to_query(view)
+    if st.query_params.to_dict() != query:
+        st.query_params.from_dict(query)
+
+
+def _share_box(view: View) -> None:
+    with st.sidebar.expander("Share this view", icon=":material/link:"):
+        st.caption("Anyone opening this link sees exactly this view.")
+        st.code(share_link(_page_url(), view), language=None, wrap_lines=True)
+
+
+def _page_url() -> str:
+    try:
+        url = st.context.url
+    except Exception:  # no browser behind this run (AppTest, bare mode)
+        url = None
+    return url or "http://localhost:8501/"
+
+
+THIS_RUN = "_explorer"
+
+
+def remember(explorer: Explorer) -> None:
+    """Hand this run's sidebar result to the page (pages run after the sidebar, same session)."""
+    st.session_state[THIS_RUN] = explorer
+
+
+def this_run() -> Explorer:
+    """What the sidebar decided in this run (rendering it first if the page runs on its own)."""
+    explorer = st.session_state.get(THIS_RUN)
+    return explorer if explorer is not None else render()
