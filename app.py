@@ -9,7 +9,6 @@ import logging
 import streamlit as st
 
 from ui import sidebar
-from ui.formula import plain
 
 log = logging.getLogger(__name__)
 
@@ -24,10 +23,7 @@ pages = [
     st.Page("pages/guide.py", title="Guide", icon=":material/school:", url_path="guide"),
 ]
 page = st.navigation(pages)
-explorer = sidebar.render()
-sidebar.remember(explorer)
-for notice in explorer.notices:
-    st.warning(plain(notice), icon=":material/link_off:")
+sidebar.remember(sidebar.render())
 try:
     page.run()
 except Exception:

@@ -27,6 +27,7 @@ class Row:
     baseline_seconds: float | None
     target: str
     met: bool | None
+    unit: str = "s"  # "s" (seconds, shown in ms) or "bytes" (shown in KB)
 
     @property
     def ratio(self) -> float | None:
@@ -39,14 +40,20 @@ def _ms(seconds: float | None) -> str:
     return "" if seconds is None else f"{seconds * 1000:.2f} ms"
 
 
+def _shown(value: float | None, unit: str) -> str:
+    if value is None:
+        return ""
+    return f"{value / 1000:.1f} KB" if unit == "bytes" else _ms(value)
+
+
 def render(rows: list[Row]) -> str:
     header = ("case", "median", "baseline", "baseline median", "ratio", "target", "met")
     lines = [
         (
             row.case,
-            _ms(row.seconds),
+            _shown(row.seconds, row.unit),
             row.baseline,
-            _ms(row.baseline_seconds),
+            _shown(row.baseline_seconds, row.unit),
             "" if row.ratio is None else f"{row.ratio:.2f}x",
             row.target,
             {True: "yes", False: "NO", None: ""}[row.met],

@@ -2,13 +2,12 @@
 
 import streamlit as st
 
-from core import point_summary, slices, tangent_plane
 from ui import bridge, figures
-from ui.compute import grid_for
+from ui.explore import explore_figures
 from ui.formula import plain
 from ui.presets import BY_NAME
 from ui.readout import show_readout
-from ui.sidebar import set_point, this_run
+from ui.sidebar import set_point, show_notices, this_run
 
 CLICKS, SURFACE, CONTOUR = "chart_clicks", "surface_chart", "contour_chart"
 
@@ -16,6 +15,7 @@ explorer = this_run()
 view, f = explorer.view, explorer.function
 
 st.title("Explore f(x, y)")
+show_notices(explorer)
 
 if f is None:
     st.info("Type a function of x and y in the sidebar, or choose one from the gallery.")
@@ -33,10 +33,8 @@ st.caption(
     else "Click the surface or the contour map to move the point (drag to rotate the surface)."
 )
 
-grid = grid_for(f.canonical_text, view.xlim, view.ylim, view.resolution, view.field)
-point = point_summary(f, view.x0, view.y0)
-x_slice, y_slice = slices(f, view.x0, view.y0, view.xlim, view.ylim)
-plane = tangent_plane(f, view.x0, view.y0) if view.plane else None
+drawn = explore_figures(f, view, camera=bridge.current_camera(CLICKS, SURFACE))
+grid = drawn.grid
 
 if grid.z_range is None:
     st.error(
@@ -54,25 +52,15 @@ else:
 if not view.point_in_window:
     st.caption("The point is outside the window: widen the window to see it on the charts.")
 
-surface_column, contour_column = st.columns([3, 2], gap="medium")
+surface_column, contour_column = st.columns([6, 5], gap="medium")
 with surface_column, st.container(key=SURFACE):
-    surface = figures.surface_figure(
-        grid,
-        point,
-        x_slice,
-        y_slice,
-        plane=plane,
-        show_slices=view.slices,
-        camera=bridge.current_camera(CLICKS, SURFACE),
-    )
-    st.plotly_chart(surface, key="surface_figure", config=figures.PLOT_CONFIG)
+    st.plotly_chart(drawn.surface, key="surface_figure", config=figures.PLOT_CONFIG)
 with contour_column, st.container(key=CONTOUR):
-    contour = figures.contour_figure(grid, point, show_slices=view.slices, field=view.field)
-    st.plotly_chart(contour, key="contour_figure", config=figures.PLOT_CONFIG)
+    st.plotly_chart(drawn.contour, key="contour_figure", config=figures.PLOT_CONFIG)
 bridge.chart_clicks(CLICKS, [SURFACE, CONTOUR], on_click=lambda click: set_point(click.x, click.y))
 
-show_readout(f, point)
+show_readout(f, drawn.point)
 
 left, right = st.columns(2, gap="medium")
-left.plotly_chart(figures.slice_figure(x_slice), key="x_slice", config=figures.PLOT_CONFIG)
-right.plotly_chart(figures.slice_figure(y_slice), key="y_slice", config=figures.PLOT_CONFIG)
+left.plotly_chart(drawn.x_panel, key="x_slice", config=figures.PLOT_CONFIG)
+right.plotly_chart(drawn.y_panel, key="y_slice", config=figures.PLOT_CONFIG)

@@ -3,12 +3,13 @@
 import streamlit as st
 
 from ui.readout import PARTIAL_X, PARTIAL_Y, coloured
-from ui.sidebar import this_run
+from ui.sidebar import show_notices, this_run
 from ui.theme import GRADIENT, X_SLICE, Y_SLICE
 
 explorer = this_run()
 
 st.title("Guide")
+show_notices(explorer)
 st.markdown(
     "This explorer draws a function of two variables and its derivatives at a point you choose. "
     "The function, the point and every option live in the page's link: copy it from "

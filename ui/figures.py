@@ -49,7 +49,7 @@ HOVER = "x = %{x:.4~g}<br>y = %{y:.4~g}<br>f = %{z:.4~g}<extra></extra>"
 DEFAULT_CAMERA = {"eye": {"x": 1.75, "y": 0.85, "z": 0.75}, "up": {"x": 0, "y": 0, "z": 1}}
 SURFACE_HEIGHT = 620
 CONTOUR_HEIGHT = 560
-SLICE_HEIGHT = 340
+SLICE_HEIGHT = 400
 
 # Scene proportions: z is drawn at 0.7 of the longer horizontal side; a window more elongated than
 # 4:1 is drawn at 4:1 so that neither side collapses to a sliver.
@@ -622,7 +622,7 @@ def contour_figure(
                 "line": {"color": LEVEL_COLOR, "width": 4},
                 "showscale": False,
                 "hoverinfo": "skip",
-                "name": f"level curve f = {_fmt(level)}",
+                "name": f"level f = {_fmt(level)}",
                 "meta": "level curve",
                 "showlegend": True,
             }
@@ -630,8 +630,8 @@ def contour_figure(
 
     if show_slices:
         for xs, ys, colour, name, role in (
-            (xlim, (point.y, point.y), X_SLICE, "y = y₀ (slice for ∂f/∂x)", "slice x"),
-            ((point.x, point.x), ylim, Y_SLICE, "x = x₀ (slice for ∂f/∂y)", "slice y"),
+            (xlim, (point.y, point.y), X_SLICE, "y = y₀", "slice x"),
+            ((point.x, point.x), ylim, Y_SLICE, "x = x₀", "slice y"),
         ):
             traces.append(
                 {
@@ -857,14 +857,15 @@ def slice_figure(piece, *, height: int = SLICE_HEIGHT) -> go.Figure:
         "paper_bgcolor": "white",
         "plot_bgcolor": "white",
         "title": {"text": title, "font": {"size": TITLE_FONT_SIZE}, "x": 0.0, "xanchor": "left"},
-        "margin": {"l": 70, "r": 10, "t": 80, "b": 50},
+        # The legend goes under the x axis: above the plot it collides with the title.
+        "margin": {"l": 70, "r": 10, "t": 50, "b": 110},
         "xaxis": {
             **axis,
             "title": {"text": variable, "font": {"size": TITLE_FONT_SIZE}},
             "range": list(t_range),
         },
         "yaxis": yaxis,
-        "legend": _legend(y=1.0, yanchor="bottom"),
+        "legend": _legend(y=-0.3, yanchor="top"),
         "showlegend": True,
         "hovermode": "closest",
         "hoverlabel": {"font": {"size": 16}},

@@ -15,7 +15,7 @@ import streamlit as st
 
 from core import ExpressionError, Function
 from ui.compute import function_for
-from ui.formula import show_expression_error
+from ui.formula import plain, show_expression_error
 from ui.presets import BY_NAME, PRESETS
 from ui.state import (
     DEFAULT,
@@ -267,3 +267,10 @@ def this_run() -> Explorer:
     """What the sidebar decided in this run (rendering it first if the page runs on its own)."""
     explorer = st.session_state.get(THIS_RUN)
     return explorer if explorer is not None else render()
+
+
+def show_notices(explorer: Explorer) -> None:
+    """What the link asked for that could not be used, under the page's title."""
+    if explorer.notices:
+        lines = "\n".join(f"- {plain(notice)}" for notice in explorer.notices)
+        st.warning(f"Parts of this link could not be used:\n{lines}", icon=":material/link_off:")
