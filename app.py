@@ -5,6 +5,7 @@ link). Pages under pages/ read what the sidebar decided and draw it.
 """
 
 import logging
+import time
 
 import streamlit as st
 
@@ -23,13 +24,18 @@ pages = [
     st.Page("pages/guide.py", title="Guide", icon=":material/school:", url_path="guide"),
 ]
 page = st.navigation(pages)
-sidebar.remember(sidebar.render())
+started = time.perf_counter()
 try:
+    sidebar.remember(sidebar.render())
     page.run()
 except Exception:
     # A bug, not the person's fault: no traceback on a projector; the details go to the log.
+    # (st.rerun and st.stop raise BaseException subclasses, so they pass through untouched.)
     log.exception("page %s failed", page.title)
     st.error(
         "Something went wrong on our side while drawing this page. Try another point or "
         "function, or reload the page."
     )
+finally:
+    # The server time of this run, for `python -m bench` (read through AppTest's session state).
+    st.session_state[sidebar.RUN_SECONDS] = time.perf_counter() - started

@@ -256,6 +256,7 @@ def _page_url() -> str:
 
 
 THIS_RUN = "_explorer"
+RUN_SECONDS = "_run_seconds"
 
 
 def remember(explorer: Explorer) -> None:

@@ -196,4 +196,5 @@ def to_query(view: View) -> dict[str, str]:
 
 def share_link(base_url: str, view: View) -> str:
     """The full link that restores `view` on the page at `base_url` (no query of its own)."""
-    return f"{base_url.split('?')[0]}?{urlencode(to_query(view))}"
+    # Brackets, powers and products stay readable in the link; everything else is encoded.
+    return f"{base_url.split('?')[0]}?{urlencode(to_query(view), safe='()^*,')}"
