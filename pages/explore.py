@@ -23,7 +23,7 @@ if f is None:
 if explorer.error is not None:
     st.warning(
         "The formula in the sidebar does not work yet (see why there). "
-        f"Still showing the last one that did: {plain(f.canonical_text)}",
+        f"Still showing the last one that did: {plain(f.text)}",
         icon=":material/edit_note:",
     )
 preset = BY_NAME.get(st.session_state.get("preset"))
@@ -52,7 +52,7 @@ else:
 if not view.point_in_window:
     st.caption("The point is outside the window: widen the window to see it on the charts.")
 
-surface_column, contour_column = st.columns([6, 5], gap="medium")
+surface_column, contour_column = st.columns(2, gap="medium")
 with surface_column, st.container(key=SURFACE):
     st.plotly_chart(drawn.surface, key="surface_figure", config=figures.PLOT_CONFIG)
 with contour_column, st.container(key=CONTOUR):

@@ -10,6 +10,8 @@ const CLICK_SLOP_PX = 5; // a pointer that moved more than this between down and
 const CLICK_MAX_MS = 1500; // a press held longer than this is not a click either
 const PENDING_MS = CLICK_MAX_MS; // how long a 3D plotly_click waits for its pointerup
 const TAP_FALLBACK_MS = 120; // after a still tap, how long to wait for plotly_click before hover
+const SETTLED_FRAMES = 5; // a camera unchanged for this many frames has stopped moving
+const SETTLE_MAX_MS = 1500; // stop following a camera after this long, moving or not
 
 // container key -> last scene.camera the person left that chart with (3D charts only).
 const cameras = new Map();
@@ -131,6 +133,11 @@ export default function bridge(component) {
   let tapTimer = 0;
 
   const send = (chart, point) => {
+    for (const key of charts) {
+      const gd = chartDiv(key);
+      const camera = gd && isScene(gd) ? liveCamera(gd) : null;
+      if (camera) cameras.set(key, camera);
+    }
     const sceneCameras = {};
     for (const [key, camera] of cameras) {
       if (charts.includes(key)) sceneCameras[key] = camera;
@@ -138,9 +145,27 @@ export default function bridge(component) {
     setTriggerValue("click", { chart, x: point.x, y: point.y, cameras: sceneCameras });
   };
 
+  // The view keeps moving for a few frames after a drag ends (turntable inertia), so the camera
+  // is followed frame by frame until it stops; remembering it at pointerup would keep a camera
+  // the view had not reached yet, and a later redraw would jump back to it.
+  const settling = new Map(); // chart key -> animation frame id
   const rememberCamera = (key, gd) => {
-    const camera = liveCamera(gd);
-    if (camera) cameras.set(key, camera);
+    cancelAnimationFrame(settling.get(key));
+    const started = performance.now();
+    let still = 0;
+    const follow = () => {
+      const camera = liveCamera(gd);
+      if (camera) {
+        still = sameCamera(cameras.get(key), camera) ? still + 1 : 0;
+        cameras.set(key, camera);
+      }
+      if (still < SETTLED_FRAMES && performance.now() - started < SETTLE_MAX_MS) {
+        settling.set(key, requestAnimationFrame(follow));
+      } else {
+        settling.delete(key);
+      }
+    };
+    follow();
   };
 
   const wire = (key, gd) => {

@@ -46,7 +46,7 @@ LEVEL_COLOR = "#000000"
 HOVER = "x = %{x:.4~g}<br>y = %{y:.4~g}<br>f = %{z:.4~g}<extra></extra>"
 
 # The textbook view: x towards the viewer, y to the right, z up, seen from a little above.
-DEFAULT_CAMERA = {"eye": {"x": 1.75, "y": 0.85, "z": 0.75}, "up": {"x": 0, "y": 0, "z": 1}}
+DEFAULT_CAMERA = {"eye": {"x": 1.95, "y": 1.0, "z": 0.85}, "up": {"x": 0, "y": 0, "z": 1}}
 SURFACE_HEIGHT = 620
 CONTOUR_HEIGHT = 560
 SLICE_HEIGHT = 400
@@ -313,8 +313,9 @@ def surface_figure(
     layout = {
         "height": height,
         "font": FONT,
+        "template": "none",  # plotly.js defaults: no blue-grey text, no tinted plot area
         "paper_bgcolor": "white",
-        "margin": {"l": 0, "r": 0, "t": 10, "b": 0},
+        "margin": {"l": 10, "r": 10, "t": 10, "b": 0},  # room for the outermost tick labels
         "scene": scene,
         "legend": _legend(y=0.0, yanchor="top"),
         "showlegend": True,
@@ -586,7 +587,7 @@ def contour_figure(
         "contours": {
             "coloring": "fill",
             "showlabels": True,
-            "labelfont": {"size": 14, "color": "white"},
+            "labelfont": {"size": 16, "color": "white"},
         },
         "line": {"width": 1, "color": "rgba(255, 255, 255, 0.6)"},
         # The labelled level lines already say what each colour means.
@@ -745,6 +746,7 @@ def contour_figure(
     layout = {
         "height": height,
         "font": FONT,
+        "template": "none",  # plotly.js defaults: no blue-grey text, no tinted plot area
         "paper_bgcolor": "white",
         "plot_bgcolor": "white",
         "margin": {"l": 60, "r": 10, "t": 10, "b": 50},
@@ -854,6 +856,7 @@ def slice_figure(piece, *, height: int = SLICE_HEIGHT) -> go.Figure:
     layout = {
         "height": height,
         "font": FONT,
+        "template": "none",  # plotly.js defaults: no blue-grey text, no tinted plot area
         "paper_bgcolor": "white",
         "plot_bgcolor": "white",
         "title": {"text": title, "font": {"size": TITLE_FONT_SIZE}, "x": 0.0, "xanchor": "left"},

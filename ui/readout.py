@@ -57,7 +57,7 @@ def gradient_line(point: PointSummary) -> str:
     degrees = math.degrees(point.gradient_angle)
     return (
         coloured(GRADIENT, vector)
-        + rf",\quad {norm},\quad \text{{steepest ascent at }} {latex_number(degrees, 4)}^\circ"
+        + rf",\quad {norm},\quad \text{{steepest ascent at }} {{{latex_number(degrees, 4)}}}^\circ"
         + r"\ \text{from the } x\text{-axis}"
     )
 

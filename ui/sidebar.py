@@ -199,7 +199,7 @@ def _function_from(text: str) -> tuple[Function | None, ExpressionError | None]:
         )
         return _last_good(), None
     sidebar.latex(rf"f(x, y) = {function.latex}")
-    st.session_state[LAST_GOOD_FUNCTION] = function.canonical_text
+    st.session_state[LAST_GOOD_FUNCTION] = function.text  # as typed: people never see Python syntax
     return function, None
 
 

@@ -69,14 +69,20 @@ def short(text: str) -> str:
     return text if len(text) <= SHOWN_IN_NOTICE else text[: SHOWN_IN_NOTICE - 1] + "…"
 
 
-def parse_number(text: str) -> float:
-    """A finite float within ±MAX_COORDINATE, or ValueError with a reason for people."""
+def parse_finite(text: str) -> float:
+    """A finite float, or ValueError with a reason for people."""
     try:
         value = float(text.strip())
     except ValueError:
         raise ValueError("is not a number") from None
     if not math.isfinite(value):
         raise ValueError("is not a finite number")
+    return value
+
+
+def parse_number(text: str) -> float:
+    """A finite float within ±MAX_COORDINATE, or ValueError with a reason for people."""
+    value = parse_finite(text)
     if abs(value) > MAX_COORDINATE:
         raise ValueError(f"is beyond ±{MAX_COORDINATE:g}")
     return value + 0.0  # -0.0 reads badly in a link and in a readout
@@ -93,12 +99,7 @@ def parse_flag(text: str) -> bool:
 
 def parse_resolution(text: str) -> tuple[int, str | None]:
     """The resolution, clamped to the allowed range (with a note when it was clamped)."""
-    try:
-        value = float(text.strip())
-    except ValueError:
-        raise ValueError("is not a number") from None
-    if not math.isfinite(value):
-        raise ValueError("is not a finite number")
+    value = parse_finite(text)
     snapped = round(value / RESOLUTION_STEP) * RESOLUTION_STEP
     clamped = min(max(snapped, MIN_RESOLUTION), MAX_RESOLUTION)
     if clamped == value:

@@ -6,6 +6,7 @@ Outside CI a missing Chromium skips these tests; in CI (CI=true) it fails them.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -60,11 +61,11 @@ def wait_until_healthy(server: subprocess.Popen, url: str, log: Path, seconds: f
     pytest.fail(f"streamlit was not healthy after {seconds} s:\n{log.read_text()}")
 
 
-@pytest.fixture(scope="session")
-def app_url(tmp_path_factory):
-    """The URL of `streamlit run app.py` on a free port; the server is stopped by its PID after."""
-    port, log = free_port(), tmp_path_factory.mktemp("streamlit") / "server.log"
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true"]
+@contextlib.contextmanager
+def serve(script: str, log: Path):
+    """`streamlit run <script>` on a free port until the block ends; stopped by its PID."""
+    port = free_port()
+    command = [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true"]
     command += ["--server.port", str(port), "--browser.gatherUsageStats", "false"]
     command += ["--server.fileWatcherType", "none"]
     with log.open("wb") as output:
@@ -80,6 +81,13 @@ def app_url(tmp_path_factory):
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory):
+    """The URL of `streamlit run app.py`."""
+    with serve("app.py", tmp_path_factory.mktemp("streamlit") / "server.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

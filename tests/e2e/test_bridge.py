@@ -6,62 +6,35 @@ not; the 3D camera the person chose survives the rerun that redraws the chart.
 
 from __future__ import annotations
 
-import math
 import re
-import subprocess
-import sys
 
 import pytest
-from conftest import ROOT, App, free_port, wait_until_healthy
+from conftest import App, serve
+from plotly_moves import (
+    CONTOUR,
+    CONTOUR_PIXEL,
+    SURFACE,
+    click_surface,
+    close,
+    eye,
+    live_eye,
+    rotate,
+)
 
 pytestmark = pytest.mark.e2e
 expect = pytest.importorskip("playwright.sync_api").expect
 expect.set_options(timeout=30_000)
 
 HARNESS = "tests/e2e/bridge_harness.py"
-SURFACE = ".st-key-surface_chart .js-plotly-plot"
-CONTOUR = ".st-key-contour_chart .js-plotly-plot"
 TRACEBACK = "[data-testid=stException]"
 DEFAULT_EYE = (1.25, 1.25, 1.25)
 GRID_STEP = 0.1  # the harness draws x^2 - y^2 on a 41 x 41 grid over [-2, 2]^2
 
-EYE = f"() => {{ const c = document.querySelector('{SURFACE}')._fullLayout.scene.camera.eye;"
-EYE += " return [c.x, c.y, c.z]; }"
-# The page pixel of data point (x, y) on the contour, through the chart's own axes.
-CONTOUR_PIXEL = f"""([x, y]) => {{
-    const gd = document.querySelector('{CONTOUR}');
-    const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis, box = gd.getBoundingClientRect();
-    return [box.left + xa._offset + xa.d2p(x), box.top + ya._offset + ya.d2p(y)];
-}}"""
-# Remember what the surface reports under the pointer, to find a spot on it and check a click.
-WATCH_HOVER = f"""() => {{
-    const gd = document.querySelector('{SURFACE}');
-    window.__hovered = null;
-    gd.on('plotly_hover', (d) => {{ window.__hovered = [d.points[0].x, d.points[0].y]; }});
-    gd.on('plotly_unhover', () => {{ window.__hovered = null; }});
-}}"""
-
 
 @pytest.fixture(scope="module")
 def harness_url(tmp_path_factory):
-    """`streamlit run` of the harness page on a free port; stopped by its PID after."""
-    port, log = free_port(), tmp_path_factory.mktemp("bridge") / "server.log"
-    command = [sys.executable, "-m", "streamlit", "run", HARNESS, "--server.headless", "true"]
-    command += ["--server.port", str(port), "--browser.gatherUsageStats", "false"]
-    command += ["--server.fileWatcherType", "none"]
-    with log.open("wb") as output:
-        server = subprocess.Popen(command, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_healthy(server, url, log)
+    with serve(HARNESS, tmp_path_factory.mktemp("bridge") / "server.log") as url:
         yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 @pytest.fixture
@@ -102,61 +75,10 @@ def settle_without_rerun(app: App) -> None:
     app.idle()
 
 
-def eye(page) -> tuple[float, float, float]:
-    return tuple(page.evaluate(EYE))
-
-
 def python_eye(page) -> tuple[float, float, float] | None:
     text = page.get_by_text("python camera eye:").inner_text()
     found = re.findall(r"-?\d+\.\d+", text)
     return tuple(float(v) for v in found) if found else None
-
-
-def close(a, b, tolerance=1e-3) -> bool:
-    return all(math.isclose(u, v, abs_tol=tolerance) for u, v in zip(a, b, strict=True))
-
-
-def glide(page, x: float, y: float, steps: int = 5) -> None:
-    """Move onto (x, y) in a few steps: the gl scene picks on its render loop, not on one event."""
-    for i in range(steps, -1, -1):
-        page.mouse.move(x - 4 * i, y)
-        page.wait_for_timeout(40)
-
-
-def hover_surface(page) -> tuple[float, float]:
-    """Leave the pointer over the surface (wherever the camera is); the point plotly reports."""
-    page.evaluate(WATCH_HOVER)
-    box = page.locator(SURFACE).bounding_box()
-    for fx in (0.62, 0.5, 0.4, 0.55, 0.45, 0.6, 0.35, 0.65):
-        for fy in (0.45, 0.5, 0.4, 0.55, 0.35, 0.6):
-            x, y = box["x"] + fx * box["width"], box["y"] + fy * box["height"]
-            glide(page, x, y)
-            page.wait_for_timeout(80)
-            hovered = page.evaluate("window.__hovered")
-            if hovered:
-                return tuple(hovered)
-    pytest.fail("no spot on the surface answered plotly_hover")
-
-
-def click_surface(page, hold_ms: int = 150) -> tuple[float, float]:
-    """Click a spot on the surface; the surface point plotly reported there."""
-    point = hover_surface(page)
-    page.mouse.down()
-    page.wait_for_timeout(hold_ms)
-    page.mouse.up()
-    return point
-
-
-def rotate(page) -> None:
-    box = page.locator(SURFACE).bounding_box()
-    x, y = box["x"] + 0.3 * box["width"], box["y"] + 0.7 * box["height"]
-    page.mouse.move(x, y)
-    page.mouse.down()
-    for i in range(1, 11):
-        page.mouse.move(x + 15 * i, y - 4 * i)
-        page.wait_for_timeout(30)
-    page.mouse.up()
-    page.wait_for_timeout(300)
 
 
 def test_a_click_on_the_surface_moves_the_point_to_the_surface_point(harness):
@@ -231,7 +153,8 @@ def test_a_rotation_drag_is_not_a_click(harness):
 def test_the_rotated_camera_survives_the_rerun_of_a_click(harness):
     page = harness.page
     rotate(page)
-    rotated = eye(page)
+    page.wait_for_timeout(1000)  # the turntable coasts for a few frames after the drag
+    rotated = live_eye(page)  # what is on screen (the layout's copy can lag behind it)
     assert not close(rotated, DEFAULT_EYE)
     before = readout(page)
     page.evaluate(f"() => {{ document.querySelector('{SURFACE}').__old = true; }}")
