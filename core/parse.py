@@ -126,7 +126,7 @@ def _character_error(text: str, index: int) -> ExpressionError:
     elif ch in "[]{}":
         hint = "Use round brackets ( ) for grouping."
     return ExpressionError(
-        f"The character '{shown}' (U+{ord(ch):04X} {name}) is not allowed.", index + 1, text, hint
+        f"The character “{shown}” (U+{ord(ch):04X} {name}) is not allowed.", index + 1, text, hint
     )
 
 

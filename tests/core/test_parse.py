@@ -119,7 +119,7 @@ def test_errors_point_at_the_column_with_a_hint(text, column, hint_fragment):
 
 
 def test_error_names_the_character_and_its_code_point():
-    with pytest.raises(ExpressionError, match=r"character 'ｘ' \(U\+FF58"):
+    with pytest.raises(ExpressionError, match=r"character “ｘ” \(U\+FF58"):
         Function("\uff58")
     with pytest.raises(ExpressionError, match=r"U\+200B ZERO WIDTH SPACE"):
         Function("x\u200b")
