@@ -173,7 +173,8 @@ def test_the_rotated_camera_survives_a_rerun_from_the_sidebar(harness):
     # No click carried this rotation to Python: the bridge puts it back on the new chart.
     page = harness.page
     rotate(page)
-    rotated = eye(page)
+    page.wait_for_timeout(1000)  # the turntable coasts for a few frames after the drag
+    rotated = live_eye(page)
     before, ran = readout(page), runs(page)
     page.locator(".st-key-x0 button").last.click()  # x0 + step
     wait_for_point_change(harness, before)

@@ -258,10 +258,10 @@ def test_rotating_keeps_the_point_and_a_click_keeps_the_rotation(tall):
     before = query(page)
     watch_reruns(page)
     rotate(page)
-    rotated = live_eye(page)
-    assert not close(rotated, start), "the drag did not rotate the view"
     page.wait_for_timeout(1500)  # time for a (wrongly) reported click to rerun the script
     tall.idle()
+    rotated = live_eye(page)  # after the turntable stopped coasting
+    assert not close(rotated, start), "the drag did not rotate the view"
     assert query(page) == before
     assert reruns(page) == 0  # a rotation is not sent to Python at all
     expect_sidebar(page, SADDLE, "0.5", "-1")
