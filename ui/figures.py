@@ -147,6 +147,18 @@ def _notes_annotation(notes: list[str]) -> dict:
     }
 
 
+def _base_layout(height: int) -> dict:
+    """What every figure shares: projector-sized text on plain white."""
+    return {
+        "height": height,
+        "font": FONT,
+        "template": "none",  # plotly.js defaults: no blue-grey text, no tinted plot area
+        "paper_bgcolor": "white",
+        "plot_bgcolor": "white",
+        "hoverlabel": {"font": {"size": 16}},
+    }
+
+
 def _legend(y: float = 1.0, yanchor: str = "bottom") -> dict:
     return {
         "orientation": "h",
@@ -311,16 +323,12 @@ def surface_figure(
     }
     scene["camera"] = camera if camera is not None else DEFAULT_CAMERA
     layout = {
-        "height": height,
-        "font": FONT,
-        "template": "none",  # plotly.js defaults: no blue-grey text, no tinted plot area
-        "paper_bgcolor": "white",
+        **_base_layout(height),
         "margin": {"l": 10, "r": 10, "t": 10, "b": 0},  # room for the outermost tick labels
         "scene": scene,
         "legend": _legend(y=0.0, yanchor="top"),
         "showlegend": True,
         "uirevision": "surface",
-        "hoverlabel": {"font": {"size": 16}},
     }
     if notes:
         layout["annotations"] = [_notes_annotation(notes)]
@@ -744,11 +752,7 @@ def contour_figure(
         yaxis["scaleanchor"] = "x"
         yaxis["scaleratio"] = 1
     layout = {
-        "height": height,
-        "font": FONT,
-        "template": "none",  # plotly.js defaults: no blue-grey text, no tinted plot area
-        "paper_bgcolor": "white",
-        "plot_bgcolor": "white",
+        **_base_layout(height),
         "margin": {"l": 60, "r": 10, "t": 10, "b": 50},
         "xaxis": xaxis,
         "yaxis": yaxis,
@@ -756,7 +760,6 @@ def contour_figure(
         "showlegend": True,
         "hovermode": "closest",
         "uirevision": "contour",
-        "hoverlabel": {"font": {"size": 16}},
     }
     if notes:
         # Under the x axis title, aligned with the plot's left edge (which equal scaling moves).
@@ -854,11 +857,7 @@ def slice_figure(piece, *, height: int = SLICE_HEIGHT) -> go.Figure:
     if z_range is not None:
         yaxis["range"] = list(z_range)
     layout = {
-        "height": height,
-        "font": FONT,
-        "template": "none",  # plotly.js defaults: no blue-grey text, no tinted plot area
-        "paper_bgcolor": "white",
-        "plot_bgcolor": "white",
+        **_base_layout(height),
         "title": {"text": title, "font": {"size": TITLE_FONT_SIZE}, "x": 0.0, "xanchor": "left"},
         # The legend goes under the x axis: above the plot it collides with the title.
         "margin": {"l": 70, "r": 10, "t": 50, "b": 110},
@@ -871,7 +870,6 @@ def slice_figure(piece, *, height: int = SLICE_HEIGHT) -> go.Figure:
         "legend": _legend(y=-0.3, yanchor="top"),
         "showlegend": True,
         "hovermode": "closest",
-        "hoverlabel": {"font": {"size": 16}},
     }
     if notes:
         note = _notes_annotation(notes)
