@@ -18,11 +18,11 @@ import statistics
 from pathlib import Path
 
 import numpy as np
-import plotly.io
 from streamlit.testing.v1 import AppTest
 
 from ui.compute import function_for
 from ui.explore import explore_figures
+from ui.figures import figure_bytes
 from ui.sidebar import RUN_SECONDS
 from ui.state import DEFAULT, to_query
 
@@ -33,8 +33,7 @@ WARM_TARGET, NEW_FUNCTION_TARGET, BYTES_TARGET = 0.080, 0.300, 400_000
 
 
 def _sent(figures) -> int:
-    """Bytes st.plotly_chart sends for these figures (its encoding: plotly.io.to_json)."""
-    return sum(len(plotly.io.to_json(figure, validate=False)) for figure in figures)
+    return sum(figure_bytes(figure) for figure in figures)
 
 
 def _as_plain_lists(figure) -> str:

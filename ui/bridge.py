@@ -116,8 +116,8 @@ def parse_click(payload: Any, charts: Sequence[str]) -> tuple[ChartClick | None,
 
 
 def _memory(key: str) -> dict[str, Any]:
-    """What the bridge `key` learned in this session: last click and camera per chart."""
-    return st.session_state.setdefault(f"_bridge_memory_{key}", {"click": None, "cameras": {}})
+    """What the bridge `key` learned in this session: the last camera of each chart."""
+    return st.session_state.setdefault(f"_bridge_memory_{key}", {"cameras": {}})
 
 
 def _received(key: str, charts: tuple[str, ...], on_click: Callable | None) -> None:
@@ -129,7 +129,6 @@ def _received(key: str, charts: tuple[str, ...], on_click: Callable | None) -> N
     memory["cameras"] = {**memory["cameras"], **cameras}
     if click is None:
         return
-    memory["click"] = click
     if on_click is not None:
         on_click(click)
 
@@ -165,8 +164,3 @@ def current_camera(key: str, chart: str) -> Camera | None:
     """
     camera = _memory(key)["cameras"].get(chart)
     return {part: dict(values) for part, values in camera.items()} if camera else None
-
-
-def last_click(key: str) -> ChartClick | None:
-    """The latest valid click bridge `key` has reported in this session, or None."""
-    return _memory(key)["click"]

@@ -879,5 +879,5 @@ def slice_figure(piece, *, height: int = SLICE_HEIGHT) -> go.Figure:
 
 
 def figure_bytes(fig: go.Figure) -> int:
-    """Size of the figure's JSON: what Streamlit sends to the browser."""
-    return len(pio.to_json(fig))
+    """Size of the figure's JSON: what st.plotly_chart sends (it encodes with validate=False)."""
+    return len(pio.to_json(fig, validate=False))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import re
 
 import streamlit as st
@@ -15,14 +14,6 @@ _MARKDOWN_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation 
 def plain(text: str) -> str:
     """Text that Markdown shows literally: no links, emphasis, colour directives or $math$."""
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
-
-
-def number(value: float) -> str:
-    """A value for people: short, and words instead of nan or inf."""
-    value = float(value)
-    if not math.isfinite(value):
-        return "undefined here"
-    return f"{value + 0.0:.10g}"  # + 0.0 turns -0.0 into 0.0
 
 
 def caret_lines(error: ExpressionError) -> str:

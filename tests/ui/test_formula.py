@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import math
 import string
 
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from core import ExpressionError
-from ui.formula import caret_lines, number, plain
+from ui.formula import caret_lines, plain
 
 
 @given(st.text())
@@ -26,19 +24,6 @@ def test_plain_escapes_every_ascii_punctuation_and_nothing_else(text):
         unescaped.append(escaped[i])
         i += 1
     assert "".join(unescaped) == text
-
-
-@pytest.mark.parametrize(
-    ("value", "shown"),
-    [(4.0, "4"), (7, "7"), (-0.0, "0"), (0.1 + 0.2, "0.3"), (1e-12, "1e-12"), (-2.5, "-2.5")],
-)
-def test_number_is_short(value, shown):
-    assert number(value) == shown
-
-
-@pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf])
-def test_number_says_undefined_instead_of_nan_or_inf(value):
-    assert number(value) == "undefined here"
 
 
 def test_caret_lines_windows_a_long_input_around_the_column():
