@@ -9,7 +9,7 @@ import time
 
 import streamlit as st
 
-from ui import sidebar
+from ui import derivatives_state, descent_state, second_order_state, sidebar
 
 log = logging.getLogger(__name__)
 
@@ -21,12 +21,33 @@ st.set_page_config(
 )
 pages = [
     st.Page("pages/explore.py", title="Explore", icon=":material/landscape:", default=True),
+    st.Page(
+        "pages/derivatives.py",
+        title="Derivatives",
+        icon=":material/functions:",
+        url_path="derivatives",
+    ),
+    st.Page(
+        "pages/second_order.py",
+        title="Second order",
+        icon=":material/change_history:",
+        url_path="second-order",
+    ),
+    st.Page(
+        "pages/descent.py", title="Descent", icon=":material/downhill_skiing:", url_path="descent"
+    ),
     st.Page("pages/guide.py", title="Guide", icon=":material/school:", url_path="guide"),
 ]
+# Pages with settings of their own (kept in the link beside the shared view): ui/page_link.py.
+PAGE_SETTINGS = {
+    "derivatives": derivatives_state,
+    "second-order": second_order_state,
+    "descent": descent_state,
+}
 page = st.navigation(pages)
 started = time.perf_counter()
 try:
-    sidebar.remember(sidebar.render())
+    sidebar.remember(sidebar.render(PAGE_SETTINGS.get(page.url_path)))
     page.run()
 except Exception:
     # A bug, not the person's fault: no traceback on a projector; the details go to the log.

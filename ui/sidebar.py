@@ -10,12 +10,14 @@ from __future__ import annotations
 import logging
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import streamlit as st
 
 from core import ExpressionError, Function
 from ui.compute import function_for
 from ui.formula import plain, show_expression_error
+from ui.page_link import PageSettings, from_session, session_values
 from ui.presets import BY_NAME, PRESETS
 from ui.state import (
     DEFAULT,
@@ -36,6 +38,7 @@ log = logging.getLogger(__name__)
 LOADED = "_link_loaded"
 NOTICES = "_link_notices"
 LINK_VIEW = "_link_view"
+OPENING_LINK = "_opening_link"
 LAST_GOOD_FUNCTION = "_last_good_function"
 LAST_GOOD_WINDOW = "_last_good_window"
 PRESET = "preset"
@@ -53,13 +56,16 @@ class Explorer:
     function: Function | None  # the typed formula, or the last one that worked
     error: ExpressionError | None  # why the typed formula is not the one drawn
     notices: tuple[str, ...]  # problems with the link this session was opened from
+    settings: Any = None  # the page's own settings (see ui/page_link.py), if it has any
 
 
 def load_link() -> None:
     """Once per session: the controls start from the link (bad parts replaced and explained)."""
     if st.session_state.get(LOADED):
         return
-    view, notices = from_query(st.query_params.to_dict())
+    opening = st.query_params.to_dict()
+    st.session_state[OPENING_LINK] = opening
+    view, notices = from_query(opening)
     for name in FIELDS:
         st.session_state[name] = getattr(view, name)
     st.session_state[LOADED] = True
@@ -101,9 +107,27 @@ def current_view() -> View:
     return View(**values)
 
 
-def render() -> Explorer:
-    """Draw the sidebar and return what the page should show."""
+def load_page_link(page: PageSettings) -> None:
+    """The first time a page runs in a session: its controls start from the opening link."""
+    loaded = f"_page_link_{page.PREFIX}"
+    if loaded in st.session_state:
+        return
+    settings, notices = page.from_query(st.session_state.get(OPENING_LINK, {}))
+    st.session_state.update(session_values(settings, page.PREFIX))
+    st.session_state[loaded] = (settings, tuple(notices))
+
+
+def render(page: PageSettings | None = None) -> Explorer:
+    """Draw the sidebar and return what the page should show (with `page`'s own settings)."""
     load_link()
+    settings, page_query, page_notices = None, {}, ()
+    if page is not None:
+        load_page_link(page)
+        settings = from_session(page, st.session_state)
+        page_query = page.to_query(settings)
+        link_settings, page_notices = st.session_state[f"_page_link_{page.PREFIX}"]
+        if settings != link_settings:
+            page_notices = ()
     sidebar = st.sidebar
     _sync_gallery()
     sidebar.selectbox(
@@ -164,12 +188,18 @@ def render() -> Explorer:
     )
 
     view = current_view()
-    _write_link(view)
-    _share_box(view)
+    _write_link(view, page_query)
+    _share_box(view, page_query)
     notices = st.session_state.get(NOTICES, ())
     if view != st.session_state.get(LINK_VIEW):
         notices = ()  # the person has moved on from the link: its problems no longer apply
-    return Explorer(view=view, function=function, error=error, notices=tuple(notices))
+    return Explorer(
+        view=view,
+        function=function,
+        error=error,
+        notices=(*notices, *page_notices),
+        settings=settings,
+    )
 
 
 def _sync_gallery() -> None:
@@ -235,16 +265,16 @@ def _window_inputs() -> None:
         st.session_state[LAST_GOOD_WINDOW] = window
 
 
-def _write_link(view: View) -> None:
-    query = to_query(view)
+def _write_link(view: View, page_query: dict[str, str]) -> None:
+    query = to_query(view) | page_query
     if st.query_params.to_dict() != query:
         st.query_params.from_dict(query)
 
 
-def _share_box(view: View) -> None:
+def _share_box(view: View, page_query: dict[str, str]) -> None:
     with st.sidebar.expander("Share this view", icon=":material/link:"):
         st.caption("Anyone opening this link sees exactly this view.")
-        st.code(share_link(_page_url(), view), language=None, wrap_lines=True)
+        st.code(share_link(_page_url(), view, page_query), language=None, wrap_lines=True)
 
 
 def _page_url() -> str:
@@ -264,10 +294,10 @@ def remember(explorer: Explorer) -> None:
     st.session_state[THIS_RUN] = explorer
 
 
-def this_run() -> Explorer:
+def this_run(page: PageSettings | None = None) -> Explorer:
     """What the sidebar decided in this run (rendering it first if the page runs on its own)."""
     explorer = st.session_state.get(THIS_RUN)
-    return explorer if explorer is not None else render()
+    return explorer if explorer is not None else render(page)
 
 
 def show_notices(explorer: Explorer) -> None:

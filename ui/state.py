@@ -195,7 +195,9 @@ def to_query(view: View) -> dict[str, str]:
     return query
 
 
-def share_link(base_url: str, view: View) -> str:
-    """The full link that restores `view` on the page at `base_url` (no query of its own)."""
+def share_link(base_url: str, view: View, page_query: Mapping[str, str] | None = None) -> str:
+    """The full link that restores `view` (and the page's own settings) on the page at
+    `base_url` (whose own query is dropped)."""
+    query = to_query(view) | dict(page_query or {})
     # Brackets, powers and products stay readable in the link; everything else is encoded.
-    return f"{base_url.split('?')[0]}?{urlencode(to_query(view), safe='()^*,')}"
+    return f"{base_url.split('?')[0]}?{urlencode(query, safe='()^*,')}"
