@@ -58,5 +58,7 @@ except Exception:
         "function, or reload the page."
     )
 finally:
+    # This run's sidebar result is for this run's page only; never a later run's.
+    st.session_state.pop(sidebar.THIS_RUN, None)
     # The server time of this run, for `python -m bench` (read through AppTest's session state).
     st.session_state[sidebar.RUN_SECONDS] = time.perf_counter() - started

@@ -295,9 +295,13 @@ def remember(explorer: Explorer) -> None:
 
 
 def this_run(page: PageSettings | None = None) -> Explorer:
-    """What the sidebar decided in this run (rendering it first if the page runs on its own)."""
+    """What the sidebar decided in this run. A page run without the entry file (AppTest on a page
+    file) draws the sidebar itself."""
     explorer = st.session_state.get(THIS_RUN)
-    return explorer if explorer is not None else render(page)
+    if explorer is None:
+        explorer = render(page)
+        remember(explorer)
+    return explorer
 
 
 def show_notices(explorer: Explorer) -> None:
