@@ -8,6 +8,7 @@
 array([4., 7.])
 """
 
+from .answers import AnswerCheck, check_partial, mixed_partials
 from .critical import CriticalPoint, CriticalPoints, critical_points
 from .differences import (
     ALL_SCHEMES,
@@ -32,6 +33,7 @@ from .parse import ExpressionError, X, Y, parse, to_text
 __all__ = [
     "ALL_SCHEMES",
     "DEFAULT_H",
+    "AnswerCheck",
     "CriticalPoint",
     "CriticalPoints",
     "ErrorSweep",
@@ -41,12 +43,14 @@ __all__ = [
     "NotAnalyticError",
     "X",
     "Y",
+    "check_partial",
     "critical_points",
     "directional_derivative",
     "directional_profile",
     "error_sweep",
     "evaluate_grid",
     "finite_difference",
+    "mixed_partials",
     "parse",
     "point_summary",
     "slices",

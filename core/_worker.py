@@ -138,6 +138,7 @@ def serve() -> None:
     from . import symbolic
 
     tasks = {"build": symbolic.build, "differentiate": symbolic.differentiate}
+    tasks |= {"expression": symbolic.expression, "equivalent": symbolic.equivalent}
     if os.environ.get("CORE_WORKER_TEST_TASKS") == "1":
         import time
 

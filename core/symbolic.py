@@ -53,3 +53,25 @@ def build(text: str) -> tuple[sympy.Expr, dict[tuple[str, ...], sympy.Expr]]:
         start = derivatives[tuple(lower)] if lower else expr
         derivatives[variables] = differentiate(start, (last,))
     return expr, derivatives
+
+
+def expression(text: str) -> sympy.Expr:
+    """Parse `text` (our parser, every limit checked) into a SymPy expression, nothing more."""
+    return to_sympy(parse(text), text)
+
+
+def equivalent(a: sympy.Expr, b: sympy.Expr) -> tuple[bool | None, sympy.Expr]:
+    """Whether a and b are the same formula: (True, False or None for undecided, a - b in its
+    shorter form, as written or simplified).
+
+    Cheapest first: SymPy's automatic simplification, then simplify, then `equals`, which tests
+    numerically at random points and returns None when it cannot tell. Unbounded in time: the
+    worker process runs it under a timeout."""
+    difference = a - b
+    if difference == 0:
+        return True, difference
+    simplified = sympy.simplify(difference)
+    if simplified == 0:
+        return True, simplified
+    shorter = min((difference, simplified), key=node_count)  # y cos x - y sin x, not sqrt(2)...
+    return simplified.equals(0), shorter

@@ -1,10 +1,276 @@
-"""Placeholder while the page is being built."""
+"""Derivatives: the article's forward difference made honest. Every scheme beside the exact value,
+its error against the step size (the V), the exact partials and Hessian, and a check-your-answer
+box for students."""
+
+import math
 
 import streamlit as st
+import sympy
 
+from core import ExpressionError, check_partial, error_sweep, mixed_partials, point_summary
+from core.answers import difference_map
+from core.differences import EPS
+from ui import derivatives_figures as figures
+from ui import derivatives_state
+from ui.figures import PLOT_CONFIG
+from ui.formula import plain, show_expression_error
+from ui.readout import coloured, latex_number
 from ui.sidebar import show_notices, this_run
 
-explorer = this_run()
-st.title("Derivatives")
+PREFIX = derivatives_state.PREFIX
+SIDE_BY_SIDE = 28  # partials wider than this (in characters) get a line each
+IN_A_MATRIX = 22  # second derivatives wider than this are listed, not put in a matrix
+CLAIRAUT = "#1b7837"  # green: the two mixed partials are one and the same
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def sweep_for(canonical_text: str, x: float, y: float, variable: str, _f):
+    return error_sweep(_f, x, y, variable)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def exact_latex(canonical_text: str, _f) -> dict:
+    """sympy.latex of f's exact partials (trees our parser built), whole and broken into lines,
+    their widths, and Clairaut's verdict on the mixed partials."""
+    mixed = mixed_partials(_f)
+    exprs = {key: _f.derivative(*key) for key in (("x",), ("y",), ("x", "x"), ("y", "y"))}
+    exprs |= {("x", "y"): mixed.xy, ("y", "x"): mixed.yx}
+    whole = {key: sympy.latex(expr) for key, expr in exprs.items()}
+    return {
+        "latex": whole,
+        "broken": {key: figures.broken_latex(expr) for key, expr in exprs.items()},
+        "width": {key: figures.visible_length(tex) for key, tex in whole.items()},
+        "clairaut": mixed.equal,
+    }
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def answer_check(canonical_text, variable, answer, xlim, ylim, _f):
+    return check_partial(_f, variable, answer, xlim, ylim)
+
+
+def partial(variable: str, size: str = "") -> str:
+    return rf"\frac{{\partial {size}f}}{{\partial {variable}}}"
+
+
+def second(first: str, then: str) -> str:
+    """∂²f/∂then∂first: differentiate by `first`, then by `then` (Leibniz order)."""
+    if first == then:
+        return rf"\frac{{\partial^2 f}}{{\partial {first}^2}}"
+    return rf"\frac{{\partial^2 f}}{{\partial {then}\,\partial {first}}}"
+
+
+explorer = this_run(derivatives_state)
+view, f, settings = explorer.view, explorer.function, explorer.settings
+
+st.title("Derivatives: exact, estimated, checked")
 show_notices(explorer)
-st.info("This page is being built.")
+
+if f is None:
+    st.info("Type a function of x and y in the sidebar, or choose one from the gallery.")
+    st.stop()
+if explorer.error is not None:
+    st.warning(
+        "The formula in the sidebar does not work yet (see why there). "
+        f"Still showing the last one that did: {plain(f.text)}",
+        icon=":material/edit_note:",
+    )
+
+x0, y0 = view.x0, view.y0
+at = rf"({latex_number(x0)},\ {latex_number(y0)})"
+st.latex(rf"f(x, y) = {f.latex}\qquad \text{{at}}\ (x_0, y_0) = {at}")
+variable = st.segmented_control(
+    "Which partial derivative?",
+    ["x", "y"],
+    key=PREFIX + "variable",
+    persist_state="session",
+    required=True,
+    format_func=lambda v: f"∂f/∂{v}",
+    help="The table, the plot and the answer box all follow this choice.",
+)
+if variable not in ("x", "y"):
+    variable = "x"
+other = "y" if variable == "x" else "x"
+
+# --- 1. the estimates ----------------------------------------------------------------------------
+st.header(f"Estimating ∂f/∂{variable} from values of f", divider="gray")
+sweep = sweep_for(f.canonical_text, x0, y0, variable, f)
+rows = figures.estimates(f, x0, y0, variable, sweep.exact)
+st.markdown(
+    f"Each scheme nudges {variable} by a small step h, holding {other} at "
+    f"{other}₀, and divides a difference of values of f by h. The article uses the **forward** "
+    "difference with h = 10⁻⁷. The exact value comes from SymPy."
+)
+st.table(figures.styled_table(rows, variable))
+st.caption(
+    "C is the central difference. |Error| = |estimate − exact|; relative = |error| / |exact|. "
+    "The estimate shows every digit a float64 holds, so you can see where it stops agreeing."
+)
+value = float(f(x0, y0))
+if not math.isfinite(value):
+    st.info(
+        f"f is undefined at ({x0:g}, {y0:g}), so no scheme can estimate anything here. "
+        "Move the point in the sidebar."
+    )
+elif not math.isfinite(sweep.exact):
+    st.info(
+        f"The exact ∂f/∂{variable} does not exist at this point (a kink, a vertical tangent or "
+        "the edge of f's domain), so the estimates have nothing to converge to: no error is shown."
+    )
+for row in rows:
+    if row.refused:
+        reason = row.refused.removeprefix("complex-step cannot be used here: ")
+        st.info(
+            f"**{figures.SCHEME_NAMES[row.scheme]}** is not usable here: {plain(reason)}.",
+            icon=":material/block:",
+        )
+
+# --- 2. error against h --------------------------------------------------------------------------
+st.header("How small should h be? The V", divider="gray")
+st.plotly_chart(figures.error_figure(sweep), key="error_figure", config=PLOT_CONFIG)
+forward = next(row for row in rows if row.scheme == "forward")
+best_h = sweep.best_h.get("forward", math.nan)
+if math.isfinite(best_h) and math.isfinite(forward.error):
+    st.markdown(
+        f"Here the forward difference is best at h ≈ **{figures.step(best_h)}** (error "
+        f"{figures.scientific(sweep.best_error['forward'])}); the article's h = 10⁻⁷ gives "
+        f"{figures.scientific(forward.error)}."
+    )
+st.markdown(
+    "**Why a V.** Every estimate makes two errors. **Truncation**, what the Taylor series leaves "
+    "out, shrinks as h shrinks: like h for forward and backward, h² for central, h⁴ for "
+    "Richardson. **Round-off** grows: f(x+h) and f(x) share most of their digits, so their "
+    f"difference keeps only a few correct ones, and dividing by h magnifies the rounding error "
+    f"of about ε·|f| (ε = {figures.scientific(EPS)}, float64's precision) to ε·|f|/h. "
+    "The total is smallest where the two balance: h ≈ √ε ≈ 10⁻⁸ for forward, h ≈ ε^⅓ ≈ 10⁻⁵ "
+    "for central. **Complex-step** subtracts nothing, so it has no round-off to magnify and "
+    "stays at machine precision however small h gets (for analytic f only)."
+)
+st.caption(
+    "Solid: measured error. Thin dashed: the model, truncation + round-off. Stars: the best h "
+    "measured for each scheme. Shading: where the forward difference's round-off or truncation "
+    "dominates."
+)
+
+# --- 3. exact partials and the Hessian -----------------------------------------------------------
+st.header("Exact partials and the Hessian", divider="gray")
+try:
+    exact = exact_latex(f.canonical_text, f)
+except ExpressionError as error:
+    st.warning(f"The second derivatives could not be built: {plain(error.message)}")
+    exact = None
+point = point_summary(f, x0, y0)
+if exact is not None:
+    tex, broken, width = exact["latex"], exact["broken"], exact["width"]
+    slopes = {"x": point.fx, "y": point.fy}
+    if max(width[("x",)], width[("y",)]) <= SIDE_BY_SIDE:
+        for column, v in zip(st.columns(2), ("x", "y"), strict=True):
+            with column:
+                st.latex(rf"{partial(v)} = {tex[(v,)]}")
+                st.latex(rf"{partial(v)}\Big|_{{{at}}} = {latex_number(slopes[v])}")
+    else:
+        for v in ("x", "y"):
+            st.latex(rf"{partial(v)} = {broken[(v,)]}")
+        st.latex(
+            rf"{partial('x')}\Big|_{{{at}}} = {latex_number(point.fx)},\qquad "
+            rf"{partial('y')}\Big|_{{{at}}} = {latex_number(point.fy)}"
+        )
+    clairaut = exact["clairaut"]
+    mixed = rf"{second('x', 'y')} = {second('y', 'x')}"
+    # Hessian entry (i, j) is d/d(i) of df/d(j).
+    entries = [[("x", "x"), ("y", "x")], [("x", "y"), ("y", "y")]]
+    if max(width[key] for row in entries for key in row) <= IN_A_MATRIX:
+        rows_tex = r" \\ ".join(" & ".join(tex[key] for key in row) for row in entries)
+        st.latex(rf"H(x, y) = \begin{{pmatrix}} {rows_tex} \end{{pmatrix}}")
+        if clairaut is True:
+            st.latex(coloured(CLAIRAUT, mixed) + rf" = {tex[('x', 'y')]}")
+    else:
+        st.latex(rf"{second('x', 'x')} = {broken[('x', 'x')]}")
+        if clairaut is True:
+            st.latex(coloured(CLAIRAUT, mixed) + rf" = {broken[('x', 'y')]}")
+        else:
+            for first, then in (("x", "y"), ("y", "x")):
+                st.latex(rf"{second(first, then)} = {broken[(first, then)]}")
+        st.latex(rf"{second('y', 'y')} = {broken[('y', 'y')]}")
+    hessian = point.hessian
+    values = r" \\ ".join(
+        " & ".join(latex_number(hessian[i, j]) for j in range(2)) for i in range(2)
+    )
+    st.latex(rf"H{at} = \begin{{pmatrix}} {values} \end{{pmatrix}}")
+    if clairaut is True:
+        st.caption(
+            "The mixed partials agree, as Clairaut's theorem says they must wherever they are "
+            "continuous: the order of differentiation does not matter, and H is symmetric."
+        )
+    elif clairaut is False:
+        st.warning(
+            "SymPy finds the two mixed partials different as formulas (Clairaut's theorem "
+            "needs them continuous): compare the two off-diagonal entries."
+        )
+    else:
+        st.caption("SymPy could not decide in time whether the two mixed partials are the same.")
+
+# --- 4. check your answer ------------------------------------------------------------------------
+st.header("Check your answer", divider="gray")
+answer = st.text_input(
+    f"Your ∂f/∂{variable} =",
+    key=PREFIX + "answer",
+    persist_state="session",
+    max_chars=derivatives_state.MAX_ANSWER,
+    placeholder="for example 2 x y (press Enter to check)",
+    help="Write it like the formula in the sidebar: 2 x y, x^2 + 3 y^2, cos(x y) y. "
+    "The link keeps your answer, so a worked check can be shared.",
+)
+if answer and answer.strip():
+    try:
+        result = answer_check(f.canonical_text, variable, answer, view.xlim, view.ylim, f)
+    except ExpressionError as error:
+        show_expression_error(error)
+    else:
+        shown = {"equivalent": st.success, "different": st.error, "undecided": st.info}
+        icon = {
+            "equivalent": ":material/check_circle:",
+            "different": ":material/cancel:",
+            "undecided": ":material/help:",
+        }[result.verdict]
+        shown[result.verdict](plain(result.message), icon=icon)
+        name = partial(variable)
+        yours = figures.broken_latex(result.answer_expr)
+        if exact is None:
+            st.latex(rf"\text{{yours: }} {name} = {yours}")
+        elif figures.visible_length(yours) + exact["width"][(variable,)] <= SIDE_BY_SIDE * 2:
+            true = exact["latex"][(variable,)]
+            st.latex(rf"\text{{yours: }} {name} = {yours}\qquad \text{{exact: }} {name} = {true}")
+        else:
+            st.latex(rf"\text{{yours: }} {name} = {yours}")
+            st.latex(rf"\text{{exact: }} {name} = {exact['broken'][(variable,)]}")
+        if result.verdict == "different":
+            if result.difference_latex is not None:
+                st.latex(rf"\text{{exact}} - \text{{yours}} = {result.difference_latex}")
+            examples = [
+                {
+                    "x": figures.full(x),
+                    "y": figures.full(y),
+                    f"exact ∂f/∂{variable}": figures.full(true),
+                    "yours": figures.full(theirs),
+                }
+                for x, y, true, theirs in result.counterexamples
+            ]
+            if result.counterexamples:  # else too small (or nowhere) to show with numbers
+                left, right = st.columns([2, 3], gap="medium")
+                with left:
+                    st.markdown("**Where they differ**, for example:")
+                    st.table(examples)
+                with right:
+                    st.plotly_chart(
+                        figures.difference_figure(
+                            difference_map(f, result, view.xlim, view.ylim), result
+                        ),
+                        key="difference_figure",
+                        config=PLOT_CONFIG,
+                    )
+                    st.caption(
+                        "|exact − yours| over the window: white where they agree, red where they "
+                        "differ, dark grey where your formula is undefined but the derivative "
+                        "exists, light grey where f (so the derivative) is undefined."
+                    )
