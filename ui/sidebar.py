@@ -286,6 +286,7 @@ def _page_url() -> str:
 
 
 THIS_RUN = "_explorer"
+STANDALONE_RUN = "_explorer_standalone"  # a page file run without app.py: for tests to read
 RUN_SECONDS = "_run_seconds"
 
 
@@ -301,8 +302,9 @@ def this_run(page: PageSettings | None = None) -> Explorer:
     if explorer is None and _old_multipage_mode():
         st.rerun()
     if explorer is None:
+        # Drawn again on every such run (app.py is not there to drop a stale result).
         explorer = render(page)
-        remember(explorer)
+        st.session_state[STANDALONE_RUN] = explorer
     return explorer
 
 
