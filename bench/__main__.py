@@ -4,12 +4,13 @@ import sys
 import numpy as np
 
 from .core_cases import rows
+from .descent_cases import descent_rows
 from .explore_cases import explore_rows
 from .timing import render
 
 
 def main() -> int:
-    table = [*rows(), *explore_rows()]
+    table = [*rows(), *explore_rows(), *descent_rows()]
     print(f"Python {platform.python_version()}, numpy {np.__version__}, {platform.machine()}")
     print(render(table))
     return 0 if all(row.met is not False for row in table) else 1

@@ -10,6 +10,20 @@ array([4., 7.])
 
 from .answers import AnswerCheck, check_partial, mixed_partials
 from .critical import CriticalPoint, CriticalPoints, critical_points
+from .descent import (
+    DIVERGED,
+    DIVERGENCE_BOUND,
+    MAX_STEPS,
+    UNDEFINED,
+    UNSETTLED,
+    Basins,
+    Descent,
+    Stability,
+    basins,
+    descend,
+    race,
+    stability,
+)
 from .differences import (
     ALL_SCHEMES,
     DEFAULT_H,
@@ -28,32 +42,49 @@ from .geometry import (
     taylor2,
 )
 from .grid import Grid, evaluate_grid
+from .optimizers import DEFAULTS, OPTIMIZERS, Optimizer, optimizer
 from .parse import ExpressionError, X, Y, parse, to_text
 
 __all__ = [
     "ALL_SCHEMES",
+    "DEFAULTS",
     "DEFAULT_H",
+    "DIVERGED",
+    "DIVERGENCE_BOUND",
+    "MAX_STEPS",
+    "OPTIMIZERS",
+    "UNDEFINED",
+    "UNSETTLED",
     "AnswerCheck",
+    "Basins",
     "CriticalPoint",
     "CriticalPoints",
+    "Descent",
     "ErrorSweep",
     "ExpressionError",
     "Function",
     "Grid",
     "NotAnalyticError",
+    "Optimizer",
+    "Stability",
     "X",
     "Y",
+    "basins",
     "check_partial",
     "critical_points",
+    "descend",
     "directional_derivative",
     "directional_profile",
     "error_sweep",
     "evaluate_grid",
     "finite_difference",
     "mixed_partials",
+    "optimizer",
     "parse",
     "point_summary",
+    "race",
     "slices",
+    "stability",
     "tangent_plane",
     "taylor2",
     "to_text",
