@@ -48,6 +48,23 @@ st.markdown(
     "z = f(x₀, y₀) + ∂f/∂x·(x − x₀) + ∂f/∂y·(y − y₀) is the best flat approximation there."
 )
 
+st.header("The other pages", divider="gray")
+st.markdown(
+    "The function, the point and the window come along to every page.\n"
+    "- **Derivatives**: the source article estimated ∂f/∂x with a forward difference, "
+    "(f(x + h, y) − f(x, y)) / h with h = 10⁻⁷. This page puts that estimate and four better "
+    "schemes beside the exact value, plots their error against h (a V: too large an h leaves out "
+    "the curvature, too small an h loses the digits to rounding), shows the Hessian, and checks a "
+    "student's own ∂f/∂x or ∂f/∂y.\n"
+    "- **Second order**: the critical points in the window and what the second-derivative test "
+    "says about each; the quadratic (Taylor) approximation against the tangent plane; and the "
+    "derivative in any direction, largest along the gradient.\n"
+    "- **Descent**: gradient descent and its cousins (momentum, Nesterov, AdaGrad, RMSProp, Adam) "
+    "and Newton's method race downhill from the point, animated on the surface and the contour "
+    "map; why a learning rate above 2/λ makes gradient descent blow up; and which minimum each "
+    "start of the window ends in."
+)
+
 st.header("Picking a point", divider="gray")
 st.markdown(
     "- **Click** the 3D surface or the contour map. Dragging the surface rotates it without "
