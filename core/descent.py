@@ -211,18 +211,19 @@ def stability(f, start, end, lr: float) -> Stability:
         )
         return Stability(start_eigenvalues, end_eigenvalues, None, explanation)
     limit = 2 / high
-    if lr < limit:
-        verdict = f"lr = {lr:.4g} is below it, so gradient descent settles here"
-    else:
+    if lr >= limit:
         verdict = f"lr = {lr:.4g} is not below it, so gradient descent overshoots and grows here"
+    elif low < 0:
+        verdict = (
+            f"lr = {lr:.4g} is below it, but this start is not near a minimum: one eigenvalue is "
+            "negative, so along it f curves down and descent slides away instead of settling"
+        )
+    else:
+        verdict = f"lr = {lr:.4g} is below it, so gradient descent settles here"
     explanation = (
         f"Gradient descent is stable near a minimum only for lr < 2/λmax = {limit:.4g} "
         f"(λmax = {high:.4g} at the start); {verdict}."
     )
-    if low < 0:
-        explanation += (
-            " One eigenvalue is negative: along it f curves down and descent slides away."
-        )
     return Stability(start_eigenvalues, end_eigenvalues, limit, explanation)
 
 

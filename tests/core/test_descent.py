@@ -365,6 +365,8 @@ def test_stability_without_a_positive_eigenvalue_or_a_hessian():
     np.testing.assert_allclose(down.start_eigenvalues, (-2, -2))
     saddle = stability(Function("x^2 - 2y^2"), (1, 1), (1, 1), lr=0.1)
     assert saddle.lr_limit == pytest.approx(1.0) and "negative" in saddle.explanation
+    assert "not near a minimum" in saddle.explanation and "settles here" not in saddle.explanation
+    assert "settles here" in stability(Function("x^2 + y^2"), (1, 1), (0, 0), lr=0.1).explanation
     hole = stability(Function("sqrt(x) + y"), (-1, 0), (1, 1), lr=0.1)
     assert hole.lr_limit is None and np.isnan(hole.start_eigenvalues).all()
     assert np.isfinite(hole.end_eigenvalues).all()
