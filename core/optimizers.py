@@ -310,10 +310,12 @@ def newton(lr):
         return {"step": 0}
 
     def update(gradient, state, params, hessian):
-        # H^-1 = adj(H) / det(H) for 2 x 2; rows whose H is singular get det = NaN.
-        scale = -lr / _usable_determinant(hessian)[:, None]  # lr may be a column
-        step = ((hessian[:, ::-1, ::-1] * _ADJUGATE_SIGNS) @ gradient[:, :, None])[:, :, 0]
-        return step * scale, {"step": state["step"] + 1}
+        # H^-1 g = adj(H) g / det(H) for 2 x 2; rows whose H is singular get det = NaN.
+        a, b, c = hessian[:, 0, 0], hessian[:, 0, 1], hessian[:, 1, 1]
+        gx, gy = gradient[:, 0], gradient[:, 1]
+        det = _usable_determinant(a, b, c)
+        step = np.stack([c * gx - b * gy, a * gy - b * gx], axis=1)
+        return step * (-lr / det[:, None]), {"step": state["step"] + 1}  # lr may be a column
 
     return init, update
 
@@ -325,15 +327,11 @@ def _lerp(start, end, weight):
     return end - (end - start) * (1 - weight)
 
 
-_ADJUGATE_SIGNS = np.array([[1.0, -1.0], [-1.0, 1.0]])
-
-
-def _usable_determinant(hessian: np.ndarray) -> np.ndarray:
+def _usable_determinant(a, b, c) -> np.ndarray:
     """det H per row, NaN where H is singular: |det| <= SINGULAR_RCOND trace^2. For a symmetric
     2 x 2, |det| / trace^2 = |l1 l2| / (l1 + l2)^2 is within a factor 4 of |l_min| / |l_max|
     when the eigenvalues share a sign, and at least that when they do not (a saddle's Hessian
     is singular only if one eigenvalue is). A zero or underflowing Hessian is singular too."""
-    a, b, c = hessian[:, 0, 0], hessian[:, 0, 1], hessian[:, 1, 1]
     det, trace = a * c - b * b, a + c
     return np.where(np.abs(det) > SINGULAR_RCOND * (trace * trace), det, np.nan)
 
@@ -343,7 +341,8 @@ def singular_hessian(hessian: np.ndarray) -> np.ndarray:
     _usable_determinant). Hessians with NaN entries are undefined, not singular: False."""
     with np.errstate(all="ignore"):
         finite = np.isfinite(hessian).all(axis=(1, 2))
-        return finite & np.isnan(_usable_determinant(hessian))
+        a, b, c = hessian[:, 0, 0], hessian[:, 0, 1], hessian[:, 1, 1]
+        return finite & np.isnan(_usable_determinant(a, b, c))
 
 
 _FACTORIES = {"sgd": sgd, "adagrad": adagrad, "rmsprop": rmsprop, "adam": adam, "newton": newton}
