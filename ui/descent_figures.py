@@ -45,6 +45,7 @@ from ui.figures import (
     _notes_annotation,
     equal_scale,
     scene_aspect,
+    scene_axis,
     surface_trace,
     z_limits,
 )
@@ -493,23 +494,11 @@ def race_figure(
             for step in frames_at
         ]
 
-    def axis3d(title: str, limits) -> dict:
-        return {
-            "title": {"text": title, "font": {"size": TITLE_FONT_SIZE}},
-            "range": list(limits),
-            "autorange": False,
-            "showbackground": False,
-            "gridcolor": LIGHT_GRID,
-            "zerolinecolor": "#999999",
-            "tickfont": {"size": 14},
-            "showspikes": False,
-        }
-
     scene = {
         "domain": {"x": [0.05, 0.5], "y": [PLOTS_BOTTOM, 1.0]},
-        "xaxis": axis3d("x", xlim),
-        "yaxis": axis3d("y", ylim),
-        "zaxis": axis3d("f(x, y)", zlim),
+        "xaxis": scene_axis("x", xlim),
+        "yaxis": scene_axis("y", ylim),
+        "zaxis": scene_axis("f(x, y)", zlim),
         "aspectmode": "manual",
         "aspectratio": aspect,
         "dragmode": "turntable",

@@ -233,6 +233,20 @@ def gradient_arrow_3d(point, xlim, ylim, zlim, aspect) -> np.ndarray | None:
     return np.array([tail, tail + length * direction])
 
 
+def scene_axis(title: str, limits) -> dict:
+    """An axis of a 3D scene, fixed to `limits`, in the projector-sized fonts."""
+    return {
+        "title": {"text": title, "font": {"size": TITLE_FONT_SIZE}},
+        "range": list(limits),
+        "autorange": False,
+        "showbackground": False,
+        "gridcolor": LIGHT_GRID,
+        "zerolinecolor": "#999999",
+        "tickfont": {"size": 14},
+        "showspikes": False,
+    }
+
+
 def surface_figure(
     grid,
     point,
@@ -300,22 +314,10 @@ def surface_figure(
     else:
         notes.append(f"f is undefined at ({_fmt(point.x)}, {_fmt(point.y)})")
 
-    def axis(title: str, limits) -> dict:
-        return {
-            "title": {"text": title, "font": {"size": TITLE_FONT_SIZE}},
-            "range": list(limits),
-            "autorange": False,
-            "showbackground": False,
-            "gridcolor": LIGHT_GRID,
-            "zerolinecolor": "#999999",
-            "tickfont": {"size": 14},
-            "showspikes": False,
-        }
-
     scene = {
-        "xaxis": axis("x", xlim),
-        "yaxis": axis("y", ylim),
-        "zaxis": axis("f(x, y)", zlim),
+        "xaxis": scene_axis("x", xlim),
+        "yaxis": scene_axis("y", ylim),
+        "zaxis": scene_axis("f(x, y)", zlim),
         "aspectmode": "manual",
         "aspectratio": aspect,
         "dragmode": "turntable",
