@@ -34,8 +34,10 @@ from .differences import (
 )
 from .function import Function
 from .geometry import (
+    approximation_errors,
     directional_derivative,
     directional_profile,
+    directional_slice,
     point_summary,
     slices,
     tangent_plane,
@@ -69,12 +71,14 @@ __all__ = [
     "Stability",
     "X",
     "Y",
+    "approximation_errors",
     "basins",
     "check_partial",
     "critical_points",
     "descend",
     "directional_derivative",
     "directional_profile",
+    "directional_slice",
     "error_sweep",
     "evaluate_grid",
     "finite_difference",

@@ -223,6 +223,19 @@ class Quadratic:
         half = sympy.Rational(1, 2)
         return z0 + fx * dx + fy * dy + half * (fxx * dx**2 + 2 * fxy * dx * dy + fyy * dy**2)
 
+    @functools.cached_property
+    def coefficients(self) -> tuple[sympy.Expr, ...] | None:
+        """The exact (f, fx, fy, fxx, fxy, fyy) at the point, None where undefined: SymPy
+        simplifies `expr` into its own order, these keep the Taylor form
+        z0 + fx dx + fy dy + (fxx dx^2 + 2 fxy dx dy + fyy dy^2) / 2 for display."""
+        if not self.defined:
+            return None
+        f, (x0, y0) = self.function, self.exact_point
+        return tuple(
+            _at(f.derivative(*v), x0, y0)
+            for v in ((), ("x",), ("y",), ("x", "x"), ("x", "y"), ("y", "y"))
+        )
+
 
 def taylor2(f, x0, y0) -> Quadratic:
     """The second-order Taylor polynomial at (x0, y0) (coordinates as for tangent_plane)."""
@@ -265,3 +278,196 @@ def directional_profile(f, x0, y0, angles) -> np.ndarray:
     angles = np.asarray(angles, dtype=np.float64)
     fx, fy = f.gradient(x, y)
     return fx * np.cos(angles) + fy * np.sin(angles)
+
+
+@dataclass(frozen=True, eq=False)
+class DirectionalSlice:
+    """The curve cut from the surface by the vertical plane through (x0, y0) along the unit vector
+    u: t -> f(x0 + t u_x, y0 + t u_y), with t the signed distance from the point.
+
+    `x`, `y` are the points of the line over t; `values` is f there (NaN where undefined or cut as
+    a pole). `slope` is D_u f at the point (t, z) = `point` = (0, f(x0, y0)); `tangent` is the
+    tangent line f(x0, y0) + slope t over t. t runs over the chord of the window through the point
+    (the point inside the window), or over half the window's shorter side each way (outside)."""
+
+    x0: float
+    y0: float
+    direction: np.ndarray
+    t: np.ndarray
+    x: np.ndarray
+    y: np.ndarray
+    values: np.ndarray
+    point: tuple[float, float]
+    slope: float
+    tangent: np.ndarray
+
+    @property
+    def angle(self) -> float:
+        """u's angle from the x axis, radians in [0, 2 pi)."""
+        return math.atan2(self.direction[1], self.direction[0]) % (2 * math.pi)
+
+
+def _chord(x, y, u, xlim, ylim) -> tuple[float, float]:
+    """The t interval where (x, y) + t u lies in the window (the point inside it), else a
+    symmetric interval of half the window's shorter side around the point."""
+    low, high = -math.inf, math.inf
+    for start, step, (lo, hi) in ((x, u[0], xlim), (y, u[1], ylim)):
+        if step == 0:
+            if not lo <= start <= hi:
+                low, high = math.inf, -math.inf
+            continue
+        with np.errstate(over="ignore"):  # a subnormal step: the line never leaves the strip
+            a, b = sorted(((lo - start) / step, (hi - start) / step))
+        low, high = max(low, a), min(high, b)
+    if low <= 0 <= high and low < high:
+        return low, high
+    half = min(xlim[1] - xlim[0], ylim[1] - ylim[0]) / 2
+    return -half, half
+
+
+def directional_slice(
+    f, x0, y0, xlim, ylim, angle=None, direction=None, n: int = 200
+) -> DirectionalSlice:
+    """The slice of the surface along u (the unit vector of `angle` in radians, or of
+    `direction`) through (x0, y0), with its tangent line of slope D_u f (see DirectionalSlice)."""
+    (xmin, xmax), (ymin, ymax) = check_window(xlim, ylim)
+    u = unit_vector(angle, direction)
+    x, y = _finite(x0, "x0"), _finite(y0, "y0")
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or not 2 <= n <= 10_000:
+        raise ValueError(f"n must be a whole number between 2 and 10000, got {n!r}")
+    low, high = _chord(x, y, u, (xmin, xmax), (ymin, ymax))
+    # t = 0 is one of the samples, so the curve passes exactly through the point.
+    below = max(1, round((n - 1) * -low / (high - low))) if low < 0 else 0
+    below = min(below, n - 2) if high > 0 else n - 1
+    t = np.concatenate([np.linspace(low, 0.0, below + 1)[:-1], np.linspace(0.0, high, n - below)])
+    xs, ys = x + t * u[0], y + t * u[1]
+    values = np.broadcast_to(f(xs, ys), t.shape).astype(np.float64)
+    values[~np.isfinite(values)] = np.nan
+    # Probe for poles around the line only: steps along each axis in proportion to u.
+    step = float(np.max(np.diff(t)))
+    steps = (abs(step * u[0]), abs(step * u[1]))
+    box = ((float(xs.min()), float(xs.max())), (float(ys.min()), float(ys.max())))
+    values[pole_mask(f, xs, ys, values, steps, box)] = np.nan
+    z0 = float(f(x, y))
+    slope = float(np.dot(f.gradient(x, y), u))
+    return DirectionalSlice(
+        x0=x,
+        y0=y,
+        direction=u,
+        t=t,
+        x=xs,
+        y=ys,
+        values=values,
+        point=(0.0, z0),
+        slope=slope,
+        tangent=z0 + slope * t,
+    )
+
+
+# Distances (as shares of the radius) at which approximation_errors measures the largest error.
+ERROR_DISTANCES = (1.0, 0.5, 0.25, 0.125)
+CIRCLE_SAMPLES = 72
+# Below this many float64 roundings of the largest |f| nearby, a difference is rounding noise.
+ROUNDING_FACTOR = 100
+
+
+@dataclass(frozen=True, eq=False)
+class ApproximationErrors:
+    """How far f is from its tangent plane L and its quadratic Taylor polynomial Q near (x0, y0).
+
+    `linear` = |f - L| and `quadratic` = |f - Q| on the square [x0 - r, x0 + r] x [y0 - r, y0 + r]
+    (rows follow y, as in core.grid), NaN where f is undefined, all NaN where L (or Q) is.
+    `distances` are ERROR_DISTANCES times r; `linear_max[k]` and `quadratic_max[k]` are the largest
+    errors on the circle of radius distances[k] around the point (NaN where none is defined): near
+    the point |f - L| shrinks like d^2 and |f - Q| like d^3 (or faster), so halving d divides
+    them by about 4 and 8. Differences below `rounding` are float64 rounding noise."""
+
+    x0: float
+    y0: float
+    radius: float
+    x: np.ndarray
+    y: np.ndarray
+    linear: np.ndarray
+    quadratic: np.ndarray
+    linear_defined: bool
+    quadratic_defined: bool
+    distances: np.ndarray
+    linear_max: np.ndarray
+    quadratic_max: np.ndarray
+    rounding: float
+
+    def shrink(self, which: str) -> np.ndarray:
+        """How many times smaller the largest error gets each time the distance halves
+        (`which` is "linear" or "quadratic"); NaN where an error is rounding noise or undefined."""
+        maxima = {"linear": self.linear_max, "quadratic": self.quadratic_max}[which]
+        with np.errstate(all="ignore"):
+            ratio = maxima[:-1] / maxima[1:]
+            noisy = (maxima[:-1] <= self.rounding) | (maxima[1:] <= self.rounding)
+        return np.where(noisy | ~np.isfinite(ratio), np.nan, ratio)
+
+    def negligible(self, which: str) -> bool:
+        """True when every defined error of `which` is rounding noise (f is itself linear, or
+        quadratic, near the point)."""
+        values = {"linear": self.linear, "quadratic": self.quadratic}[which]
+        finite = values[np.isfinite(values)]
+        return bool(finite.size) and bool(finite.max() <= self.rounding)
+
+
+def _largest(values: np.ndarray) -> float:
+    finite = values[np.isfinite(values)]
+    return float(finite.max()) if finite.size else math.nan
+
+
+def approximation_errors(f, x0, y0, radius, n: int = 81) -> ApproximationErrors:
+    """|f - L| and |f - Q| on an n x n grid of the square of half-width `radius` around (x0, y0),
+    and their largest values on circles ever closer to the point (see ApproximationErrors)."""
+    x, y = _finite(x0, "x0"), _finite(y0, "y0")
+    r = _finite(radius, "radius")
+    if not r > 0:
+        raise ValueError(f"radius must be positive, got {r}")
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or not 3 <= n <= 1000:
+        raise ValueError(f"n must be a whole number between 3 and 1000, got {n!r}")
+    check_window((x - r, x + r), (y - r, y + r))  # a radius lost in rounding cannot be drawn
+    plane, quadratic = tangent_plane(f, x, y), taylor2(f, x, y)
+    xs, ys = np.linspace(x - r, x + r, n), np.linspace(y - r, y + r, n)
+    if n % 2:
+        xs[n // 2], ys[n // 2] = x, y  # the centre sample is the point itself
+    xx, yy = np.meshgrid(xs, ys)
+    angles = np.linspace(0, 2 * np.pi, CIRCLE_SAMPLES, endpoint=False)
+    distances = r * np.asarray(ERROR_DISTANCES)
+    cx = x + distances[:, None] * np.cos(angles)
+    cy = y + distances[:, None] * np.sin(angles)
+
+    def errors(approximation, defined, px, py):
+        value = np.broadcast_to(f(px, py), np.shape(px)).astype(np.float64)
+        if not defined:
+            return np.full(np.shape(px), np.nan), value
+        with np.errstate(all="ignore"):
+            error = np.abs(value - approximation(px, py))
+        error[~np.isfinite(error)] = np.nan
+        return error, value
+
+    linear, values = errors(plane, plane.defined, xx, yy)
+    quadratic_grid, _ = errors(quadratic, quadratic.defined, xx, yy)
+    linear_circles, circle_values = errors(plane, plane.defined, cx, cy)
+    quadratic_circles, _ = errors(quadratic, quadratic.defined, cx, cy)
+    scale = np.abs(np.concatenate([values.ravel(), circle_values.ravel(), [plane.z0]]))
+    scale = scale[np.isfinite(scale)]
+    rounding = (
+        ROUNDING_FACTOR * np.finfo(np.float64).eps * (float(scale.max()) if scale.size else 0.0)
+    )
+    return ApproximationErrors(
+        x0=x,
+        y0=y,
+        radius=r,
+        x=xs,
+        y=ys,
+        linear=linear,
+        quadratic=quadratic_grid,
+        linear_defined=plane.defined,
+        quadratic_defined=quadratic.defined,
+        distances=distances,
+        linear_max=np.array([_largest(row) for row in linear_circles]),
+        quadratic_max=np.array([_largest(row) for row in quadratic_circles]),
+        rounding=rounding,
+    )

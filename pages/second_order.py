@@ -1,10 +1,247 @@
-"""Placeholder while the page is being built."""
+"""Second order: the critical points and the second-derivative test, the quadratic Taylor
+approximation against the tangent plane, and the directional derivative."""
+
+import math
 
 import streamlit as st
 
-from ui.sidebar import show_notices, this_run
+from ui import bridge, second_order_state
+from ui.figures import PLOT_CONFIG
+from ui.formula import plain
+from ui.readout import coloured
+from ui.second_order import (
+    KIND_GLYPH,
+    LONG_FORMULA,
+    critical_rows,
+    critical_summary,
+    directional_latex,
+    error_rows,
+    order_sentence,
+    place_name,
+    second_order,
+    table_points,
+    taylor_latex_for,
+    taylor_numbers,
+)
+from ui.second_order_figures import QUADRATIC
+from ui.second_order_state import PREFIX, RADII
+from ui.sidebar import set_point, show_notices, this_run
+from ui.state import MAX_COORDINATE
+from ui.theme import PLANE
 
-explorer = this_run()
-st.title("Second_order")
+CLICKS = "second_chart_clicks"
+CRITICAL_CONTOUR, CRITICAL_SURFACE = "second_critical_contour", "second_critical_surface"
+QUADRATIC_SURFACE = "second_quadratic_surface"
+DIRECTION_CONTOUR, DIRECTION_SURFACE = "second_direction_contour", "second_direction_surface"
+CHARTS = [CRITICAL_CONTOUR, CRITICAL_SURFACE, QUADRATIC_SURFACE, DIRECTION_CONTOUR]
+CHARTS.append(DIRECTION_SURFACE)
+GO_TO = "second_go_to"
+
+explorer = this_run(second_order_state)
+view, f, settings = explorer.view, explorer.function, explorer.settings
+
+st.title("Second order: curvature, Taylor and directions")
 show_notices(explorer)
-st.info("This page is being built.")
+
+if f is None:
+    st.info("Type a function of x and y in the sidebar, or choose one from the gallery.")
+    st.stop()
+if explorer.error is not None:
+    st.warning(
+        "The formula in the sidebar does not work yet (see why there). "
+        f"Still showing the last one that did: {plain(f.text)}",
+        icon=":material/edit_note:",
+    )
+st.caption("Click a contour map or a surface to move the point (drag to rotate a surface).")
+
+cameras = {
+    "critical": bridge.current_camera(CLICKS, CRITICAL_SURFACE),
+    "quadratic": bridge.current_camera(CLICKS, QUADRATIC_SURFACE),
+    "direction": bridge.current_camera(CLICKS, DIRECTION_SURFACE),
+}
+drawn = second_order(f, view, settings, cameras)
+grid, point = drawn.grid, drawn.point
+
+if grid.z_range is None:
+    st.error(
+        "f is undefined everywhere in this window, so there is no surface to draw. "
+        "Try a larger window, or another function."
+    )
+elif grid.undefined_share > 0.005:
+    st.caption(f"f is undefined on {grid.undefined_share:.0%} of this window (the holes).")
+if not view.point_in_window:
+    st.caption("The point is outside the window: widen the window to see it on the charts.")
+if not math.isfinite(point.value):
+    st.info(
+        "f is undefined at the point, so nothing is drawn there: no tangent plane, no quadratic "
+        "and no directional derivative. Click where the surface is to move the point."
+    )
+
+
+def chart(figure, container: str, key: str) -> None:
+    with st.container(key=container):
+        st.plotly_chart(figure, key=key, config=PLOT_CONFIG)
+
+
+# --- 1. Critical points ---------------------------------------------------------------------------
+
+st.header("1. Critical points", divider="gray")
+st.markdown(
+    "Where **∇f = 0** the surface is flat. The Hessian H (the second partials) decides what "
+    "kind of flat: its eigenvalues are the surface's curvatures along its two main directions."
+)
+left, right = st.columns(2, gap="medium")
+with left:
+    chart(drawn.critical_contour, CRITICAL_CONTOUR, "second_critical_contour_figure")
+with right:
+    chart(drawn.critical_surface, CRITICAL_SURFACE, "second_critical_surface_figure")
+legend = " · ".join(f"{glyph} {kind}" for kind, glyph in KIND_GLYPH.items())
+st.caption(f"Markers: {legend}. Hollow: one sample of a curve of critical points.")
+
+critical = drawn.critical
+summary = critical_summary(critical)
+if critical:
+    st.markdown(f"**{plain(summary)}**")
+else:
+    st.info(plain(summary))
+if critical and critical.note and not critical.continuum:
+    st.caption(plain(critical.note))
+
+
+def go_to_critical(points: list[tuple[float, float]]) -> None:
+    """Move the point to the critical point picked in the menu (a callback: it runs before the
+    sidebar draws its inputs), then clear the menu."""
+    index = st.session_state.get(GO_TO)
+    if index is not None and 0 <= index < len(points):
+        for name, value in zip(("x0", "y0"), points[index], strict=True):
+            exact = min(max(float(f"{value:.10g}"), -MAX_COORDINATE), MAX_COORDINATE)
+            st.session_state[name] = exact + 0.0
+    st.session_state[GO_TO] = None
+
+
+if critical:
+    listed = table_points(critical)
+    st.table(critical_rows(listed, grid), hide_index=True)
+    more = ""
+    if len(listed) < len(critical):
+        more = f" {len(listed)} of the {len(critical)} points on the map are listed."
+    st.caption(f"λ₁ ≤ λ₂: the Hessian's eigenvalues.{more}")
+    st.selectbox(
+        "Move the point to a critical point",
+        range(len(listed)),
+        index=None,
+        key=GO_TO,
+        format_func=lambda i: place_name(listed[i]),
+        placeholder="Choose one…",
+        on_change=go_to_critical,
+        args=([(p.x, p.y) for p in listed],),
+    )
+
+# --- 2. The quadratic approximation ------------------------------------------------------------
+
+st.header("2. The quadratic (Taylor) approximation", divider="gray")
+st.markdown(
+    "The tangent plane **L** matches f's value and slopes at the point; the quadratic **Q** "
+    "also matches its curvature (the second partials). Near the point, Q hugs the surface far "
+    "more closely than L."
+)
+taylor = taylor_latex_for(f.canonical_text, point.x, point.y)
+L, Q = coloured(PLANE, "L"), coloured(QUADRATIC, "Q")
+if taylor.plane is None:
+    st.info(
+        "No tangent plane and no quadratic here: f or its first partials are undefined at the "
+        "point."
+    )
+elif taylor.quadratic is None:
+    st.latex(rf"{L}(x, y) = {taylor.plane}")
+    st.info("No quadratic here: a second partial of f is undefined at the point.")
+elif taylor.rational and len(taylor.plane) + len(taylor.quadratic) <= LONG_FORMULA:
+    st.latex(rf"{L}(x, y) = {taylor.plane}")
+    st.latex(rf"{Q}(x, y) = {taylor.quadratic.replace('L(x, y)', f'{L}(x, y)')}")
+else:
+    plane, full = taylor_numbers(drawn.quadratic)
+    st.latex(rf"{L}(x, y) \approx {plane}")
+    st.latex(rf"{Q}(x, y) \approx {full.replace('L(x, y)', f'{L}(x, y)')}")
+    with st.expander("The exact L and Q"):
+        st.latex(rf"L(x, y) = {taylor.plane}")
+        st.latex(rf"Q(x, y) = {taylor.quadratic}")
+
+left, right = st.columns(2, gap="medium")
+with left:
+    chart(drawn.quadratic_surface, QUADRATIC_SURFACE, "second_quadratic_surface_figure")
+    st.caption("Click “tangent plane L” in the legend to draw L beside Q.")
+with right:
+    st.select_slider(
+        "Radius of the neighbourhood (the patch and the error maps)",
+        options=RADII,
+        key=PREFIX + "radius",
+        persist_state="session",
+        format_func=lambda r: f"{r:g}",
+        help="Half the width of the square around the point.",
+    )
+    errors = drawn.errors
+    if errors is None:
+        st.info(
+            "This radius is too small to draw this far from the origin (float64 cannot tell "
+            "the points apart). Pick a larger radius."
+        )
+    elif errors.linear_defined:  # otherwise the sentence above says why there is no L or Q
+        st.markdown(plain(order_sentence(errors)))
+        lines = ["| distance d | largest \\|f − L\\| | largest \\|f − Q\\| |", "|---|---|---|"]
+        lines += [f"| {d} | {a} | {b} |" for d, a, b in error_rows(errors)]
+        st.markdown("\n".join(lines))
+        st.caption("The largest error on the circle of radius d around the point.")
+
+if drawn.error_maps is not None:
+    st.plotly_chart(drawn.error_maps, key="second_error_maps", config=PLOT_CONFIG)
+    st.caption(
+        "One colour scale for both maps, in powers of ten: around the point |f − Q| is far "
+        "darker (smaller) than |f − L|. Dark lines are where f crosses L or Q (the error changes "
+        "sign)."
+    )
+
+# --- 3. The directional derivative -------------------------------------------------------------
+
+st.header("3. The directional derivative", divider="gray")
+st.markdown(
+    "The slope of the surface in the direction of a unit vector **u** is D_u f = ∇f · u: "
+    "largest along ∇f (|∇f|), zero along the level curve, smallest against ∇f."
+)
+
+
+def along_gradient() -> None:
+    if point.gradient_angle is not None:
+        st.session_state[PREFIX + "angle"] = round(math.degrees(point.gradient_angle)) % 360
+
+
+slider, button = st.columns([4, 1], vertical_alignment="bottom")
+slider.slider(
+    "Direction θ of u (degrees from the x axis)",
+    0,
+    359,
+    step=1,
+    key=PREFIX + "angle",
+    persist_state="session",
+    help="Arrow keys step by one degree.",
+)
+button.button(
+    "Point u along ∇f",
+    key="second_along_gradient",
+    on_click=along_gradient,
+    disabled=point.gradient_angle is None,
+    help="The direction of steepest ascent, rounded to a whole degree.",
+)
+for line in directional_latex(point, drawn.angle, drawn.slope):
+    st.latex(line)
+
+left, right = st.columns(2, gap="medium")
+with left:
+    chart(drawn.direction_contour, DIRECTION_CONTOUR, "second_direction_contour_figure")
+with right:
+    chart(drawn.direction_surface, DIRECTION_SURFACE, "second_direction_surface_figure")
+left, right = st.columns(2, gap="medium")
+left.plotly_chart(drawn.direction_slice, key="second_direction_slice", config=PLOT_CONFIG)
+right.plotly_chart(drawn.profile_figure, key="second_profile", config=PLOT_CONFIG)
+st.caption("Blue: u, the line along it and the slice it cuts. Magenta: ∇f.")
+
+bridge.chart_clicks(CLICKS, CHARTS, on_click=lambda click: set_point(click.x, click.y))
