@@ -28,7 +28,7 @@ pages = [
         url_path="derivatives",
     ),
     st.Page(
-        "pages/second_order.py",
+        "pages/second-order.py",
         title="Second order",
         icon=":material/change_history:",
         url_path="second-order",

@@ -1,6 +1,6 @@
 """The Second-order page's work: cached core calls, the figures, and the words and formulas.
 
-Kept out of pages/second_order.py (as ui/explore.py is for Explore) so that tests read the same
+Kept out of pages/second-order.py (as ui/explore.py is for Explore) so that tests read the same
 sentences and numbers the page shows without a server. All calculus comes from core; here it is
 only put into words, LaTeX and figures.
 """

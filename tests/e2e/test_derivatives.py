@@ -7,7 +7,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 import pytest
-from conftest import APP_READY, App, serve
+from conftest import APP_READY, App
 from plotly_moves import wait_until_drawn
 
 pytestmark = pytest.mark.e2e
@@ -26,7 +26,7 @@ PWNED = Path("/tmp/derivatives-e2e-pwned")
 @pytest.fixture(scope="module")
 def warm(browser, app_url):
     """Open the app's root once first, so that these tests are about the page, not about a
-    fresh server's first visit (the last test here)."""
+    fresh server's first visit (tests/e2e/test_pages.py)."""
     context = browser.new_context(viewport=VIEWPORT)
     try:
         App(context.new_page(), app_url).open()
@@ -144,22 +144,3 @@ def test_complex_step_refused_on_atan2s_cut(tall):
     )
     expect(page.locator(ERROR_PLOT)).to_contain_text("Complex-step: not usable here")
     snapshot(tall, "derivatives_atan2_refused")
-
-
-def test_a_fresh_server_opened_on_this_page_runs_the_app(browser, tmp_path):
-    # Streamlit starts in its first multipage mode (pages/ files run on their own) until a run
-    # calls st.navigation; ui.sidebar.this_run switches it off and reruns through app.py.
-    with serve("app.py", tmp_path / "server.log") as url:
-        context = browser.new_context(viewport=VIEWPORT)
-        try:
-            app = App(context.new_page(), url)
-            app.page.goto(url + "/derivatives?f=sin(x)%20y&x0=1")
-            app.page.wait_for_selector(APP_READY, timeout=60_000)
-            app.idle()
-            navigation = app.page.locator("[data-testid=stSidebarNav] a").all_text_contents()
-            assert any("Explore" in item for item in navigation), navigation
-            assert any("Descent" in item for item in navigation), navigation
-            assert query(app.page)["f"] == "sin(x) y" and query(app.page)["x0"] == "1"
-            expect(app.page.locator("h1").first).to_contain_text("Derivatives")
-        finally:
-            context.close()

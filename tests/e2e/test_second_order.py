@@ -55,9 +55,8 @@ def tall(browser, app_url):
     context = browser.new_context(viewport=VIEWPORT)
     try:
         app = App(context.new_page(), app_url)
-        # Warm the server on the main page first: on a server's very first session, a link
-        # straight to /second-order shows Streamlit's "Page not found" dialog (it lists pages
-        # from the pages/ folder, second_order, before app.py's st.navigation has run).
+        # The main page first, so that these tests are about this page, not about a fresh
+        # server's first visit (tests/e2e/test_pages.py).
         app.page.goto(app_url + "/")
         app.page.wait_for_selector(APP_READY, timeout=60_000)
         app.idle()

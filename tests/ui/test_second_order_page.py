@@ -42,7 +42,7 @@ from ui.second_order import (
 from ui.sidebar import THIS_RUN
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGE = str(ROOT / "pages/second_order.py")
+PAGE = str(ROOT / "pages/second-order.py")
 SEED = "x^2 y + y^3"
 HIMMELBLAU = "(x^2+y-11)^2 + (x+y^2-7)^2"
 HIMMELBLAU_LINK = {"f": HIMMELBLAU, "x0": "0", "y0": "0"}

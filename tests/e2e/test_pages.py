@@ -1,0 +1,46 @@
+"""A fresh server opened straight on any page's link runs the whole app: the sidebar, every page
+in the navigation, the link kept, and no "Page not found" dialog.
+
+Streamlit starts in its first multipage mode (each file in pages/ runs on its own) until some run
+calls st.navigation; ui.sidebar.this_run switches that mode off and reruns through app.py. Each
+page file is named like its URL path, so that mode finds the page instead of showing a dialog.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+from conftest import APP_READY, App, serve
+
+pytestmark = pytest.mark.e2e
+expect = pytest.importorskip("playwright.sync_api").expect
+expect.set_options(timeout=30_000)
+
+PAGES = {
+    "derivatives": "Derivatives",
+    "second-order": "Second order",
+    "descent": "Descent",
+    "guide": "Guide",
+}
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_a_fresh_server_opened_on_a_page_link_runs_the_app(browser, tmp_path, path):
+    with serve("app.py", tmp_path / "server.log") as url:
+        context = browser.new_context(viewport={"width": 1440, "height": 1000})
+        try:
+            app = App(context.new_page(), url)
+            app.page.goto(f"{url}/{path}?f=sin(x)%20y&x0=1")
+            app.page.wait_for_selector(APP_READY, timeout=60_000)
+            app.idle()
+            navigation = app.page.locator("[data-testid=stSidebarNav] a").all_text_contents()
+            assert len(navigation) == 5 and any("Explore" in item for item in navigation)
+            expect(app.page.locator("h1").first).to_contain_text(PAGES[path])
+            link = dict(parse_qsl(urlsplit(app.page.evaluate("location.href")).query))
+            assert link["f"] == "sin(x) y" and link["x0"] == "1"
+            expect(app.page.locator("[role=dialog]")).to_have_count(0)
+            expect(app.page.get_by_text("Page not found")).to_have_count(0)
+            expect(app.page.locator("[data-testid=stException]")).to_have_count(0)
+        finally:
+            context.close()
