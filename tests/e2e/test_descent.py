@@ -116,6 +116,12 @@ def test_a_click_on_the_map_moves_the_start_point_in_the_link(tall):
     target = (-1.0, -1.5)
     x, y = page.evaluate(MAP_PIXEL, list(target))
     glide(page, x, y)  # hover first: the map answers through its grid of invisible markers
+    # Plotly finds the hovered marker on its next animation frame, which a busy machine delays:
+    # press only once the hover label shows, as a person would see it before clicking.
+    page.wait_for_function(
+        f"() => document.querySelector('{RACE} .hoverlayer .hovertext') !== null",
+        timeout=30_000,
+    )
     page.mouse.down()
     page.wait_for_timeout(80)
     page.mouse.up()
