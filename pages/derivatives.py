@@ -15,7 +15,7 @@ from ui import derivatives_state
 from ui.figures import PLOT_CONFIG
 from ui.formula import plain, show_expression_error
 from ui.readout import coloured, latex_number
-from ui.sidebar import show_notices, this_run
+from ui.sidebar import page_start
 
 PREFIX = derivatives_state.PREFIX
 SIDE_BY_SIDE = 28  # partials wider than this (in characters) get a line each
@@ -60,21 +60,8 @@ def second(first: str, then: str) -> str:
     return rf"\frac{{\partial^2 f}}{{\partial {then}\,\partial {first}}}"
 
 
-explorer = this_run(derivatives_state)
+explorer = page_start("Derivatives: exact, estimated, checked", derivatives_state)
 view, f, settings = explorer.view, explorer.function, explorer.settings
-
-st.title("Derivatives: exact, estimated, checked")
-show_notices(explorer)
-
-if f is None:
-    st.info("Type a function of x and y in the sidebar, or choose one from the gallery.")
-    st.stop()
-if explorer.error is not None:
-    st.warning(
-        "The formula in the sidebar does not work yet (see why there). "
-        f"Still showing the last one that did: {plain(f.text)}",
-        icon=":material/edit_note:",
-    )
 
 x0, y0 = view.x0, view.y0
 at = rf"({latex_number(x0)},\ {latex_number(y0)})"

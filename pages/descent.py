@@ -11,25 +11,13 @@ from ui.descent_state import BY_KEY, KEYS, PREFIX, RACERS
 from ui.figures import PLOT_CONFIG
 from ui.formula import plain
 from ui.readout import latex_number
-from ui.sidebar import set_point, show_notices, this_run
+from ui.sidebar import page_start, set_point
 
 CLICKS, RACE, BASINS = "descent_clicks", "descent_race_chart", "descent_basins_chart"
 MAX_DRAWN_RESOLUTION = 100  # the surface under the race: finer costs bytes and shows nothing new
 
-explorer = this_run(descent_state)
+explorer = page_start("Descent: optimizers racing on f(x, y)", descent_state)
 view, f = explorer.view, explorer.function
-
-st.title("Descent: optimizers racing on f(x, y)")
-show_notices(explorer)
-if f is None:
-    st.info("Type a function of x and y in the sidebar, or choose one from the gallery.")
-    st.stop()
-if explorer.error is not None:
-    st.warning(
-        "The formula in the sidebar does not work yet (see why there). "
-        f"Still showing the last one that did: {plain(f.text)}",
-        icon=":material/edit_note:",
-    )
 
 settings, problems = descent_state.checked(explorer.settings or descent_state.DEFAULT)
 for problem in problems:

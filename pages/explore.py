@@ -7,25 +7,12 @@ from ui.explore import explore_figures
 from ui.formula import plain
 from ui.presets import BY_NAME
 from ui.readout import show_readout
-from ui.sidebar import set_point, show_notices, this_run
+from ui.sidebar import page_start, set_point
 
 CLICKS, SURFACE, CONTOUR = "chart_clicks", "surface_chart", "contour_chart"
 
-explorer = this_run()
+explorer = page_start("Explore f(x, y)")
 view, f = explorer.view, explorer.function
-
-st.title("Explore f(x, y)")
-show_notices(explorer)
-
-if f is None:
-    st.info("Type a function of x and y in the sidebar, or choose one from the gallery.")
-    st.stop()
-if explorer.error is not None:
-    st.warning(
-        "The formula in the sidebar does not work yet (see why there). "
-        f"Still showing the last one that did: {plain(f.text)}",
-        icon=":material/edit_note:",
-    )
 preset = BY_NAME.get(st.session_state.get("preset"))
 st.caption(
     plain(preset.story)

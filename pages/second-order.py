@@ -25,7 +25,7 @@ from ui.second_order import (
 )
 from ui.second_order_figures import QUADRATIC
 from ui.second_order_state import PREFIX, RADII
-from ui.sidebar import set_point, show_notices, this_run
+from ui.sidebar import page_start, set_point
 from ui.state import MAX_COORDINATE
 from ui.theme import PLANE
 
@@ -37,21 +37,8 @@ CHARTS = [CRITICAL_CONTOUR, CRITICAL_SURFACE, QUADRATIC_SURFACE, DIRECTION_CONTO
 CHARTS.append(DIRECTION_SURFACE)
 GO_TO = "second_go_to"
 
-explorer = this_run(second_order_state)
+explorer = page_start("Second order: curvature, Taylor and directions", second_order_state)
 view, f, settings = explorer.view, explorer.function, explorer.settings
-
-st.title("Second order: curvature, Taylor and directions")
-show_notices(explorer)
-
-if f is None:
-    st.info("Type a function of x and y in the sidebar, or choose one from the gallery.")
-    st.stop()
-if explorer.error is not None:
-    st.warning(
-        "The formula in the sidebar does not work yet (see why there). "
-        f"Still showing the last one that did: {plain(f.text)}",
-        icon=":material/edit_note:",
-    )
 st.caption("Click a contour map or a surface to move the point (drag to rotate a surface).")
 
 cameras = {

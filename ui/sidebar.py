@@ -324,6 +324,25 @@ def _old_multipage_mode() -> bool:
     return False
 
 
+def page_start(title: str, page: PageSettings | None = None) -> Explorer:
+    """A page's opening: its title, what the link could not use, and the function to draw. Stops
+    the page (with a hint) when there is no function at all; says so when the sidebar's formula
+    is broken and the last one that worked is drawn instead."""
+    explorer = this_run(page)
+    st.title(title)
+    show_notices(explorer)
+    if explorer.function is None:
+        st.info("Type a function of x and y in the sidebar, or choose one from the gallery.")
+        st.stop()
+    if explorer.error is not None:
+        st.warning(
+            "The formula in the sidebar does not work yet (see why there). "
+            f"Still showing the last one that did: {plain(explorer.function.text)}",
+            icon=":material/edit_note:",
+        )
+    return explorer
+
+
 def show_notices(explorer: Explorer) -> None:
     """What the link asked for that could not be used, under the page's title."""
     if explorer.notices:
