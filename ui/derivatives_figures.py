@@ -27,9 +27,9 @@ from ui.figures import (
     LIGHT_GRID,
     NOTE_COLOR,
     TITLE_FONT_SIZE,
-    _base_layout,
-    _legend,
+    base_layout,
     equal_scale,
+    legend_layout,
 )
 
 SCHEMES = ("forward", "backward", "central", "complex-step", "richardson")
@@ -462,7 +462,7 @@ def error_figure(sweep, *, article_h: float = DEFAULT_H["forward"], height=ERROR
         "dtick": 2 if (y_range[1] - y_range[0]) > 12 else 1,
     }
     layout = {
-        **_base_layout(height),
+        **base_layout(height),
         "margin": {"l": 80, "r": 20, "t": 10, "b": 64 + 24 * len(notes)},
         "xaxis": {
             **axis,
@@ -475,7 +475,7 @@ def error_figure(sweep, *, article_h: float = DEFAULT_H["forward"], height=ERROR
             "title": {"text": "|error| of the estimate", "font": {"size": TITLE_FONT_SIZE}},
             "range": y_range,
         },
-        "legend": _legend(y=1.02, yanchor="bottom"),
+        "legend": legend_layout(y=1.02, yanchor="bottom"),
         "showlegend": True,
         "hovermode": "closest",
         "shapes": shapes,
@@ -577,7 +577,7 @@ def difference_figure(shown, check, *, height: int = DIFFERENCE_HEIGHT) -> go.Fi
     if equal_scale((xs[0], xs[-1]), (ys[0], ys[-1])):
         yaxis |= {"scaleanchor": "x", "scaleratio": 1}
     layout = {
-        **_base_layout(height),
+        **base_layout(height),
         "margin": {"l": 60, "r": 10, "t": 10, "b": 50},
         "xaxis": {
             **axis,
@@ -585,7 +585,7 @@ def difference_figure(shown, check, *, height: int = DIFFERENCE_HEIGHT) -> go.Fi
             "range": [float(xs[0]), float(xs[-1])],
         },
         "yaxis": yaxis,
-        "legend": _legend(y=1.02, yanchor="bottom"),
+        "legend": legend_layout(y=1.02, yanchor="bottom"),
         "showlegend": True,
         "plot_bgcolor": "#f2f2f2",
     }

@@ -40,10 +40,10 @@ from ui.figures import (
     LIFT,
     LIGHT_GRID,
     TITLE_FONT_SIZE,
-    _base_layout,
-    _legend,
-    _notes_annotation,
+    base_layout,
     equal_scale,
+    legend_layout,
+    notes_annotation,
     scene_aspect,
     scene_axis,
     surface_trace,
@@ -529,12 +529,12 @@ def race_figure(
     if equal_scale(xlim, ylim):
         yaxis |= {"scaleanchor": "x", "scaleratio": 1}
     layout = {
-        **_base_layout(height),
+        **base_layout(height),
         "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
         "scene": scene,
         "xaxis": xaxis,
         "yaxis": yaxis,
-        "legend": _legend(y=1.0, yanchor="bottom") | {"font": {"size": 16}},
+        "legend": legend_layout(y=1.0, yanchor="bottom") | {"font": {"size": 16}},
         "showlegend": True,
         "hovermode": "closest",
         "uirevision": "race",
@@ -547,7 +547,7 @@ def race_figure(
     else:
         notes.append("nothing to animate: no racer took a step")
     if notes:
-        layout["annotations"] = [_notes_annotation(notes)]
+        layout["annotations"] = [notes_annotation(notes)]
     return go.Figure(data=traces, layout=layout, frames=frames)
 
 
@@ -956,7 +956,7 @@ def loss_figure(runners: Sequence[Runner], *, height: int = LOSS_HEIGHT) -> tupl
             "the values of f (logarithmic far from 0, linear within ±c). Hover shows f exactly."
         )
     layout = {
-        **_base_layout(height),
+        **base_layout(height),
         "margin": {"l": 80, "r": 10, "t": 10, "b": 60},
         "xaxis": {
             "title": {"text": "step", "font": {"size": TITLE_FONT_SIZE}},
@@ -968,12 +968,12 @@ def loss_figure(runners: Sequence[Runner], *, height: int = LOSS_HEIGHT) -> tupl
             "rangemode": "tozero",
         },
         "yaxis": yaxis,
-        "legend": _legend(y=-0.18, yanchor="top"),
+        "legend": legend_layout(y=-0.18, yanchor="top"),
         "showlegend": False,
         "hovermode": "closest",
     }
     if not everything.size:
-        layout["annotations"] = [_notes_annotation(["f is undefined along every path"])]
+        layout["annotations"] = [notes_annotation(["f is undefined along every path"])]
     return go.Figure(data=traces, layout=layout), note
 
 
@@ -1129,7 +1129,7 @@ def basins_figure(
     if equal_scale(xlim, ylim):
         yaxis |= {"scaleanchor": "x", "scaleratio": 1}
     layout = {
-        **_base_layout(height),
+        **base_layout(height),
         "margin": {"l": 60, "r": 10, "t": 40 if title else 10, "b": 50},
         "xaxis": axis
         | {"title": {"text": "x", "font": {"size": TITLE_FONT_SIZE}}, "range": list(xlim)},
@@ -1149,6 +1149,6 @@ def basins_figure(
     if title:
         layout["title"] = {"text": title, "font": {"size": TITLE_FONT_SIZE}, "x": 0.0}
     if not list(basins.critical):
-        note = _notes_annotation(["no critical point of f in this window"])
+        note = notes_annotation(["no critical point of f in this window"])
         layout["annotations"] = [note]
     return go.Figure(data=traces, layout=layout)

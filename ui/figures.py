@@ -131,7 +131,7 @@ def _inside(values: np.ndarray, limits: tuple[float, float]) -> np.ndarray:
     return values
 
 
-def _notes_annotation(notes: list[str]) -> dict:
+def notes_annotation(notes: list[str]) -> dict:
     return {
         "text": "<br>".join(notes),
         "xref": "paper",
@@ -147,7 +147,7 @@ def _notes_annotation(notes: list[str]) -> dict:
     }
 
 
-def _base_layout(height: int) -> dict:
+def base_layout(height: int) -> dict:
     """What every figure shares: projector-sized text on plain white."""
     return {
         "height": height,
@@ -159,7 +159,7 @@ def _base_layout(height: int) -> dict:
     }
 
 
-def _legend(y: float = 1.0, yanchor: str = "bottom") -> dict:
+def legend_layout(y: float = 1.0, yanchor: str = "bottom") -> dict:
     return {
         "orientation": "h",
         "x": 0.0,
@@ -325,15 +325,15 @@ def surface_figure(
     }
     scene["camera"] = camera if camera is not None else DEFAULT_CAMERA
     layout = {
-        **_base_layout(height),
+        **base_layout(height),
         "margin": {"l": 10, "r": 10, "t": 10, "b": 0},  # room for the outermost tick labels
         "scene": scene,
-        "legend": _legend(y=0.0, yanchor="top"),
+        "legend": legend_layout(y=0.0, yanchor="top"),
         "showlegend": True,
         "uirevision": "surface",
     }
     if notes:
-        layout["annotations"] = [_notes_annotation(notes)]
+        layout["annotations"] = [notes_annotation(notes)]
     return go.Figure(data=traces, layout=layout)
 
 
@@ -754,18 +754,18 @@ def contour_figure(
         yaxis["scaleanchor"] = "x"
         yaxis["scaleratio"] = 1
     layout = {
-        **_base_layout(height),
+        **base_layout(height),
         "margin": {"l": 60, "r": 10, "t": 10, "b": 50},
         "xaxis": xaxis,
         "yaxis": yaxis,
-        "legend": _legend(y=1.02, yanchor="bottom"),
+        "legend": legend_layout(y=1.02, yanchor="bottom"),
         "showlegend": True,
         "hovermode": "closest",
         "uirevision": "contour",
     }
     if notes:
         # Under the x axis title, aligned with the plot's left edge (which equal scaling moves).
-        note = _notes_annotation(notes)
+        note = notes_annotation(notes)
         note.update(xref="x domain", yref="y domain", x=0.0, y=0.0, yanchor="top", yshift=-62)
         layout["annotations"] = [note]
         layout["margin"]["b"] = 60 + 22 * len(notes)
@@ -859,7 +859,7 @@ def slice_figure(piece, *, height: int = SLICE_HEIGHT) -> go.Figure:
     if z_range is not None:
         yaxis["range"] = list(z_range)
     layout = {
-        **_base_layout(height),
+        **base_layout(height),
         "title": {"text": title, "font": {"size": TITLE_FONT_SIZE}, "x": 0.0, "xanchor": "left"},
         # The legend goes under the x axis: above the plot it collides with the title.
         "margin": {"l": 70, "r": 10, "t": 50, "b": 110},
@@ -869,12 +869,12 @@ def slice_figure(piece, *, height: int = SLICE_HEIGHT) -> go.Figure:
             "range": list(t_range),
         },
         "yaxis": yaxis,
-        "legend": _legend(y=-0.3, yanchor="top"),
+        "legend": legend_layout(y=-0.3, yanchor="top"),
         "showlegend": True,
         "hovermode": "closest",
     }
     if notes:
-        note = _notes_annotation(notes)
+        note = notes_annotation(notes)
         note.update(y=0.5, yanchor="middle", x=0.5, xanchor="center", align="center")
         layout["annotations"] = [note]
     return go.Figure(data=traces, layout=layout)

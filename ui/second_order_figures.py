@@ -26,17 +26,17 @@ from ui.figures import (
     LIFT,
     LIGHT_GRID,
     TITLE_FONT_SIZE,
-    _base_layout,
     _f32,
     _finite,
     _fmt,
     _inside,
-    _legend,
-    _notes_annotation,
     _single_colour,
     _window,
+    base_layout,
     clip_line,
     contour_figure,
+    legend_layout,
+    notes_annotation,
     surface_figure,
     z_limits,
 )
@@ -222,7 +222,7 @@ def quadratic_surface_figure(
     if notes:
         old = list(fig.layout.annotations)
         text = "<br>".join([*(a.text for a in old), *notes])
-        fig.update_layout(annotations=[_notes_annotation([text])])
+        fig.update_layout(annotations=[notes_annotation([text])])
     return fig
 
 
@@ -349,7 +349,7 @@ def error_maps_figure(errors) -> go.Figure:
         return spec
 
     layout = {
-        **_base_layout(ERROR_HEIGHT),
+        **base_layout(ERROR_HEIGHT),
         "margin": {"l": 60, "r": 10, "t": 40, "b": 50},
         "xaxis": {**axis("x", [0.0, 0.43], "y"), "range": window},
         "yaxis": {**axis("y", anchor="x"), "range": window_y, "scaleanchor": "x"},
@@ -588,7 +588,7 @@ def direction_slice_figure(piece, *, height: int = PANEL_HEIGHT) -> go.Figure:
         yaxis["range"] = list(z_range)
     title = f"Slice along {_direction_name(piece.direction)}: slope is {DU}"
     layout = {
-        **_base_layout(height),
+        **base_layout(height),
         "title": {"text": title, "font": {"size": TITLE_FONT_SIZE}, "x": 0.0, "xanchor": "left"},
         "margin": {"l": 70, "r": 10, "t": 50, "b": PANEL_BOTTOM},
         "xaxis": {
@@ -597,12 +597,12 @@ def direction_slice_figure(piece, *, height: int = PANEL_HEIGHT) -> go.Figure:
             "range": list(t_range),
         },
         "yaxis": yaxis,
-        "legend": {**_legend(y=0.0, yanchor="bottom"), "yref": "container"},
+        "legend": {**legend_layout(y=0.0, yanchor="bottom"), "yref": "container"},
         "showlegend": True,
         "hovermode": "closest",
     }
     if notes:
-        note = _notes_annotation(notes)
+        note = notes_annotation(notes)
         note.update(y=0.5, yanchor="middle", x=0.5, xanchor="center", align="center")
         layout["annotations"] = [note]
     return go.Figure(data=traces, layout=layout)
@@ -720,7 +720,7 @@ def profile_figure(point, angles, values, angle, value, *, height: int = PANEL_H
     else:
         yaxis["range"] = [-1, 1]
     layout = {
-        **_base_layout(height),
+        **base_layout(height),
         "title": {
             "text": f"{DU} against the angle θ of u",
             "font": {"size": TITLE_FONT_SIZE},
@@ -736,13 +736,13 @@ def profile_figure(point, angles, values, angle, value, *, height: int = PANEL_H
             "zeroline": False,
         },
         "yaxis": yaxis,
-        "legend": {**_legend(y=0.0, yanchor="bottom"), "yref": "container"},
+        "legend": {**legend_layout(y=0.0, yanchor="bottom"), "yref": "container"},
         "showlegend": True,
         "hovermode": "closest",
         "shapes": shapes,
     }
     if notes:
-        note = _notes_annotation(notes)
+        note = notes_annotation(notes)
         note.update(y=0.5, yanchor="middle", x=0.5, xanchor="center", align="center")
         layout["annotations"] = [note]
     return go.Figure(data=traces, layout=layout)
