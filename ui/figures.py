@@ -779,9 +779,40 @@ def slice_figure(piece, *, height: int = SLICE_HEIGHT) -> go.Figure:
     """One slice as a 2D graph: f(x, y0) against x (or f(x0, y) against y), its tangent line at
     the point with the slope in the legend, and the point."""
     along_x = piece.variable == "x"
-    colour = X_SLICE if along_x else Y_SLICE
     variable, other = ("x", "y") if along_x else ("y", "x")
     curve_name = "f(x, y₀)" if along_x else "f(x₀, y)"
+    derivative = f"∂f/∂{variable}"
+    return slice_panel(
+        piece,
+        colour=X_SLICE if along_x else Y_SLICE,
+        curve_name=curve_name,
+        parameter=variable,
+        slope_name=derivative,
+        title=f"Slice {other} = {other}₀ = {_fmt(piece.fixed)}: slope is {derivative}",
+        height=height,
+    )
+
+
+def slice_panel(
+    piece,
+    *,
+    colour: str,
+    curve_name: str,
+    parameter: str,
+    slope_name: str,
+    title: str,
+    height: int,
+    y_title: str | None = None,
+    x_title: str | None = None,
+    x_title_size: int = TITLE_FONT_SIZE,
+    point_name: str = "point",
+    undefined_along: str = "on this slice",
+    margin_bottom: int = 110,
+    legend: dict | None = None,
+) -> go.Figure:
+    """A curve through the point (piece: .t, .values, .point, .slope) against its `parameter`,
+    with its tangent line at the point (slope in the legend) and the point: the flat panels of
+    Explore (x and y slices) and Second order (the slice along u)."""
     t0, z0 = piece.point
     t_range = (float(piece.t[0]), float(piece.t[-1]))
     notes = []
@@ -794,7 +825,7 @@ def slice_figure(piece, *, height: int = SLICE_HEIGHT) -> go.Figure:
         z_range = z_limits((low, high))
     else:
         z_range = None
-        notes.append("f is undefined on this slice")
+        notes.append(f"f is undefined {undefined_along}")
 
     traces = [
         {
@@ -805,7 +836,7 @@ def slice_figure(piece, *, height: int = SLICE_HEIGHT) -> go.Figure:
             "line": {"color": colour, "width": 4},
             "name": curve_name,
             "meta": "slice",
-            "hovertemplate": f"{variable} = %{{x:.4~g}}<br>f = %{{y:.4~g}}<extra></extra>",
+            "hovertemplate": f"{parameter} = %{{x:.4~g}}<br>f = %{{y:.4~g}}<extra></extra>",
         }
     ]
     segment = None
@@ -820,13 +851,13 @@ def slice_figure(piece, *, height: int = SLICE_HEIGHT) -> go.Figure:
                 "x": ts.tolist(),
                 "y": zs.tolist(),
                 "line": {"color": colour, "width": 3, "dash": "dash"},
-                "name": f"tangent: slope ∂f/∂{variable} = {_fmt(piece.slope)}",
+                "name": f"tangent: slope {slope_name} = {_fmt(piece.slope)}",
                 "meta": "tangent",
                 "hoverinfo": "name",
             }
         )
     elif _finite(z0):
-        notes.append(f"∂f/∂{variable} is undefined at the point: no tangent line")
+        notes.append(f"{slope_name} is undefined at the point: no tangent line")
     if _finite(z0):
         traces.append(
             {
@@ -835,16 +866,14 @@ def slice_figure(piece, *, height: int = SLICE_HEIGHT) -> go.Figure:
                 "x": [t0],
                 "y": [z0],
                 "marker": {"size": 12, "color": POINT, "line": {"color": "white", "width": 2}},
-                "name": "point",
+                "name": point_name,
                 "meta": "point",
-                "hovertemplate": f"{variable} = {_fmt(t0)}<br>f = {_fmt(z0)}<extra></extra>",
+                "hovertemplate": f"{parameter} = {_fmt(t0)}<br>f = {_fmt(z0)}<extra></extra>",
             }
         )
     elif finite.size:
         notes.append("f is undefined at the point")
 
-    derivative = f"∂f/∂{variable}"
-    title = f"Slice {other} = {other}₀ = {_fmt(piece.fixed)}: slope is {derivative}"
     axis = {
         "showgrid": True,
         "gridcolor": LIGHT_GRID,
@@ -855,21 +884,21 @@ def slice_figure(piece, *, height: int = SLICE_HEIGHT) -> go.Figure:
         "linecolor": "#444444",
         "ticks": "outside",
     }
-    yaxis = {**axis, "title": {"text": curve_name, "font": {"size": TITLE_FONT_SIZE}}}
+    yaxis = {**axis, "title": {"text": y_title or curve_name, "font": {"size": TITLE_FONT_SIZE}}}
     if z_range is not None:
         yaxis["range"] = list(z_range)
     layout = {
         **base_layout(height),
         "title": {"text": title, "font": {"size": TITLE_FONT_SIZE}, "x": 0.0, "xanchor": "left"},
         # The legend goes under the x axis: above the plot it collides with the title.
-        "margin": {"l": 70, "r": 10, "t": 50, "b": 110},
+        "margin": {"l": 70, "r": 10, "t": 50, "b": margin_bottom},
         "xaxis": {
             **axis,
-            "title": {"text": variable, "font": {"size": TITLE_FONT_SIZE}},
+            "title": {"text": x_title or parameter, "font": {"size": x_title_size}},
             "range": list(t_range),
         },
         "yaxis": yaxis,
-        "legend": legend_layout(y=-0.3, yanchor="top"),
+        "legend": legend or legend_layout(y=-0.3, yanchor="top"),
         "showlegend": True,
         "hovermode": "closest",
     }

@@ -37,8 +37,8 @@ from ui.figures import (
     contour_figure,
     legend_layout,
     notes_annotation,
+    slice_panel,
     surface_figure,
-    z_limits,
 )
 from ui.theme import GRADIENT, PLANE, POINT
 
@@ -514,98 +514,22 @@ def direction_surface_figure(grid, point, piece, *, camera=None, surface=None) -
 def direction_slice_figure(piece, *, height: int = PANEL_HEIGHT) -> go.Figure:
     """The slice along u as a 2D graph: t -> f(x0 + t u1, y0 + t u2), its tangent line at the
     point (slope D_u f) and the point, drawn like ui.figures.slice_figure."""
-    t0, z0 = piece.point
-    t_range = (float(piece.t[0]), float(piece.t[-1]))
-    notes = []
-    finite = piece.values[np.isfinite(piece.values)]
-    if finite.size:
-        low, high = float(finite.min()), float(finite.max())
-        if _finite(z0):
-            low, high = min(low, z0), max(high, z0)
-        z_range = z_limits((low, high))
-    else:
-        z_range = None
-        notes.append("f is undefined along this line")
-    curve = "f(x₀ + t u₁, y₀ + t u₂)"
-    traces = [
-        {
-            "type": "scatter",
-            "mode": "lines",
-            "x": _f32(piece.t),
-            "y": _f32(piece.values),
-            "line": {"color": DIRECTION, "width": 4},
-            "name": curve,
-            "meta": "slice",
-            "hovertemplate": "t = %{x:.4~g}<br>f = %{y:.4~g}<extra></extra>",
-        }
-    ]
-    segment = None
-    if z_range is not None and _finite(z0):
-        segment = clip_line(t0, z0, piece.slope, t_range, z_range)
-    if segment is not None:
-        ts, zs = segment
-        traces.append(
-            {
-                "type": "scatter",
-                "mode": "lines",
-                "x": ts.tolist(),
-                "y": zs.tolist(),
-                "line": {"color": DIRECTION, "width": 3, "dash": "dash"},
-                "name": f"tangent: slope {DU} = {_fmt(piece.slope)}",
-                "meta": "tangent",
-                "hoverinfo": "name",
-            }
-        )
-    elif _finite(z0):
-        notes.append(f"{DU} is undefined at the point: no tangent line")
-    if _finite(z0):
-        traces.append(
-            {
-                "type": "scatter",
-                "mode": "markers",
-                "x": [t0],
-                "y": [z0],
-                "marker": {"size": 12, "color": POINT, "line": {"color": "white", "width": 2}},
-                "name": "point (t = 0)",
-                "meta": "point",
-                "hovertemplate": f"t = 0<br>f = {_fmt(z0)}<extra></extra>",
-            }
-        )
-    elif finite.size:
-        notes.append("f is undefined at the point")
-    axis = {
-        "showgrid": True,
-        "gridcolor": LIGHT_GRID,
-        "zeroline": True,
-        "zerolinecolor": "#b0b0b0",
-        "zerolinewidth": 1,
-        "showline": True,
-        "linecolor": "#444444",
-        "ticks": "outside",
-    }
-    yaxis = {**axis, "title": {"text": "f along u", "font": {"size": TITLE_FONT_SIZE}}}
-    if z_range is not None:
-        yaxis["range"] = list(z_range)
-    title = f"Slice along {_direction_name(piece.direction)}: slope is {DU}"
-    layout = {
-        **base_layout(height),
-        "title": {"text": title, "font": {"size": TITLE_FONT_SIZE}, "x": 0.0, "xanchor": "left"},
-        "margin": {"l": 70, "r": 10, "t": 50, "b": PANEL_BOTTOM},
-        "xaxis": {
-            **axis,
-            "title": {"text": "t (distance from the point along u)", "font": {"size": 16}},
-            "range": list(t_range),
-        },
-        "yaxis": yaxis,
-        "legend": {**legend_layout(y=0.0, yanchor="bottom"), "yref": "container"},
-        "showlegend": True,
-        "hovermode": "closest",
-    }
-    if notes:
-        note = notes_annotation(notes)
-        note.update(y=0.5, yanchor="middle", x=0.5, xanchor="center", align="center")
-        layout["annotations"] = [note]
-    return go.Figure(data=traces, layout=layout)
+    return slice_panel(
+        piece,
+        colour=DIRECTION,
+        curve_name="f(x₀ + t u₁, y₀ + t u₂)",
+        parameter="t",
+        slope_name=DU,
+        title=f"Slice along {_direction_name(piece.direction)}: slope is {DU}",
+        height=height,
+        y_title="f along u",
+        x_title="t (distance from the point along u)",
+        x_title_size=16,
+        point_name="point (t = 0)",
+        undefined_along="along this line",
+        margin_bottom=PANEL_BOTTOM,
+        legend={**legend_layout(y=0.0, yanchor="bottom"), "yref": "container"},
+    )
 
 
 def profile_figure(point, angles, values, angle, value, *, height: int = PANEL_HEIGHT):
