@@ -8,42 +8,22 @@ pages) are tested in a real browser in tests/e2e/.
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
+import apptest
 import pytest
+from apptest import charts, link
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parents[2]
-APP = str(ROOT / "app.py")
+APP = "app.py"
 
 
 def open_app(query: dict[str, str] | None = None, page: str | None = None) -> AppTest:
     """A fresh session opened from a link, on app.py or (page = "pages/guide.py") on one page
     file run on its own, which then draws the sidebar itself."""
-    script = APP if page is None else str(ROOT / page)
-    app = AppTest.from_file(script, default_timeout=60)
-    for key, value in (query or {}).items():
-        app.query_params[key] = value
-    app.run()
-    assert not app.exception, [e.value for e in app.exception]
-    return app
-
-
-def charts(app: AppTest) -> list[dict]:
-    """The Plotly figures on the page, as the JSON sent to the browser."""
-    return [json.loads(element.proto.spec) for element in app.get("plotly_chart")]
+    return apptest.open_page(page or APP, query)
 
 
 def all_latex(app: AppTest) -> str:
     return "\n".join(block.value for block in app.latex)
-
-
-def link(app: AppTest) -> dict[str, str]:
-    return {
-        key: value if isinstance(value, str) else value[-1]
-        for key, value in app.query_params.items()
-    }
 
 
 def test_the_default_link_shows_the_article_function_and_its_partials():

@@ -4,40 +4,27 @@ fresh session (the page then draws the sidebar itself) and checks what it shows 
 from __future__ import annotations
 
 import base64
-import json
 import math
 import re
 from pathlib import Path
 
+import apptest
 import numpy as np
 import pytest
+from apptest import charts, link
 from streamlit.testing.v1 import AppTest
 
 from core import ALL_SCHEMES, DEFAULT_H, Function, error_sweep, finite_difference
 from ui import derivatives_figures as figures
 from ui import derivatives_state
 
-ROOT = Path(__file__).resolve().parents[2]
-PAGE = str(ROOT / "pages/derivatives.py")
+PAGE = "pages/derivatives.py"
 PWNED = Path("/tmp/pwn")
 ARTICLE = "x^2 y + y^3"
 
 
 def open_page(query: dict[str, str] | None = None) -> AppTest:
-    app = AppTest.from_file(PAGE, default_timeout=60)
-    for key, value in (query or {}).items():
-        app.query_params[key] = value
-    app.run()
-    assert not app.exception, [e.value for e in app.exception]
-    return app
-
-
-def charts(app: AppTest) -> list[dict]:
-    return [json.loads(element.proto.spec) for element in app.get("plotly_chart")]
-
-
-def link(app: AppTest) -> dict[str, str]:
-    return {k: v if isinstance(v, str) else v[-1] for k, v in app.query_params.items()}
+    return apptest.open_page(PAGE, query)
 
 
 def scheme_rows(app: AppTest) -> dict[str, dict[str, str]]:

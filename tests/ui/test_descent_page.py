@@ -11,10 +11,11 @@ import csv
 import io
 import json
 import re
-from pathlib import Path
 
+import apptest
 import numpy as np
 import pytest
+from apptest import charts, link
 from streamlit.runtime.memory_media_file_storage import _calculate_file_id
 from streamlit.testing.v1 import AppTest
 
@@ -23,22 +24,12 @@ from ui import descent_compute
 from ui.descent_figures import MAX_FRAMES, PATH_POINTS, Runner
 from ui.descent_state import BY_KEY, DEFAULT, MAX_STEPS
 
-ROOT = Path(__file__).resolve().parents[2]
-PAGE = str(ROOT / "pages/descent.py")
+PAGE = "pages/descent.py"
 ARTICLE = "x^2 y + y^3"
 
 
 def open_page(query: dict[str, str] | None = None) -> AppTest:
-    app = AppTest.from_file(PAGE, default_timeout=60)
-    for key, value in (query or {}).items():
-        app.query_params[key] = value
-    app.run()
-    assert not app.exception, [e.value for e in app.exception]
-    return app
-
-
-def charts(app: AppTest) -> list[dict]:
-    return [json.loads(element.proto.spec) for element in app.get("plotly_chart")]
+    return apptest.open_page(PAGE, query)
 
 
 def race_chart(app: AppTest) -> dict:
@@ -51,10 +42,6 @@ def said(app: AppTest) -> str:
     """Every message on the page, with the Markdown escapes of ui.formula.plain removed."""
     blocks = [*app.warning, *app.error, *app.info, *app.success]
     return re.sub(r"\\(.)", r"\1", "\n".join(block.value for block in blocks))
-
-
-def link(app: AppTest) -> dict[str, str]:
-    return {k: v if isinstance(v, str) else v[-1] for k, v in app.query_params.items()}
 
 
 def metas(chart: dict) -> list[str]:

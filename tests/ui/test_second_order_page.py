@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import json
 import math
-from pathlib import Path
 
+import apptest
 import numpy as np
 import pytest
 import sympy
+from apptest import charts, link, rerun
 from hypothesis import given
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
@@ -39,14 +40,16 @@ from ui.second_order import (
     taylor_numbers,
     verdict,
 )
-from ui.sidebar import THIS_RUN
 
-ROOT = Path(__file__).resolve().parents[2]
-PAGE = str(ROOT / "pages/second-order.py")
+PAGE = "pages/second-order.py"
 SEED = "x^2 y + y^3"
 HIMMELBLAU = "(x^2+y-11)^2 + (x+y^2-7)^2"
 HIMMELBLAU_LINK = {"f": HIMMELBLAU, "x0": "0", "y0": "0"}
 HIMMELBLAU_LINK |= {"xmin": "-5", "xmax": "5", "ymin": "-5", "ymax": "5"}
+
+
+def open_page(query: dict[str, str] | None = None) -> AppTest:
+    return apptest.open_page(PAGE, query, timeout=120)
 
 
 # --- the link settings ----------------------------------------------------------------------------
@@ -255,30 +258,6 @@ def test_the_order_sentence_reports_measured_ratios():
 # --- the page through AppTest -------------------------------------------------------------------
 
 
-def open_page(query: dict[str, str] | None = None) -> AppTest:
-    """A fresh session opened from a link on the page file (which then draws the sidebar)."""
-    app = AppTest.from_file(PAGE, default_timeout=120)
-    for key, value in (query or {}).items():
-        app.query_params[key] = value
-    app.run()
-    assert not app.exception, [e.value for e in app.exception]
-    return app
-
-
-def rerun(app: AppTest) -> AppTest:
-    """The next run after an interaction. app.py drops each run's sidebar result when the run
-    ends; a page file run on its own does not, so the test does it (THIS_RUN)."""
-    if THIS_RUN in app.session_state:
-        del app.session_state[THIS_RUN]
-    app.run()
-    assert not app.exception, [e.value for e in app.exception]
-    return app
-
-
-def charts(app: AppTest) -> list[dict]:
-    return [json.loads(element.proto.spec) for element in app.get("plotly_chart")]
-
-
 def all_latex(app: AppTest) -> str:
     return "\n".join(block.value for block in app.latex)
 
@@ -287,10 +266,6 @@ def said(app: AppTest) -> str:
     """Every sentence on the page, with ui.formula.plain's Markdown escapes removed."""
     blocks = [*app.warning, *app.error, *app.info, *app.markdown, *app.caption]
     return " ".join(block.value for block in blocks).replace("\\", "")
-
-
-def link(app: AppTest) -> dict[str, str]:
-    return {k: v if isinstance(v, str) else v[-1] for k, v in app.query_params.items()}
 
 
 def table(app: AppTest) -> dict[str, list[str]]:
