@@ -9,7 +9,7 @@ array([4., 7.])
 """
 
 from .answers import AnswerCheck, check_partial, mixed_partials
-from .critical import CriticalPoint, CriticalPoints, critical_points
+from .critical import CriticalPoint, CriticalPoints, critical_points, hessian_shape
 from .descent import (
     DIVERGED,
     DIVERGENCE_BOUND,
@@ -28,8 +28,10 @@ from .differences import (
     ALL_SCHEMES,
     DEFAULT_H,
     ErrorSweep,
+    Estimate,
     NotAnalyticError,
     error_sweep,
+    estimates,
     finite_difference,
 )
 from .function import Function
@@ -63,6 +65,7 @@ __all__ = [
     "CriticalPoints",
     "Descent",
     "ErrorSweep",
+    "Estimate",
     "ExpressionError",
     "Function",
     "Grid",
@@ -80,8 +83,10 @@ __all__ = [
     "directional_profile",
     "directional_slice",
     "error_sweep",
+    "estimates",
     "evaluate_grid",
     "finite_difference",
+    "hessian_shape",
     "mixed_partials",
     "optimizer",
     "parse",

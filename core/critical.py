@@ -249,3 +249,23 @@ def _summarise(found, span, max_points) -> CriticalPoints:
     points = sorted(isolated + thinned, key=lambda p: (p.x, p.y))
     note = "Some critical points are not isolated: they fill curves or regions; a sample is shown."
     return CriticalPoints(points, continuum=True, truncated=truncated, note=note)
+
+
+def hessian_shape(eigenvalues, reference: float = 0.0) -> str:
+    """What the Hessian's eigenvalues say about f's shape at any point (not only a critical one),
+    in words. An eigenvalue within 1e-6 of `reference` (a typical |λ|, e.g. at the start) or of
+    the larger one counts as 0: f is flat along that direction (the test cannot decide)."""
+    low, high = (float(value) for value in eigenvalues)
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return "undefined"
+    zero = 1e-6 * max(abs(low), abs(high), reference if math.isfinite(reference) else 0.0)
+    if abs(low) <= zero and abs(high) <= zero:
+        return "flat (Hessian ≈ 0)"
+    if min(abs(low), abs(high)) <= zero:
+        return "flat along one direction"
+    if low > 0:
+        return "bowl (curves up)"
+    if high < 0:
+        return "dome (curves down)"
+    return "saddle"
+

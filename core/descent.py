@@ -21,7 +21,6 @@ from .critical import CriticalPoints, critical_points
 from .function import Function
 from .grid import check_window
 from .optimizers import Optimizer, optimizer, singular_hessian, stack_key, stacked
-from .parse import X, Y
 
 MAX_STEPS = 10_000
 DIVERGENCE_BOUND = 1e8
@@ -376,43 +375,20 @@ def _failures(bad, gradient, hessian, newton_from, step):
 
 
 class _Derivatives:
-    """f's gradient (n, 2), and its Hessian (n, 2, 2) when `hessian`, at points (n, 2): the
-    numbers f.gradient and f.hessian give, from the same compiled functions, without their
-    per-call checks (the loop runs inside its own np.errstate, always on float64 arrays). The
-    gradient is computed the same way with or without the Hessian, so a racer's path does not
-    depend on whether Newton is in the race.
-
-    As in core.function, the compiled derivatives of a non-polynomial f return f itself first: a
-    derivative only exists where f does, so that output masks the rest. Non-finite entries stay
-    as they come (inf is not turned into NaN): the loop treats both alike.
-    """
+    """f's gradient (n, 2), and its Hessian (n, 2, 2) when `hessian`, at points (n, 2): a
+    core.Function's fast path (Function.local_derivatives), or the public methods of any other f.
+    The gradient is computed the same way with or without the Hessian, so a racer's path does not
+    depend on whether Newton is in the race."""
 
     def __init__(self, f, hessian: bool):
         self.f, self.hessian = f, hessian
-        compiled = isinstance(f, Function)
-        self._gradient = f._gradient if compiled else None
-        self._hessian = f._hessian if compiled and hessian else None
-        self._masked = compiled and not f.expr.is_polynomial(X, Y)
 
     def __call__(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        if isinstance(self.f, Function):
+            return self.f.local_derivatives(points, self.hessian)
         x, y = points[:, 0], points[:, 1]
-        if self._gradient is None:  # not a core.Function: its public methods do the same
-            hessian = self.f.hessian(x, y).reshape(-1, 2, 2) if self.hessian else None
-            return self.f.gradient(x, y).reshape(-1, 2), hessian
-        outputs = self._gradient(x, y)
-        gradient = np.empty_like(points)
-        gradient[:, 0], gradient[:, 1] = outputs[-2:]
-        hessian = None
-        if self._hessian is not None:
-            hessian = np.empty((len(points), 2, 2))
-            hessian[:, 0, 0], hessian[:, 0, 1], hessian[:, 1, 1] = self._hessian(x, y)[-3:]
-            hessian[:, 1, 0] = hessian[:, 0, 1]
-        if self._masked and not math.isfinite(np.sum(outputs[0])):
-            undefined = ~np.isfinite(np.broadcast_to(outputs[0], x.shape))
-            gradient[undefined] = np.nan
-            if hessian is not None:
-                hessian[undefined] = np.nan
-        return gradient, hessian
+        hessian = self.f.hessian(x, y).reshape(-1, 2, 2) if self.hessian else None
+        return self.f.gradient(x, y).reshape(-1, 2), hessian
 
 
 def _layout(working: list[_Group]) -> int | None:

@@ -18,6 +18,7 @@ analytic (a power series in v) at the point, and refuses with NotAnalyticError w
 from __future__ import annotations
 
 import functools
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -329,3 +330,37 @@ def _exact(f, x, y, variable, order) -> float:
         return float(f.derivative_function(*[variable] * order)(x, y))
     except ValueError:  # e.g. the derivative tree is over the size limit
         return np.nan
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """One scheme at its usual step: its estimate, the exact value and the errors (NaN where
+    undefined); `refused` says why complex-step cannot be used here (None otherwise)."""
+
+    scheme: str
+    h: float
+    value: float
+    exact: float
+    error: float
+    relative: float
+    refused: str | None = None
+
+
+def estimates(
+    f, x: float, y: float, variable: str, exact: float, schemes=ALL_SCHEMES
+) -> list[Estimate]:
+    """Each scheme at its usual step DEFAULT_H[scheme] against `exact` (the true partial), in
+    the order of `schemes`. Complex-step where f is not analytic gives a row with `refused`."""
+    rows = []
+    for scheme in schemes:
+        h = DEFAULT_H[scheme]
+        try:
+            value = finite_difference(f, x, y, variable, h=h, scheme=scheme)
+        except NotAnalyticError as reason:
+            rows.append(Estimate(scheme, h, math.nan, exact, math.nan, math.nan, str(reason)))
+            continue
+        error = abs(value - exact)
+        relative = error / abs(exact) if exact != 0 else math.nan
+        rows.append(Estimate(scheme, h, value, exact, error, relative))
+    return rows
+

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -129,6 +130,34 @@ class Function:
         result = _evaluate(self._hessian, x, y, _HESSIAN)
         result[..., 1, 0] = result[..., 0, 1]
         return result
+
+    def local_derivatives(
+        self, points: np.ndarray, hessian: bool = False
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        """The gradient (n, 2), and the Hessian (n, 2, 2) when `hessian`, at float64 points (n, 2):
+        the fast path for loops that call it thousands of times (core.descent).
+
+        The same numbers as gradient() and hessian(), from the same compiled functions, without
+        their per-call conversions and errstate (the caller runs inside its own
+        np.errstate). Where f is undefined both are NaN; other non-finite entries stay as they
+        come (inf is not turned into NaN), which a loop that treats both alike can skip paying for.
+        """
+        x, y = points[:, 0], points[:, 1]
+        outputs = self._gradient(x, y)
+        gradient = np.empty_like(points)
+        gradient[:, 0], gradient[:, 1] = outputs[-2:]
+        second = None
+        if hessian:
+            second = np.empty((len(points), 2, 2))
+            second[:, 0, 0], second[:, 0, 1], second[:, 1, 1] = self._hessian(x, y)[-3:]
+            second[:, 1, 0] = second[:, 0, 1]
+        # A non-polynomial f's compiled derivatives return f first: it masks the rest.
+        if len(outputs) > 2 and not math.isfinite(np.sum(outputs[0])):
+            undefined = ~np.isfinite(np.broadcast_to(outputs[0], x.shape))
+            gradient[undefined] = np.nan
+            if second is not None:
+                second[undefined] = np.nan
+        return gradient, second
 
 
 class _Compiled:
