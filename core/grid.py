@@ -28,6 +28,12 @@ POLE_GROWTH = 1.25
 # distance below one step), repeated POLE_ROUNDS times closer in.
 PROBE_FRACTIONS = 0.5 ** np.arange(0, 31)
 POLE_ROUNDS = 4
+# Windows must be drawable in float32 (what the browser gets): within this size, at least this
+# wide, and wide enough relative to their size for MAX_RESOLUTION distinct float32 steps
+# (float32 has a relative spacing of 1.2e-7; 1000 steps need about 1.2e-4).
+FLOAT32_LIMIT = 1e30
+FLOAT32_SMALLEST_WIDTH = 1e-30
+FLOAT32_RELATIVE_WIDTH = 1e-4
 
 
 def check_window(xlim, ylim) -> tuple[tuple[float, float], tuple[float, float]]:
@@ -48,7 +54,29 @@ def _check_interval(name: str, interval) -> tuple[float, float]:
         raise ValueError(f"{name} is too wide: ({low}, {high})")
     if (high - low) <= 1e-12 * max(abs(low), abs(high)):
         raise ValueError(f"{name} is too narrow to resolve in floating point: ({low}, {high})")
+    _check_drawable(name, low, high)
     return low, high
+
+
+def _check_drawable(name: str, low: float, high: float) -> None:
+    """Charts receive float32 (see DESIGN.md): the window must survive that conversion with its
+    grid steps still distinct. float32 keeps about 7 digits between about 1e-38 and 3e38, so
+    (1e-300, 2e-300) becomes (0, 0) there, and (1, 1 + 1e-6) has no room for a 1000-point grid."""
+    if max(abs(low), abs(high)) > FLOAT32_LIMIT:
+        raise ValueError(
+            f"{name} is too large to draw: ({low:g}, {high:g}); charts use float32 numbers, so "
+            f"the window must stay within ±{FLOAT32_LIMIT:g}"
+        )
+    low32, high32 = np.float32(low), np.float32(high)
+    width32 = float(high32) - float(low32)
+    if high - low < FLOAT32_SMALLEST_WIDTH or width32 < FLOAT32_RELATIVE_WIDTH * max(
+        abs(float(low32)), abs(float(high32))
+    ):
+        raise ValueError(
+            f"{name} is too narrow to draw: ({low:g}, {high:g}); charts use float32 numbers "
+            f"(about 7 significant digits, down to about 1e-38), so the window must be at least "
+            f"{FLOAT32_SMALLEST_WIDTH:g} wide and {FLOAT32_RELATIVE_WIDTH:g} of its size"
+        )
 
 
 def _check_resolution(resolution) -> tuple[int, int]:

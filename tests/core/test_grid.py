@@ -192,3 +192,25 @@ def test_accepts_numpy_numbers_and_extreme_sizes():
     grid = evaluate_grid(Function("x y"), (np.float32(-1), np.int64(1)), (0, 1), np.int64(2))
     assert grid.z.shape == (2, 2)
     assert evaluate_grid(Function("x y"), (0, 1), (0, 1), (MAX_RESOLUTION, 2)).z.shape == (2, 1000)
+
+
+@pytest.mark.parametrize(
+    ("xlim", "ylim", "why"),
+    [
+        ((1e-300, 2e-300), (0, 1), "narrow"),  # float32 turns both ends into 0
+        ((0, 1), (1e-300, 2e-300), "narrow"),
+        ((1, 1 + 1e-6), (0, 1), "narrow"),  # fine in float64, two float32 steps wide
+        ((-1e35, 1e35), (0, 1), "large"),
+        ((0, 1), (0, 1e39), "large"),  # float32 overflows to inf
+    ],
+)
+def test_windows_are_checked_in_the_float32_they_are_drawn_in(xlim, ylim, why):
+    with pytest.raises(ValueError, match=why):
+        check_window(xlim, ylim)
+
+
+def test_every_accepted_window_keeps_distinct_float32_steps():
+    for low, high in [(1e-20, 2e-20), (-1e29, 1e29), (1000, 1000.2), (-3, 3), (5e-29, 6e-29)]:
+        (xmin, xmax), _ = check_window((low, high), (0, 1))
+        steps = np.diff(np.linspace(xmin, xmax, MAX_RESOLUTION).astype(np.float32))
+        assert np.all(steps > 0), (low, high)

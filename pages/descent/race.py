@@ -34,21 +34,18 @@ import plotly.graph_objects as go
 from PIL import Image
 
 from core import DIVERGED, UNDEFINED, UNSETTLED
-from ui.descent_state import BY_KEY
-from ui.figures import (
+from pages.descent.settings import BY_KEY
+from ui.plots.arrays import f32, fmt, window
+from ui.plots.axes import LIFT, equal_scale, scene_aspect, scene_axis, z_limits
+from ui.plots.config import (
     FONT,
-    LIFT,
     LIGHT_GRID,
     TITLE_FONT_SIZE,
     base_layout,
-    equal_scale,
     legend_layout,
     notes_annotation,
-    scene_aspect,
-    scene_axis,
-    surface_trace,
-    z_limits,
 )
+from ui.plots.surface import surface_trace
 
 # One colour per racer, never re-used for anything else on the page. Picked so that every pair
 # stays apart (CIELAB distance >= 22) for normal vision and simulated protanopia and deuteranopia
@@ -129,19 +126,13 @@ KIND_SYMBOLS = {
 }
 
 
-def _f32(values) -> np.ndarray:
-    return np.asarray(values, dtype=np.float32)
 
 
-def _fmt(value: float) -> str:
-    if value is None or not math.isfinite(value):
-        return "undefined"
-    return f"{value + 0.0:.4g}"
 
 
 @dataclass(frozen=True)
 class Runner:
-    """A racer on the page: its key (ui.descent_state.RACERS) and its core.Descent."""
+    """A racer on the page: its key (pages.descent.settings.RACERS) and its core.Descent."""
 
     key: str
     descent: object
@@ -211,8 +202,6 @@ def path_samples(last: int, frames: np.ndarray, points: int = PATH_POINTS) -> np
     return chosen
 
 
-def _window(grid) -> tuple[tuple[float, float], tuple[float, float]]:
-    return (float(grid.x[0]), float(grid.x[-1])), (float(grid.y[0]), float(grid.y[-1]))
 
 
 def _inside_window(path: np.ndarray, xlim, ylim) -> np.ndarray:
@@ -247,7 +236,7 @@ def stop_point(runner: Runner, xlim, ylim) -> int | None:
 def _clip_2d(path: np.ndarray) -> np.ndarray:
     """Coordinates that float32 can carry (a path may pass 1e8 before it is stopped)."""
     with np.errstate(invalid="ignore"):
-        return _f32(np.clip(path, -1e30, 1e30))
+        return f32(np.clip(path, -1e30, 1e30))
 
 
 # --- the map under the race ----------------------------------------------------------------
@@ -308,7 +297,7 @@ def shading_image(grid) -> dict | None:
     image = Image.fromarray(np.dstack([grey, alpha])[::-1], mode="LA")  # row 0 = top = ymax
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True)
-    (xmin, xmax), (ymin, ymax) = _window(grid)
+    (xmin, xmax), (ymin, ymax) = window(grid)
     half_x = (xmax - xmin) / max(len(grid.x) - 1, 1) / 2
     half_y = (ymax - ymin) / max(len(grid.y) - 1, 1) / 2
     return {
@@ -336,7 +325,7 @@ def level_lines(grid) -> list[dict]:
     if grid.z_range is not None:
         lines_x, lines_y, label_x, label_y, label_text = [], [], [], [], []
         levels = nice_levels(z)
-        (xmin, xmax), (ymin, ymax) = _window(grid)
+        (xmin, xmax), (ymin, ymax) = window(grid)
         for k, level in enumerate(levels):
             curves = level_curves(x, y, z, level)
             if not curves:
@@ -360,15 +349,15 @@ def level_lines(grid) -> list[dict]:
             nearest = middles[np.argmin(np.hypot(*(middles - anchor).T))]
             label_x.append(nearest[0])
             label_y.append(nearest[1])
-            label_text.append(_fmt(level))
+            label_text.append(fmt(level))
         if lines_x:
             traces.append(
                 on_2d
                 | {
                     "type": "scatter",
                     "mode": "lines",
-                    "x": _f32(np.concatenate(lines_x)),
-                    "y": _f32(np.concatenate(lines_y)),
+                    "x": f32(np.concatenate(lines_x)),
+                    "y": f32(np.concatenate(lines_y)),
                     "line": {"color": LEVEL_COLOUR, "width": 1},
                     "name": "level curves",
                     "meta": "level curves",
@@ -380,8 +369,8 @@ def level_lines(grid) -> list[dict]:
                 | {
                     "type": "scatter",
                     "mode": "text",
-                    "x": _f32(label_x),
-                    "y": _f32(label_y),
+                    "x": f32(label_x),
+                    "y": f32(label_y),
                     "text": label_text,
                     "textfont": {"size": 14, "color": LABEL_COLOUR},
                     "name": "levels",
@@ -397,9 +386,9 @@ def level_lines(grid) -> list[dict]:
         | {
             "type": "scatter",
             "mode": "markers",
-            "x": _f32(pick_x.ravel()),
-            "y": _f32(pick_y.ravel()),
-            "customdata": _f32(z[np.ix_(rows, cols)].ravel()),
+            "x": f32(pick_x.ravel()),
+            "y": f32(pick_y.ravel()),
+            "customdata": f32(z[np.ix_(rows, cols)].ravel()),
             "marker": {"size": 12, "color": "rgba(0, 0, 0, 0)"},
             "name": "f(x, y)",
             "meta": "pick grid",
@@ -426,7 +415,7 @@ def race_figure(
     Traces: the surface, the contour, the start (3D, 2D); then per racer six traces with `meta`
     "<key> path 3d", "<key> path 2d", "<key> head 3d", "<key> head 2d", "<key> stop 3d",
     "<key> stop 2d". Every frame updates only the racers' traces."""
-    xlim, ylim = _window(grid)
+    xlim, ylim = window(grid)
     zlim = z_limits(grid.z_range, start_value)
     aspect = scene_aspect(xlim, ylim)
     notes = []
@@ -446,7 +435,7 @@ def race_figure(
 
     x0, y0 = start
     start_3d_z = [start_value + LIFT * (zlim[1] - zlim[0])] if math.isfinite(start_value) else [0]
-    start_hover = f"start ({_fmt(x0)}, {_fmt(y0)})<br>f = {_fmt(start_value)}<extra></extra>"
+    start_hover = f"start ({fmt(x0)}, {fmt(y0)})<br>f = {fmt(start_value)}<extra></extra>"
     start_marker = {"size": 16, "color": START_COLOUR, "symbol": "star"}
     traces = [
         surface,
@@ -585,9 +574,9 @@ class _Moving:
         xs, ys, zs, codes = [], [], [], []
         for (_, samples, flat, z, _), code in zip(self.items, self.codes, strict=True):
             shown = samples[samples <= step]
-            xs += [flat[shown, 0], _f32([np.nan])]
-            ys += [flat[shown, 1], _f32([np.nan])]
-            zs += [z[shown], _f32([np.nan])]
+            xs += [flat[shown, 0], f32([np.nan])]
+            ys += [flat[shown, 1], f32([np.nan])]
+            zs += [z[shown], f32([np.nan])]
             codes.append(np.full(len(shown) + 1, code, dtype=np.uint8))
         if not xs:
             return {"type": "scatter3d", "x": [], "y": [], "z": [], "line": {"color": []}}
@@ -601,9 +590,9 @@ class _Moving:
 
     def _heads(self, step: int) -> tuple[dict, dict]:
         rows = [min(step, runner.last) for runner, *_ in self.items]
-        x = _f32([flat[row, 0] for (_, _, flat, _, _), row in zip(self.items, rows, strict=True)])
-        y = _f32([flat[row, 1] for (_, _, flat, _, _), row in zip(self.items, rows, strict=True)])
-        z = _f32([z[row] for (_, _, _, z, _), row in zip(self.items, rows, strict=True)])
+        x = f32([flat[row, 0] for (_, _, flat, _, _), row in zip(self.items, rows, strict=True)])
+        y = f32([flat[row, 1] for (_, _, flat, _, _), row in zip(self.items, rows, strict=True)])
+        z = f32([z[row] for (_, _, _, z, _), row in zip(self.items, rows, strict=True)])
         return {"type": "scatter3d", "x": x, "y": y, "z": z}, {"type": "scatter", "x": x, "y": y}
 
     def _stops(self, step: int) -> tuple[dict, dict]:
@@ -628,8 +617,8 @@ class _Moving:
             cross_y += [cy, cy, np.nan, cy, cy, np.nan]
             cross_z += [cz - dz, cz + dz, np.nan, cz + dz, cz - dz, np.nan]
         return (
-            {"type": "scatter3d", "x": _f32(cross_x), "y": _f32(cross_y), "z": _f32(cross_z)},
-            {"type": "scatter", "x": _f32(x), "y": _f32(y), "text": text},
+            {"type": "scatter3d", "x": f32(cross_x), "y": f32(cross_y), "z": f32(cross_z)},
+            {"type": "scatter", "x": f32(x), "y": f32(y), "text": text},
         )
 
     def at(self, step: int) -> list[dict]:
@@ -880,8 +869,8 @@ def _loss_axis_values(values: np.ndarray, positive: bool, c: float) -> np.ndarra
     symlog(f), which is small whatever f is."""
     if positive:
         with np.errstate(invalid="ignore"):
-            return _f32(np.clip(values, 1e-37, 1e37))
-    return _f32(symlog(values, c))
+            return f32(np.clip(values, 1e-37, 1e37))
+    return f32(symlog(values, c))
 
 
 def loss_figure(runners: Sequence[Runner], *, height: int = LOSS_HEIGHT) -> tuple[go.Figure, str]:
@@ -1000,7 +989,7 @@ def basin_categories(basins) -> list[tuple[int, str, str]]:
 def _coordinate(value: float, span: float) -> str:
     """A critical point's coordinate for a legend: 0 when it is 0 to a millionth of the window
     (Newton's polish leaves 1e-9 of noise), else four significant digits."""
-    return "0" if abs(value) < 1e-6 * span else _fmt(value)
+    return "0" if abs(value) < 1e-6 * span else fmt(value)
 
 
 def basins_figure(
@@ -1027,8 +1016,8 @@ def basins_figure(
     traces = [
         {
             "type": "heatmap",
-            "x": _f32(x),
-            "y": _f32(y),
+            "x": f32(x),
+            "y": f32(y),
             "z": code,
             "zmin": -0.5,
             "zmax": n - 0.5,
@@ -1074,8 +1063,8 @@ def basins_figure(
                 "legendgroup": point.kind,
                 "showlegend": False,
                 "meta": "critical point",
-                "hovertemplate": f"{point.kind} #{index + 1}<br>({_fmt(point.x)}, {_fmt(point.y)})"
-                f"<br>f = {_fmt(point.value)}<extra></extra>",
+                "hovertemplate": f"{point.kind} #{index + 1}<br>({fmt(point.x)}, {fmt(point.y)})"
+                f"<br>f = {fmt(point.value)}<extra></extra>",
             }
         )
     kinds = list(dict.fromkeys(point.kind for point in basins.critical))

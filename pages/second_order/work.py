@@ -32,13 +32,13 @@ from core import (
     taylor2,
 )
 from core.geometry import ApproximationErrors, DirectionalSlice, PointSummary, Quadratic
-from ui import second_order_figures as figures
-from ui.compute import function_for, grid_for
-from ui.figures import surface_trace
-from ui.readout import coloured, latex_number
-from ui.second_order_state import Settings
-from ui.state import View
-from ui.theme import GRADIENT
+from pages.second_order import figures_critical as figures
+from pages.second_order.settings import Settings
+from ui.plots.colours import GRADIENT
+from ui.plots.surface import surface_trace
+from ui.shell.cache import function_for, grid_for
+from ui.shell.text import coloured, latex_number
+from ui.shell.view import View
 
 PROFILE_ANGLES = np.arange(0, 361, 1.0)  # degrees, for D_u f against the angle
 ERROR_SAMPLES = 81  # per side of the error maps (odd: the centre sample is the point)

@@ -15,11 +15,11 @@ from typing import Any
 import streamlit as st
 
 from core import ExpressionError, Function
-from ui.compute import function_for
-from ui.formula import plain, show_expression_error
-from ui.page_link import PageSettings, from_session, session_values
-from ui.presets import BY_NAME, PRESETS
-from ui.state import (
+from ui.shell.cache import function_for
+from ui.shell.link import PageSettings, from_session, session_values
+from ui.shell.presets import BY_NAME, PRESETS
+from ui.shell.text import plain, show_expression_error
+from ui.shell.view import (
     DEFAULT,
     FIELDS,
     MAX_COORDINATE,

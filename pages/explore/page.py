@@ -2,12 +2,12 @@
 
 import streamlit as st
 
+from pages.explore.readout import show_readout
+from pages.explore.work import explore_figures
 from ui import bridge, figures
-from ui.explore import explore_figures
-from ui.formula import plain
-from ui.presets import BY_NAME
-from ui.readout import show_readout
-from ui.sidebar import page_start, set_point
+from ui.shell.presets import BY_NAME
+from ui.shell.sidebar import page_start, set_point
+from ui.shell.text import plain
 
 CLICKS, SURFACE, CONTOUR = "chart_clicks", "surface_chart", "contour_chart"
 

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from ui.readout import PARTIAL_X, PARTIAL_Y, coloured
-from ui.sidebar import show_notices, this_run
-from ui.theme import GRADIENT, X_SLICE, Y_SLICE
+from ui.plots.colours import GRADIENT, X_SLICE, Y_SLICE
+from ui.shell.sidebar import show_notices, this_run
+from ui.shell.text import PARTIAL_X, PARTIAL_Y, coloured
 
 explorer = this_run()
 

@@ -5,11 +5,9 @@ import math
 
 import streamlit as st
 
-from ui import bridge, second_order_state
-from ui.figures import PLOT_CONFIG
-from ui.formula import plain
-from ui.readout import coloured
-from ui.second_order import (
+from pages.second_order.figures_critical import QUADRATIC
+from pages.second_order.settings import PREFIX, RADII
+from pages.second_order.work import (
     KIND_GLYPH,
     LONG_FORMULA,
     critical_rows,
@@ -23,11 +21,12 @@ from ui.second_order import (
     taylor_latex_for,
     taylor_numbers,
 )
-from ui.second_order_figures import QUADRATIC
-from ui.second_order_state import PREFIX, RADII
-from ui.sidebar import page_start, set_point
-from ui.state import MAX_COORDINATE
-from ui.theme import PLANE
+from ui import bridge, second_order_state
+from ui.plots.colours import PLANE
+from ui.plots.config import PLOT_CONFIG
+from ui.shell.sidebar import page_start, set_point
+from ui.shell.text import coloured, plain
+from ui.shell.view import MAX_COORDINATE
 
 CLICKS = "second_chart_clicks"
 CRITICAL_CONTOUR, CRITICAL_SURFACE = "second_critical_contour", "second_critical_surface"

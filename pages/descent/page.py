@@ -3,15 +3,14 @@
 import numpy as np
 import streamlit as st
 
+from pages.descent.settings import BY_KEY, KEYS, PREFIX, RACERS
 from ui import bridge, descent_state
 from ui import descent_compute as compute
 from ui import descent_figures as figures
-from ui.compute import grid_for
-from ui.descent_state import BY_KEY, KEYS, PREFIX, RACERS
-from ui.figures import PLOT_CONFIG
-from ui.formula import plain
-from ui.readout import latex_number
-from ui.sidebar import page_start, set_point
+from ui.plots.config import PLOT_CONFIG
+from ui.shell.cache import grid_for
+from ui.shell.sidebar import page_start, set_point
+from ui.shell.text import latex_number, plain
 
 CLICKS, RACE, BASINS = "descent_clicks", "descent_race_chart", "descent_basins_chart"
 MAX_DRAWN_RESOLUTION = 100  # the surface under the race: finer costs bytes and shows nothing new

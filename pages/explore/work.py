@@ -12,8 +12,8 @@ import plotly.graph_objects as go
 from core import Function, Grid, point_summary, slices, tangent_plane
 from core.geometry import PointSummary
 from ui import figures
-from ui.compute import grid_for
-from ui.state import View
+from ui.shell.cache import grid_for
+from ui.shell.view import View
 
 
 @dataclass(frozen=True)

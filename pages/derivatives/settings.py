@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ui.state import short
+from ui.shell.view import short
 
 PREFIX = "derivatives_"
 VARIABLES = ("x", "y")

@@ -12,27 +12,8 @@ import sympy
 
 from core import Function
 from core.geometry import PointSummary
-from ui.theme import GRADIENT, X_SLICE, Y_SLICE
-
-UNDEFINED = r"\text{undefined here}"
-PARTIAL_X = r"\frac{\partial f}{\partial x}"
-PARTIAL_Y = r"\frac{\partial f}{\partial y}"
-
-
-def latex_number(value: float, digits: int = 6) -> str:
-    """A value as LaTeX: short, times-ten for the very large or small, words for nan or inf."""
-    value = float(value)
-    if not math.isfinite(value):
-        return UNDEFINED
-    text = f"{value + 0.0:.{digits}g}"
-    if "e" in text:
-        mantissa, exponent = text.split("e")
-        return rf"{mantissa} \times 10^{{{int(exponent)}}}"
-    return text
-
-
-def coloured(colour: str, tex: str) -> str:
-    return rf"{{\color{{{colour}}}{tex}}}"
+from ui.plots.colours import GRADIENT, X_SLICE, Y_SLICE
+from ui.shell.text import PARTIAL_X, PARTIAL_Y, coloured, latex_number
 
 
 def readout_rows(f: Function, point: PointSummary) -> list[tuple[str, str, str]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 import streamlit as st
@@ -39,3 +40,29 @@ def show_expression_error(error: ExpressionError) -> None:
         st.code(caret, language=None)
     if error.hint:
         st.info(plain(error.hint))
+
+
+UNDEFINED = r"\text{undefined here}"
+
+
+PARTIAL_X = r"\frac{\partial f}{\partial x}"
+
+
+PARTIAL_Y = r"\frac{\partial f}{\partial y}"
+
+
+def latex_number(value: float, digits: int = 6) -> str:
+    """A value as LaTeX: short, times-ten for the very large or small, words for nan or inf."""
+    value = float(value)
+    if not math.isfinite(value):
+        return UNDEFINED
+    text = f"{value + 0.0:.{digits}g}"
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        return rf"{mantissa} \times 10^{{{int(exponent)}}}"
+    return text
+
+
+def coloured(colour: str, tex: str) -> str:
+    return rf"{{\color{{{colour}}}{tex}}}"
+

@@ -1,6 +1,6 @@
 """Figure builders for the Second-order page: core results in, a plotly Figure out. No Streamlit.
 
-Built on ui.figures (the same surface, contour map, base layout and projector sizes as Explore),
+Built on ui.plots.surface (the same surface, contour map, base layout and projector sizes as Explore),
 with the page's own pieces added, each trace tagged with a `meta` role for tests:
 
 - critical points: one trace per kind ("critical minimum", ...), a symbol and colour per kind, the
@@ -20,27 +20,19 @@ import numpy as np
 import plotly.colors
 import plotly.graph_objects as go
 
-from ui.figures import (
-    ARROW_2D,
-    HOVER,
-    LIFT,
+from ui.plots.arrays import f32, finite, fmt, inside, single_colour, window
+from ui.plots.axes import HOVER, LIFT, clip_line
+from ui.plots.colours import GRADIENT, PLANE, POINT
+from ui.plots.config import (
     LIGHT_GRID,
     TITLE_FONT_SIZE,
-    _f32,
-    _finite,
-    _fmt,
-    _inside,
-    _single_colour,
-    _window,
     base_layout,
-    clip_line,
-    contour_figure,
     legend_layout,
     notes_annotation,
-    slice_panel,
-    surface_figure,
 )
-from ui.theme import GRADIENT, PLANE, POINT
+from ui.plots.contour import ARROW_2D, contour_figure
+from ui.plots.slices import slice_panel
+from ui.plots.surface import surface_figure
 
 # The page's own colours (ui/theme.py's are the lesson's: slices, gradient, point, plane).
 DIRECTION = "#0072b2"  # the unit vector u, its slice and D_u f (Okabe-Ito blue)
@@ -82,15 +74,15 @@ def _power_of_ten(exponent: int) -> str:
 
 def _eigen_text(point) -> str:
     low, high = point.eigenvalues
-    if not _finite(low, high):
+    if not finite(low, high):
         return "Hessian undefined"
-    return f"eigenvalues {_fmt(low)}, {_fmt(high)}"
+    return f"eigenvalues {fmt(low)}, {fmt(high)}"
 
 
 def _by_kind(critical) -> dict[str, list]:
     groups: dict[str, list] = {kind: [] for kind in KIND_STYLE}
     for point in critical:
-        if _finite(point.x, point.y, point.value):
+        if finite(point.x, point.y, point.value):
             groups.setdefault(point.kind, []).append(point)
     return {kind: points for kind, points in groups.items() if points}
 
@@ -109,14 +101,14 @@ def critical_traces(critical, *, three_d: bool = False, lift: float = 0.0) -> li
         name = f"{plural if len(points) > 1 else kind} ({len(points)})"
         hover = [
             f"{kind}{'' if p.isolated else ' (on a curve of critical points)'}<br>"
-            f"x = {_fmt(p.x)}, y = {_fmt(p.y)}<br>f = {_fmt(p.value)}<br>{_eigen_text(p)}"
+            f"x = {fmt(p.x)}, y = {fmt(p.y)}<br>f = {fmt(p.value)}<br>{_eigen_text(p)}"
             for p in points
         ]
         trace = {
             "type": "scatter3d" if three_d else "scatter",
             "mode": "markers",
-            "x": _f32([p.x for p in points]),
-            "y": _f32([p.y for p in points]),
+            "x": f32([p.x for p in points]),
+            "y": f32([p.y for p in points]),
             "marker": {
                 "symbol": symbols,
                 "size": CRITICAL_SIZE_3D if three_d else CRITICAL_SIZE_2D,
@@ -129,7 +121,7 @@ def critical_traces(critical, *, three_d: bool = False, lift: float = 0.0) -> li
             "hoverinfo": "text",
         }
         if three_d:
-            trace["z"] = _f32([p.value for p in points]) + np.float32(lift)
+            trace["z"] = f32([p.value for p in points]) + np.float32(lift)
         traces.append(trace)
     return traces
 
@@ -153,7 +145,7 @@ def critical_surface_figure(grid, point, critical, *, camera=None, surface=None)
     """The surface with the point and every critical point by kind."""
     fig = surface_figure(grid, point, None, None, show_slices=False, camera=camera, surface=surface)
     zlim = fig.layout.scene.zaxis.range
-    inside = [p for p in critical if _finite(p.value) and zlim[0] <= p.value <= zlim[1]]
+    inside = [p for p in critical if finite(p.value) and zlim[0] <= p.value <= zlim[1]]
     lift = 3 * LIFT * (zlim[1] - zlim[0])
     fig.add_traces(critical_traces(inside, three_d=True, lift=lift))
     return fig
@@ -170,10 +162,10 @@ def _patch(function, square, zlim, colour, name, role, opacity) -> dict:
     lines = {"show": True, "color": "rgba(255, 255, 255, 0.7)", "width": 1, "highlight": False}
     return {
         "type": "surface",
-        "x": _f32(xs),
-        "y": _f32(ys),
-        "z": _inside(function(xx, yy), zlim),
-        "colorscale": _single_colour(colour),
+        "x": f32(xs),
+        "y": f32(ys),
+        "z": inside(function(xx, yy), zlim),
+        "colorscale": single_colour(colour),
         "showscale": False,
         "opacity": opacity,
         "name": name,
@@ -206,7 +198,7 @@ def quadratic_surface_figure(
     of half-width `radius` around the point, and the tangent plane L (core TangentPlane) over the
     same square, hidden until its legend entry is clicked."""
     fig = surface_figure(grid, point, None, None, show_slices=False, camera=camera, surface=surface)
-    xlim, ylim = _window(grid)
+    xlim, ylim = window(grid)
     zlim = tuple(fig.layout.scene.zaxis.range)
     square = neighbourhood(point.x, point.y, radius, xlim, ylim)
     notes = []
@@ -242,7 +234,7 @@ def _log_errors(errors) -> tuple[np.ndarray, np.ndarray, float, float] | None:
         low = high - 1
     with np.errstate(divide="ignore", invalid="ignore"):
         maps = [np.log10(np.clip(g, 10**low, None)) for g in (errors.linear, errors.quadratic)]
-    return _f32(maps[0]), _f32(maps[1]), low, high
+    return f32(maps[0]), f32(maps[1]), low, high
 
 
 def error_maps_figure(errors) -> go.Figure:
@@ -254,8 +246,8 @@ def error_maps_figure(errors) -> go.Figure:
     defined = (errors.linear_defined, errors.quadratic_defined)
     kinds = ("linear", "quadratic")
     traces, annotations = [], []
-    x = _f32(errors.x)
-    y = _f32(errors.y)
+    x = f32(errors.x)
+    y = f32(errors.y)
     for k, (title, role, is_defined, kind) in enumerate(
         zip(titles, roles, defined, kinds, strict=True)
     ):
@@ -312,7 +304,7 @@ def error_maps_figure(errors) -> go.Figure:
                     "bgcolor": "rgba(255, 255, 255, 0.9)",
                 }
             )
-        if _finite(errors.x0, errors.y0):
+        if finite(errors.x0, errors.y0):
             traces.append(
                 {
                     "type": "scatter",
@@ -385,21 +377,21 @@ def error_maps_figure(errors) -> go.Figure:
 
 
 def _direction_name(direction) -> str:
-    return f"u at θ = {_fmt(degrees(math.atan2(direction[1], direction[0])))}°"
+    return f"u at θ = {fmt(degrees(math.atan2(direction[1], direction[0])))}°"
 
 
 def direction_contour_figure(grid, point, piece) -> go.Figure:
     """The contour map with the gradient (as on Explore), the unit vector u drawn from the point
     at the gradient arrow's length, and the line along u (core DirectionalSlice `piece`)."""
     fig = contour_figure(grid, point, show_slices=False)
-    xlim, ylim = _window(grid)
+    xlim, ylim = window(grid)
     u = np.asarray(piece.direction, dtype=np.float64)
     fig.add_trace(
         {
             "type": "scatter",
             "mode": "lines",
-            "x": _f32(piece.x[[0, -1]]),
-            "y": _f32(piece.y[[0, -1]]),
+            "x": f32(piece.x[[0, -1]]),
+            "y": f32(piece.y[[0, -1]]),
             "line": {"color": DIRECTION, "width": 2, "dash": "dash"},
             "opacity": 0.8,
             "name": "line along u",
@@ -415,8 +407,8 @@ def direction_contour_figure(grid, point, piece) -> go.Figure:
             # A white halo under the arrow: blue on viridis' teal needs the contrast.
             "type": "scatter",
             "mode": "lines",
-            "x": _f32([tail[0], tip[0]]),
-            "y": _f32([tail[1], tip[1]]),
+            "x": f32([tail[0], tip[0]]),
+            "y": f32([tail[1], tip[1]]),
             "line": {"color": "white", "width": 10},
             "showlegend": False,
             "meta": "direction halo",
@@ -427,8 +419,8 @@ def direction_contour_figure(grid, point, piece) -> go.Figure:
         {
             "type": "scatter",
             "mode": "lines+markers",
-            "x": _f32([tail[0], tip[0]]),
-            "y": _f32([tail[1], tip[1]]),
+            "x": f32([tail[0], tip[0]]),
+            "y": f32([tail[1], tip[1]]),
             "line": {"color": DIRECTION, "width": 5},
             "marker": {
                 "symbol": "arrow",
@@ -439,7 +431,7 @@ def direction_contour_figure(grid, point, piece) -> go.Figure:
             },
             "name": _direction_name(u),
             "meta": "direction",
-            "hovertext": f"u = ({_fmt(u[0])}, {_fmt(u[1])})",
+            "hovertext": f"u = ({fmt(u[0])}, {fmt(u[1])})",
             "hoverinfo": "text",
         }
     )
@@ -450,7 +442,7 @@ def direction_surface_figure(grid, point, piece, *, camera=None, surface=None) -
     """The surface cut by the vertical plane along u through the point: the plane, the curve it
     cuts and the tangent line of slope D_u f (core DirectionalSlice `piece`)."""
     fig = surface_figure(grid, point, None, None, show_slices=False, camera=camera, surface=surface)
-    xlim, ylim = _window(grid)
+    xlim, ylim = window(grid)
     if not (xlim[0] <= piece.x0 <= xlim[1] and ylim[0] <= piece.y0 <= ylim[1]):
         return fig  # the line through a point outside the window may miss the box altogether
     zlim = tuple(fig.layout.scene.zaxis.range)
@@ -460,10 +452,10 @@ def direction_surface_figure(grid, point, piece, *, camera=None, surface=None) -
     traces = [
         {
             "type": "surface",
-            "x": _f32(np.tile(piece.x[ends], (2, 1))),
-            "y": _f32(np.tile(piece.y[ends], (2, 1))),
-            "z": _f32([[zlim[0], zlim[0]], [zlim[1], zlim[1]]]),
-            "colorscale": _single_colour(DIRECTION),
+            "x": f32(np.tile(piece.x[ends], (2, 1))),
+            "y": f32(np.tile(piece.y[ends], (2, 1))),
+            "z": f32([[zlim[0], zlim[0]], [zlim[1], zlim[1]]]),
+            "colorscale": single_colour(DIRECTION),
             "showscale": False,
             "opacity": 0.18,
             "hoverinfo": "skip",
@@ -476,9 +468,9 @@ def direction_surface_figure(grid, point, piece, *, camera=None, surface=None) -
         {
             "type": "scatter3d",
             "mode": "lines",
-            "x": _f32(piece.x),
-            "y": _f32(piece.y),
-            "z": _inside(piece.values, zlim) + np.float32(LIFT * (zlim[1] - zlim[0])),
+            "x": f32(piece.x),
+            "y": f32(piece.y),
+            "z": inside(piece.values, zlim) + np.float32(LIFT * (zlim[1] - zlim[0])),
             "line": {"color": DIRECTION, "width": 10},
             "legendgroup": group,
             "name": name,
@@ -496,13 +488,13 @@ def direction_surface_figure(grid, point, piece, *, camera=None, surface=None) -
             {
                 "type": "scatter3d",
                 "mode": "lines",
-                "x": _f32(piece.x0 + ts * u[0]),
-                "y": _f32(piece.y0 + ts * u[1]),
-                "z": _f32(zs),
+                "x": f32(piece.x0 + ts * u[0]),
+                "y": f32(piece.y0 + ts * u[1]),
+                "z": f32(zs),
                 "line": {"color": DIRECTION, "width": 5},
                 "legendgroup": group,
                 "showlegend": False,
-                "name": f"tangent, slope {DU} = {_fmt(piece.slope)}",
+                "name": f"tangent, slope {DU} = {fmt(piece.slope)}",
                 "meta": "tangent u",
                 "hoverinfo": "name",
             }
@@ -513,7 +505,7 @@ def direction_surface_figure(grid, point, piece, *, camera=None, surface=None) -
 
 def direction_slice_figure(piece, *, height: int = PANEL_HEIGHT) -> go.Figure:
     """The slice along u as a 2D graph: t -> f(x0 + t u1, y0 + t u2), its tangent line at the
-    point (slope D_u f) and the point, drawn like ui.figures.slice_figure."""
+    point (slope D_u f) and the point, drawn like ui.plots.surface.slice_figure."""
     return slice_panel(
         piece,
         colour=DIRECTION,
@@ -538,14 +530,14 @@ def profile_figure(point, angles, values, angle, value, *, height: int = PANEL_H
     along the gradient (core PointSummary `point`), the minimum opposite, zero along the level
     curve."""
     notes, traces = [], []
-    defined = _finite(point.gradient_norm)
+    defined = finite(point.gradient_norm)
     if defined:
         traces.append(
             {
                 "type": "scatter",
                 "mode": "lines",
-                "x": _f32(angles),
-                "y": _f32(values),
+                "x": f32(angles),
+                "y": f32(values),
                 "line": {"color": DIRECTION, "width": 4},
                 "name": f"{DU} = ∇f · u",
                 "meta": "profile",
@@ -558,7 +550,7 @@ def profile_figure(point, angles, values, angle, value, *, height: int = PANEL_H
         best = degrees(point.gradient_angle)
         norm = point.gradient_norm
         extremes = (
-            (best, norm, "triangle-up", f"maximum |∇f| = {_fmt(norm)} at {best:.1f}° (along ∇f)"),
+            (best, norm, "triangle-up", f"maximum |∇f| = {fmt(norm)} at {best:.1f}° (along ∇f)"),
             (
                 (best + 180) % 360,
                 -norm,
@@ -611,7 +603,7 @@ def profile_figure(point, angles, values, angle, value, *, height: int = PANEL_H
             "line": {"color": POINT, "width": 2, "dash": "dot"},
         }
     ]
-    if _finite(value):
+    if finite(value):
         traces.append(
             {
                 "type": "scatter",
@@ -619,7 +611,7 @@ def profile_figure(point, angles, values, angle, value, *, height: int = PANEL_H
                 "x": [angle],
                 "y": [value],
                 "marker": {"size": 14, "color": POINT, "line": {"color": "white", "width": 2}},
-                "name": f"θ = {_fmt(angle)}°: {DU} = {_fmt(value)}",
+                "name": f"θ = {fmt(angle)}°: {DU} = {fmt(value)}",
                 "meta": "current",
                 "hoverinfo": "name",
             }

@@ -18,9 +18,9 @@ import streamlit as st
 
 from core import basins, race, stability
 from core.optimizers import optimizer
-from ui.compute import function_for
-from ui.descent_figures import Runner
-from ui.descent_state import BY_KEY, Settings
+from pages.descent.race import Runner
+from pages.descent.settings import BY_KEY, Settings
+from ui.shell.cache import function_for
 
 Hyper = tuple[tuple[str, object], ...]
 

@@ -23,14 +23,8 @@ import plotly.graph_objects as go
 import sympy
 
 from core import DEFAULT_H, NotAnalyticError, finite_difference
-from ui.figures import (
-    LIGHT_GRID,
-    NOTE_COLOR,
-    TITLE_FONT_SIZE,
-    base_layout,
-    equal_scale,
-    legend_layout,
-)
+from ui.plots.axes import equal_scale
+from ui.plots.config import LIGHT_GRID, NOTE_COLOR, TITLE_FONT_SIZE, base_layout, legend_layout
 
 SCHEMES = ("forward", "backward", "central", "complex-step", "richardson")
 SCHEME_COLOURS = {

@@ -9,13 +9,12 @@ import streamlit as st
 from core import ExpressionError, point_summary
 from core.answers import difference_map
 from core.differences import EPS
-from ui import derivatives_figures as figures
-from ui import derivatives_state
-from ui.derivatives_compute import answer_check, exact_latex, partial, second, sweep_for
-from ui.figures import PLOT_CONFIG
-from ui.formula import plain, show_expression_error
-from ui.readout import coloured, latex_number
-from ui.sidebar import page_start
+from pages.derivatives import settings as derivatives_state
+from pages.derivatives import words as figures
+from pages.derivatives.work import answer_check, exact_latex, partial, second, sweep_for
+from ui.plots.config import PLOT_CONFIG
+from ui.shell.sidebar import page_start
+from ui.shell.text import coloured, latex_number, plain, show_expression_error
 
 PREFIX = derivatives_state.PREFIX
 SIDE_BY_SIDE = 28  # partials wider than this (in characters) get a line each

@@ -16,7 +16,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ui.state import parse_finite, parse_flag, short, shown
+from ui.shell.view import parse_finite, parse_flag, short, shown
 
 PREFIX = "descent_"
 
@@ -213,7 +213,7 @@ def from_query(query: Mapping[str, str | list[str]]) -> tuple[Settings, list[str
 
 
 def shown_value(value: object) -> str:
-    """A field's value as written in a link: racers as "gd,adam", numbers as ui.state shows them."""
+    """A field's value as written in a link: racers as "gd,adam", numbers as ui.shell.view shows them."""
     if isinstance(value, tuple):
         return ",".join(value)
     return shown(value)

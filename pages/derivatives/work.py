@@ -5,7 +5,7 @@ import streamlit as st
 import sympy
 
 from core import check_partial, error_sweep, mixed_partials
-from ui import derivatives_figures as figures
+from pages.derivatives import words as figures
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)

@@ -16,7 +16,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ui.state import parse_finite, short, shown
+from ui.shell.view import parse_finite, short, shown
 
 PREFIX = "second_"
 MAX_TURNS_DEGREES = 36_000.0  # more than 100 turns is not a direction anyone meant

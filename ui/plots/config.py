@@ -1,0 +1,76 @@
+"""What every figure shares: the chart config, projector-sized fonts, the base layout, the legend
+and the note box, and how many bytes a figure costs to send (Streamlit's own encoding)."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import plotly.io as pio
+
+# For st.plotly_chart(config=...). Scroll zoom stays off: on a 3D chart it would capture the
+# page's scroll wheel, and on a projector people scroll the page, not the chart.
+PLOT_CONFIG = {
+    "displaylogo": False,
+    "scrollZoom": False,
+    "responsive": True,
+    "modeBarButtonsToRemove": ["lasso2d", "select2d", "toImage", "sendDataToCloud"],
+    "toImageButtonOptions": {"format": "png", "scale": 2},
+}
+
+
+FONT = {"family": "Arial, Helvetica, sans-serif", "size": 16, "color": "#111111"}
+
+
+TITLE_FONT_SIZE = 18
+
+
+LIGHT_GRID = "#d9d9d9"
+
+
+NOTE_COLOR = "#444444"
+
+
+def notes_annotation(notes: list[str]) -> dict:
+    return {
+        "text": "<br>".join(notes),
+        "xref": "paper",
+        "yref": "paper",
+        "x": 0.0,
+        "y": 1.0,
+        "xanchor": "left",
+        "yanchor": "top",
+        "align": "left",
+        "showarrow": False,
+        "font": {"size": 16, "color": NOTE_COLOR},
+        "bgcolor": "rgba(255, 255, 255, 0.85)",
+    }
+
+
+def base_layout(height: int) -> dict:
+    """What every figure shares: projector-sized text on plain white."""
+    return {
+        "height": height,
+        "font": FONT,
+        "template": "none",  # plotly.js defaults: no blue-grey text, no tinted plot area
+        "paper_bgcolor": "white",
+        "plot_bgcolor": "white",
+        "hoverlabel": {"font": {"size": 16}},
+    }
+
+
+def legend_layout(y: float = 1.0, yanchor: str = "bottom") -> dict:
+    return {
+        "orientation": "h",
+        "x": 0.0,
+        "xanchor": "left",
+        "y": y,
+        "yanchor": yanchor,
+        "font": {"size": 16},
+        "bgcolor": "rgba(255, 255, 255, 0.8)",
+        "itemsizing": "constant",
+    }
+
+
+def figure_bytes(fig: go.Figure) -> int:
+    """Size of the figure's JSON: what st.plotly_chart sends (it encodes with validate=False)."""
+    return len(pio.to_json(fig, validate=False))
+

@@ -1,0 +1,269 @@
+"""The contour map: filled levels, the level curve through the point, the gradient arrow at a
+right angle to it, an optional gradient field, and an invisible grid of markers that reports
+clicks (DESIGN.md: a click on a contour trace itself is not reported)."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from ui.plots.arrays import f32, finite, fmt, window
+from ui.plots.axes import HOVER, equal_scale
+from ui.plots.colours import COLORSCALE, GRADIENT, POINT, X_SLICE, Y_SLICE
+from ui.plots.config import TITLE_FONT_SIZE, base_layout, legend_layout, notes_annotation
+
+FIELD_COLOR = "rgba(255, 255, 255, 0.9)"
+
+
+LEVEL_COLOR = "#000000"
+
+
+CONTOUR_HEIGHT = 560
+
+
+# The 2D gradient arrow: this share of the window's shorter side.
+ARROW_2D = 0.15
+
+
+FIELD_ARROWS = 15
+
+
+LEVEL_SAMPLES = 100
+
+
+def gradient_arrow_2d(point, xlim, ylim) -> np.ndarray | None:
+    """Tail and tip ((2, 2) array) of the 2D gradient arrow, ARROW_2D of the window's shorter
+    side long, along grad f; None where grad f is zero or undefined."""
+    if point.unit_gradient is None:
+        return None
+    length = ARROW_2D * min(xlim[1] - xlim[0], ylim[1] - ylim[0])
+    tail = np.array([point.x, point.y])
+    return np.array([tail, tail + length * np.asarray(point.unit_gradient)])
+
+
+def field_arrows(grid, count: int = FIELD_ARROWS) -> tuple[np.ndarray, np.ndarray, int]:
+    """The gradient field as short arrows of equal length on a count x count subgrid.
+
+    Returns x and y (float32, three entries per arrow: tail, tip, NaN separator) and the number
+    of arrows. Cells where the gradient is zero or undefined get none."""
+    if grid.zx is None or grid.zy is None:
+        raise ValueError("the gradient field needs a grid evaluated with_partials=True")
+    nx, ny = len(grid.x), len(grid.y)
+    # Interior samples, so no arrow starts on the window's edge.
+    cols = np.unique(np.linspace(0, nx - 1, min(count, nx) + 2)[1:-1].round().astype(int))
+    rows = np.unique(np.linspace(0, ny - 1, min(count, ny) + 2)[1:-1].round().astype(int))
+    gx, gy = grid.zx[np.ix_(rows, cols)], grid.zy[np.ix_(rows, cols)]
+    xs, ys = np.meshgrid(grid.x[cols], grid.y[rows])
+    with np.errstate(all="ignore"):
+        norm = np.hypot(gx, gy)
+        keep = np.isfinite(norm) & (norm > 0)
+    step_x = (grid.x[-1] - grid.x[0]) / max(len(cols), 1)
+    step_y = (grid.y[-1] - grid.y[0]) / max(len(rows), 1)
+    length = 0.6 * min(step_x, step_y)
+    tails_x, tails_y = xs[keep], ys[keep]
+    tips_x = tails_x + length * gx[keep] / norm[keep]
+    tips_y = tails_y + length * gy[keep] / norm[keep]
+    gaps = np.full(tails_x.shape, np.nan)
+    x = np.column_stack([tails_x, tips_x, gaps]).ravel()
+    y = np.column_stack([tails_y, tips_y, gaps]).ravel()
+    return f32(x), f32(y), int(keep.sum())
+
+
+def contour_figure(
+    grid,
+    point,
+    *,
+    show_slices: bool = True,
+    field: bool = False,
+    height: int = CONTOUR_HEIGHT,
+) -> go.Figure:
+    """The map view: filled contours with labelled levels, the level curve through the point,
+    the point, the slice lines y = y0 and x = x0, the gradient arrow (perpendicular to the level
+    curve: x and y share a scale) and, if `field`, the gradient field (needs grid partials)."""
+    xlim, ylim = window(grid)
+    g = grid.as_float32()
+    notes = []
+    contour = {
+        "type": "contour",
+        "x": g.x,
+        "y": g.y,
+        "z": g.z,
+        "colorscale": COLORSCALE,
+        "ncontours": 16,
+        "contours": {
+            "coloring": "fill",
+            "showlabels": True,
+            "labelfont": {"size": 16, "color": "white"},
+        },
+        "line": {"width": 1, "color": "rgba(255, 255, 255, 0.6)"},
+        # The labelled level lines already say what each colour means.
+        "showscale": False,
+        "name": "f(x, y)",
+        "meta": "contour",
+        "hovertemplate": HOVER,
+        "showlegend": False,
+    }
+    if grid.z_range is None:
+        notes.append("f is undefined everywhere in this window")
+    else:
+        contour["zmin"], contour["zmax"] = grid.z_range
+    traces = [contour]
+
+    defined = finite(point.value)
+    # At the window's lowest or highest value the level set is a point, not a curve.
+    if defined and grid.z_range is not None and grid.z_range[0] < point.value < grid.z_range[1]:
+        level = point.value
+        # The level curve needs no more than LEVEL_SAMPLES per side to look smooth, and its
+        # copy of z would otherwise double the chart's bytes.
+        cols = slice(None, None, -(-len(g.x) // LEVEL_SAMPLES))
+        rows = slice(None, None, -(-len(g.y) // LEVEL_SAMPLES))
+        traces.append(
+            {
+                "type": "contour",
+                "x": g.x[cols],
+                "y": g.y[rows],
+                "z": g.z[rows, cols],
+                "autocontour": False,
+                # One level: start = end; size only has to be positive.
+                "contours": {"start": level, "end": level, "size": 1.0, "coloring": "none"},
+                "line": {"color": LEVEL_COLOR, "width": 4},
+                "showscale": False,
+                "hoverinfo": "skip",
+                "name": f"level f = {fmt(level)}",
+                "meta": "level curve",
+                "showlegend": True,
+            }
+        )
+
+    if show_slices:
+        for xs, ys, colour, name, role in (
+            (xlim, (point.y, point.y), X_SLICE, "y = y₀", "slice x"),
+            ((point.x, point.x), ylim, Y_SLICE, "x = x₀", "slice y"),
+        ):
+            traces.append(
+                {
+                    "type": "scatter",
+                    "mode": "lines",
+                    "x": list(xs),
+                    "y": list(ys),
+                    "line": {"color": colour, "width": 4, "dash": "dash"},
+                    "name": name,
+                    "meta": role,
+                    "hoverinfo": "skip",
+                }
+            )
+
+    if field:
+        fx_, fy_, count = field_arrows(grid)
+        if count:
+            sizes = np.tile(f32([0, 10, 0]), count)
+            traces.append(
+                {
+                    "type": "scatter",
+                    "mode": "lines+markers",
+                    "x": fx_,
+                    "y": fy_,
+                    "line": {"color": FIELD_COLOR, "width": 2},
+                    "marker": {
+                        "symbol": "arrow",
+                        "angleref": "previous",
+                        "size": sizes,
+                        "color": FIELD_COLOR,
+                        "line": {"color": "rgba(0, 0, 0, 0.6)", "width": 1},
+                    },
+                    "name": "gradient field",
+                    "meta": "field",
+                    "hoverinfo": "skip",
+                }
+            )
+
+    arrow = gradient_arrow_2d(point, xlim, ylim) if defined else None
+    if arrow is not None:
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "x": f32(arrow[:, 0]),
+                "y": f32(arrow[:, 1]),
+                "line": {"color": GRADIENT, "width": 5},
+                "marker": {
+                    "symbol": "arrow",
+                    "angleref": "previous",
+                    "size": [0, 20],
+                    "color": GRADIENT,
+                },
+                "name": "gradient ∇f",
+                "meta": "gradient",
+                "hovertext": f"∇f = ({fmt(point.fx)}, {fmt(point.fy)})",
+                "hoverinfo": "text",
+            }
+        )
+
+    if defined:
+        if point.unit_gradient is not None:
+            gradient_words = f"∇f = ({fmt(point.fx)}, {fmt(point.fy)})"
+            label = "point (x₀, y₀)"
+        elif point.gradient_norm == 0:
+            gradient_words = "∇f = 0 here: no direction of steepest ascent"
+            label = "point (x₀, y₀): ∇f = 0"
+        else:
+            gradient_words = "∇f is undefined here"
+            label = "point (x₀, y₀): ∇f undefined"
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "x": [point.x],
+                "y": [point.y],
+                "marker": {
+                    "size": 14,
+                    "color": POINT,
+                    "line": {"color": "white", "width": 2},
+                },
+                "name": label,
+                "meta": "point",
+                "hovertemplate": (
+                    f"x = {fmt(point.x)}<br>y = {fmt(point.y)}<br>f = {fmt(point.value)}"
+                    f"<br>{gradient_words}<extra></extra>"
+                ),
+            }
+        )
+        if point.unit_gradient is None:
+            notes.append(gradient_words)
+    else:
+        notes.append(f"f is undefined at ({fmt(point.x)}, {fmt(point.y)})")
+
+    xaxis = {
+        "title": {"text": "x", "font": {"size": TITLE_FONT_SIZE}},
+        "range": list(xlim),
+        "constrain": "domain",
+        "showgrid": False,
+        "zeroline": False,
+        "ticks": "outside",
+        "mirror": True,
+        "showline": True,
+        "linecolor": "#444444",
+    }
+    yaxis = {**xaxis, "title": {"text": "y", "font": {"size": TITLE_FONT_SIZE}}}
+    yaxis["range"] = list(ylim)
+    if equal_scale(xlim, ylim):
+        yaxis["scaleanchor"] = "x"
+        yaxis["scaleratio"] = 1
+    layout = {
+        **base_layout(height),
+        "margin": {"l": 60, "r": 10, "t": 10, "b": 50},
+        "xaxis": xaxis,
+        "yaxis": yaxis,
+        "legend": legend_layout(y=1.02, yanchor="bottom"),
+        "showlegend": True,
+        "hovermode": "closest",
+        "uirevision": "contour",
+    }
+    if notes:
+        # Under the x axis title, aligned with the plot's left edge (which equal scaling moves).
+        note = notes_annotation(notes)
+        note.update(xref="x domain", yref="y domain", x=0.0, y=0.0, yanchor="top", yshift=-62)
+        layout["annotations"] = [note]
+        layout["margin"]["b"] = 60 + 22 * len(notes)
+    return go.Figure(data=traces, layout=layout)
+
