@@ -1,0 +1,30 @@
+"""The load benchmark's client against a real server: `python -m bench load` measures what it
+claims to (every open and click ends in script_finished, and a click really moves the point).
+No timings here: those live in `python -m bench load`."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from bench.load import PAGES, Plan, run_class
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_two_students_open_the_link_and_move_the_point(app_url, page):
+    plan = Plan(clicks=2, think=0.2, ramp=0.2, interaction_timeout=120)
+    interactions, problems = asyncio.run(run_class(app_url, page, 2, plan, timeout=300))
+
+    assert problems == []
+    opens = [each for each in interactions if each.kind == "open"]
+    clicks = [each for each in interactions if each.kind == "click"]
+    assert (len(opens), len(clicks)) == (2, 4)
+    for each in interactions:
+        assert each.errors == [], each
+        assert each.finished and each.runs >= 1, each  # its run's script_finished arrived
+        assert each.seconds is not None and each.message_bytes > 0, each
+    # The app wrote the new point into its link: the widget states reached the sidebar's x0/y0.
+    assert all(click.moved for click in clicks), clicks
