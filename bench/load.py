@@ -101,6 +101,7 @@ class Interaction:
     finished: bool = False  # saw the final script_finished
     moved: bool | None = None  # clicks: the app's link shows the new point afterwards
     errors: list[str] = field(default_factory=list)
+    sizes: Counter[str] = field(default_factory=Counter)  # message bytes by what they carried
 
 
 class CountingConnection(ClientConnection):
@@ -271,7 +272,7 @@ class Student:
         elif kind == "page_not_found":
             result.errors.append(f"page not found: {msg.page_not_found.page_name!r}")
         elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
-            self._element(msg.delta.new_element, result)
+            kind = self._element(msg.delta.new_element, result)
         elif kind == "script_finished":
             result.runs += 1
             status = msg.script_finished
@@ -281,18 +282,22 @@ class Student:
                 result.finished = True
             if status != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
                 self.cache.script_finished()
+        result.sizes[kind or "?"] += len(raw)
 
-    def _element(self, element, result: Interaction) -> None:
+    def _element(self, element, result: Interaction) -> str:
+        """Note what matters in a new element; its label (type and widget key) for `sizes`."""
         kind = element.WhichOneof("type")
+        widget_id = getattr(getattr(element, kind), "id", "") if kind else ""
         if kind == "exception":
             result.errors.append(f"exception: {_short(element.exception.message)}")
         elif kind == "alert" and element.alert.format == element.alert.ERROR:
             result.errors.append(f"error alert: {_short(element.alert.body)}")
         elif kind == "number_input":
-            widget_id = element.number_input.id
             for key in POINT_KEYS:
                 if widget_id.endswith(f"-{key}"):
                     self.widget_ids[key] = widget_id
+        key = widget_id.rsplit("-", 1)[-1] if isinstance(widget_id, str) else ""
+        return f"{kind} {key}" if key and key != "None" else str(kind)
 
 
 def _same_number(values: list[str] | None, expected: float) -> bool:
@@ -467,15 +472,18 @@ def _descendants(pid: int) -> set[int]:
     return found
 
 
-def cpu_seconds(pid: int) -> float | None:
-    """utime + stime of pid and its live descendants, in seconds (None when pid is gone)."""
+def cpu_seconds(pid: int) -> tuple[float, float] | None:
+    """utime + stime in seconds of pid, and of its live descendants (e.g. the SymPy worker);
+    None when pid is gone."""
     tick = os.sysconf("SC_CLK_TCK")
-    total = None
-    for each in (pid, *_descendants(pid)):
-        fields = _stat(each)
-        if fields is not None:
-            total = (total or 0.0) + (int(fields[11]) + int(fields[12])) / tick
-    return total
+    own = _stat(pid)
+    if own is None:
+        return None
+    workers = [fields for each in _descendants(pid) if (fields := _stat(each)) is not None]
+    return (
+        (int(own[11]) + int(own[12])) / tick,
+        sum(int(fields[11]) + int(fields[12]) for fields in workers) / tick,
+    )
 
 
 def rss_bytes(pid: int) -> int | None:
@@ -506,7 +514,8 @@ class Measurement:
     interactions: list[Interaction]
     problems: list[str]
     wall_seconds: float
-    cpu_seconds: float | None
+    cpu_seconds: float | None  # the server and its workers
+    worker_cpu_seconds: float | None
     rss: int | None
     generator_cpu_seconds: float
 
@@ -536,13 +545,16 @@ class Measurement:
 async def measure(
     base_url: str, page: str, students: int, plan: Plan, pid: int | None, timeout: float
 ) -> Measurement:
-    cpu_before = cpu_seconds(pid) if pid else None
+    before = cpu_seconds(pid) if pid else None
     own_before = time.process_time()
     started = time.perf_counter()
     interactions, problems = await run_class(base_url, page, students, plan, timeout)
     wall = time.perf_counter() - started
-    cpu_after = cpu_seconds(pid) if pid else None
-    cpu = None if cpu_before is None or cpu_after is None else cpu_after - cpu_before
+    after = cpu_seconds(pid) if pid else None
+    cpu = workers = None
+    if before is not None and after is not None:
+        workers = after[1] - before[1]
+        cpu = after[0] - before[0] + workers
     return Measurement(
         page=page,
         students=students,
@@ -550,6 +562,7 @@ async def measure(
         problems=problems,
         wall_seconds=wall,
         cpu_seconds=cpu,
+        worker_cpu_seconds=workers,
         rss=rss_bytes(pid) if pid else None,
         generator_cpu_seconds=time.process_time() - own_before,
     )
@@ -620,6 +633,18 @@ def render(rows: list[tuple[str, ...]]) -> str:
     return "\n".join([line(HEADER), rule, *(line(cells) for cells in rows)])
 
 
+def biggest(measurement: Measurement, kind: str, limit: int = 6) -> str:
+    """The largest things sent per open or click (mean bytes per interaction, by element)."""
+    interactions = measurement.of(kind)
+    total: Counter[str] = Counter()
+    for each in interactions:
+        total.update(each.sizes)
+    parts = [
+        f"{label} {size / len(interactions) / 1000:.1f}" for label, size in total.most_common(limit)
+    ]
+    return ", ".join(parts)
+
+
 def describe_errors(measurement: Measurement, limit: int = 5) -> list[str]:
     counts = Counter(measurement.errors)
     lines = [f"  {count} x {text}" for text, count in counts.most_common(limit)]
@@ -670,10 +695,15 @@ async def run_all(
                 f"{page} x {students}: {measurement.wall_seconds:.1f} s wall, "
                 f"{len(measurement.of('open'))} opens, {len(measurement.of('click'))} clicks "
                 f"({measurement.unmoved} did not move the point), {len(measurement.errors)} "
-                f"errors; load generator CPU {measurement.generator_cpu_seconds:.1f} s"
+                f"errors; server CPU {_s(measurement.cpu_seconds)} (workers "
+                f"{_s(measurement.worker_cpu_seconds)}); load generator CPU "
+                f"{measurement.generator_cpu_seconds:.1f} s"
             )
             for line in describe_errors(measurement):
                 out(line)
+            if students == 1:
+                for kind in ("open", "click"):
+                    out(f"  KB per {kind}, largest first: {biggest(measurement, kind)}")
             await asyncio.sleep(1.0)  # let closed sessions go before the next class
     out("")
     out(render(rows))
