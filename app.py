@@ -9,7 +9,10 @@ import time
 
 import streamlit as st
 
-from ui import derivatives_state, descent_state, second_order_state, sidebar
+from pages.derivatives import settings as derivatives_settings
+from pages.descent import settings as descent_settings
+from pages.second_order import settings as second_order_settings
+from ui.shell import sidebar
 
 log = logging.getLogger(__name__)
 
@@ -20,29 +23,32 @@ st.set_page_config(
     initial_sidebar_state="expanded",
 )
 pages = [
-    st.Page("pages/explore.py", title="Explore", icon=":material/landscape:", default=True),
+    st.Page("pages/explore/page.py", title="Explore", icon=":material/landscape:", default=True),
     st.Page(
-        "pages/derivatives.py",
+        "pages/derivatives/page.py",
         title="Derivatives",
         icon=":material/functions:",
         url_path="derivatives",
     ),
     st.Page(
-        "pages/second-order.py",
+        "pages/second_order/page.py",
         title="Second order",
         icon=":material/change_history:",
         url_path="second-order",
     ),
     st.Page(
-        "pages/descent.py", title="Descent", icon=":material/downhill_skiing:", url_path="descent"
+        "pages/descent/page.py",
+        title="Descent",
+        icon=":material/downhill_skiing:",
+        url_path="descent",
     ),
-    st.Page("pages/guide.py", title="Guide", icon=":material/school:", url_path="guide"),
+    st.Page("pages/guide/page.py", title="Guide", icon=":material/school:", url_path="guide"),
 ]
-# Pages with settings of their own (kept in the link beside the shared view): ui/page_link.py.
+# Pages with settings of their own (kept in the link beside the shared view): ui/shell/link.py.
 PAGE_SETTINGS = {
-    "derivatives": derivatives_state,
-    "second-order": second_order_state,
-    "descent": descent_state,
+    "derivatives": derivatives_settings,
+    "second-order": second_order_settings,
+    "descent": descent_settings,
 }
 page = st.navigation(pages)
 started = time.perf_counter()

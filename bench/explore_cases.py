@@ -20,11 +20,11 @@ from pathlib import Path
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
-from ui.compute import function_for
-from ui.explore import explore_figures
-from ui.figures import figure_bytes
-from ui.sidebar import RUN_SECONDS
-from ui.state import DEFAULT, to_query
+from pages.explore.work import explore_figures
+from ui.plots.config import figure_bytes
+from ui.shell.cache import function_for
+from ui.shell.sidebar import RUN_SECONDS
+from ui.shell.view import DEFAULT, to_query
 
 from .timing import Row, median_seconds
 

@@ -8,16 +8,17 @@ pages) are tested in a real browser in tests/e2e/.
 
 from __future__ import annotations
 
-import apptest
 import pytest
-from apptest import charts, link
 from streamlit.testing.v1 import AppTest
+
+from tests import apptest
+from tests.apptest import charts, link
 
 APP = "app.py"
 
 
 def open_app(query: dict[str, str] | None = None, page: str | None = None) -> AppTest:
-    """A fresh session opened from a link, on app.py or (page = "pages/guide.py") on one page
+    """A fresh session opened from a link, on app.py or (page = "pages/guide/page.py") on one page
     file run on its own, which then draws the sidebar itself."""
     return apptest.open_page(page or APP, query)
 
@@ -85,7 +86,7 @@ def test_a_hostile_link_gives_a_message_and_a_usable_page(query):
 def test_every_other_page_survives_a_hostile_link(query):
     # AppTest's switch_page runs a page without the entry file and drops the link, so the page
     # file runs on its own here (it draws the sidebar itself), from a fresh session.
-    app = open_app(query, page="pages/guide.py")
+    app = open_app(query, page="pages/guide/page.py")
     said = " ".join(block.value for block in [*app.warning, *app.sidebar.error])
     assert said, "the page must say what it could not use"
     assert "Traceback" not in said

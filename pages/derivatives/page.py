@@ -10,8 +10,17 @@ from core import ExpressionError, point_summary
 from core.answers import difference_map
 from core.differences import EPS
 from pages.derivatives import settings as derivatives_state
-from pages.derivatives import words as figures
-from pages.derivatives.work import answer_check, exact_latex, partial, second, sweep_for
+from pages.derivatives import words
+from pages.derivatives.figures_difference import difference_figure
+from pages.derivatives.figures_error import error_figure
+from pages.derivatives.work import (
+    answer_check,
+    estimates_for,
+    exact_latex,
+    partial,
+    second,
+    sweep_for,
+)
 from ui.plots.config import PLOT_CONFIG
 from ui.shell.sidebar import page_start
 from ui.shell.text import coloured, latex_number, plain, show_expression_error
@@ -43,14 +52,14 @@ other = "y" if variable == "x" else "x"
 
 # --- 1. the estimates ----------------------------------------------------------------------------
 st.header(f"Estimating ∂f/∂{variable} from values of f", divider="gray")
-sweep = sweep_for(f.canonical_text, x0, y0, variable, f)
-rows = figures.estimates(f, x0, y0, variable, sweep.exact)
+sweep = sweep_for(f, x0, y0, variable)
+rows = estimates_for(f, x0, y0, variable)
 st.markdown(
     f"Each scheme nudges {variable} by a small step h, holding {other} at "
     f"{other}₀, and divides a difference of values of f by h. The article uses the **forward** "
     "difference with h = 10⁻⁷. The exact value comes from SymPy."
 )
-st.table(figures.styled_table(rows, variable))
+st.table(words.styled_table(rows, variable))
 st.caption(
     "C is the central difference. |Error| = |estimate − exact|; relative = |error| / |exact|. "
     "The estimate shows every digit a float64 holds, so you can see where it stops agreeing."
@@ -70,27 +79,27 @@ for row in rows:
     if row.refused:
         reason = row.refused.removeprefix("complex-step cannot be used here: ")
         st.info(
-            f"**{figures.SCHEME_NAMES[row.scheme]}** is not usable here: {plain(reason)}.",
+            f"**{words.SCHEME_NAMES[row.scheme]}** is not usable here: {plain(reason)}.",
             icon=":material/block:",
         )
 
 # --- 2. error against h --------------------------------------------------------------------------
 st.header("How small should h be? The V", divider="gray")
-st.plotly_chart(figures.error_figure(sweep), key="error_figure", config=PLOT_CONFIG)
+st.plotly_chart(error_figure(sweep), key="error_figure", config=PLOT_CONFIG)
 forward = next(row for row in rows if row.scheme == "forward")
 best_h = sweep.best_h.get("forward", math.nan)
 if math.isfinite(best_h) and math.isfinite(forward.error):
     st.markdown(
-        f"Here the forward difference is best at h ≈ **{figures.step(best_h)}** (error "
-        f"{figures.scientific(sweep.best_error['forward'])}); the article's h = 10⁻⁷ gives "
-        f"{figures.scientific(forward.error)}."
+        f"Here the forward difference is best at h ≈ **{words.step(best_h)}** (error "
+        f"{words.scientific(sweep.best_error['forward'])}); the article's h = 10⁻⁷ gives "
+        f"{words.scientific(forward.error)}."
     )
 st.markdown(
     "**Why a V.** Every estimate makes two errors. **Truncation**, what the Taylor series leaves "
     "out, shrinks as h shrinks: like h for forward and backward, h² for central, h⁴ for "
     "Richardson. **Round-off** grows: f(x+h) and f(x) share most of their digits, so their "
     f"difference keeps only a few correct ones, and dividing by h magnifies the rounding error "
-    f"of about ε·|f| (ε = {figures.scientific(EPS)}, float64's precision) to ε·|f|/h. "
+    f"of about ε·|f| (ε = {words.scientific(EPS)}, float64's precision) to ε·|f|/h. "
     "The total is smallest where the two balance: h ≈ √ε ≈ 10⁻⁸ for forward, h ≈ ε^⅓ ≈ 10⁻⁵ "
     "for central. **Complex-step** subtracts nothing, so it has no round-off to magnify and "
     "stays at machine precision however small h gets (for analytic f only)."
@@ -104,7 +113,7 @@ st.caption(
 # --- 3. exact partials and the Hessian -----------------------------------------------------------
 st.header("Exact partials and the Hessian", divider="gray")
 try:
-    exact = exact_latex(f.canonical_text, f)
+    exact = exact_latex(f)
 except ExpressionError as error:
     st.warning(f"The second derivatives could not be built: {plain(error.message)}")
     exact = None
@@ -172,7 +181,7 @@ answer = st.text_input(
 )
 if answer and answer.strip():
     try:
-        result = answer_check(f.canonical_text, variable, answer, view.xlim, view.ylim, f)
+        result = answer_check(f, variable, answer, view.xlim, view.ylim)
     except ExpressionError as error:
         show_expression_error(error)
     else:
@@ -184,10 +193,10 @@ if answer and answer.strip():
         }[result.verdict]
         shown[result.verdict](plain(result.message), icon=icon)
         name = partial(variable)
-        yours = figures.broken_latex(result.answer_expr)
+        yours = words.broken_latex(result.answer_expr)
         if exact is None:
             st.latex(rf"\text{{yours: }} {name} = {yours}")
-        elif figures.visible_length(yours) + exact["width"][(variable,)] <= SIDE_BY_SIDE * 2:
+        elif words.visible_length(yours) + exact["width"][(variable,)] <= SIDE_BY_SIDE * 2:
             true = exact["latex"][(variable,)]
             st.latex(rf"\text{{yours: }} {name} = {yours}\qquad \text{{exact: }} {name} = {true}")
         else:
@@ -198,10 +207,10 @@ if answer and answer.strip():
                 st.latex(rf"\text{{exact}} - \text{{yours}} = {result.difference_latex}")
             examples = [
                 {
-                    "x": figures.full(x),
-                    "y": figures.full(y),
-                    f"exact ∂f/∂{variable}": figures.full(true),
-                    "yours": figures.full(theirs),
+                    "x": words.full(x),
+                    "y": words.full(y),
+                    f"exact ∂f/∂{variable}": words.full(true),
+                    "yours": words.full(theirs),
                 }
                 for x, y, true, theirs in result.counterexamples
             ]
@@ -212,9 +221,7 @@ if answer and answer.strip():
                     st.table(examples)
                 with right:
                     st.plotly_chart(
-                        figures.difference_figure(
-                            difference_map(f, result, view.xlim, view.ylim), result
-                        ),
+                        difference_figure(difference_map(f, result, view.xlim, view.ylim), result),
                         key="difference_figure",
                         config=PLOT_CONFIG,
                     )

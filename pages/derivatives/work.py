@@ -1,37 +1,51 @@
-"""The Derivatives page's calls into core, cached per server (keyed on the function's canonical
-text; the Function itself is passed unhashed), and the LaTeX names of its derivatives."""
+"""The Derivatives page's calls into core, cached per server (ui.shell.cache.per_function), and
+the LaTeX names of its derivatives."""
 
-import streamlit as st
 import sympy
 
-from core import check_partial, error_sweep, mixed_partials
-from pages.derivatives import words as figures
+from core import (
+    AnswerCheck,
+    ErrorSweep,
+    Estimate,
+    Function,
+    check_partial,
+    error_sweep,
+    estimates,
+    mixed_partials,
+)
+from pages.derivatives.words import SCHEMES, broken_latex, visible_length
+from ui.shell.cache import per_function
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
-def sweep_for(canonical_text: str, x: float, y: float, variable: str, _f):
-    return error_sweep(_f, x, y, variable)
+@per_function(max_entries=64)
+def sweep_for(f: Function, x: float, y: float, variable: str) -> ErrorSweep:
+    return error_sweep(f, x, y, variable)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def exact_latex(canonical_text: str, _f) -> dict:
+def estimates_for(f: Function, x: float, y: float, variable: str) -> list[Estimate]:
+    """Each scheme of the table at its usual step, against the exact partial."""
+    return estimates(f, x, y, variable, sweep_for(f, x, y, variable).exact, SCHEMES)
+
+
+@per_function(max_entries=64, copy=True)
+def exact_latex(f: Function) -> dict:
     """sympy.latex of f's exact partials (trees our parser built), whole and broken into lines,
     their widths, and Clairaut's verdict on the mixed partials."""
-    mixed = mixed_partials(_f)
-    exprs = {key: _f.derivative(*key) for key in (("x",), ("y",), ("x", "x"), ("y", "y"))}
+    mixed = mixed_partials(f)
+    exprs = {key: f.derivative(*key) for key in (("x",), ("y",), ("x", "x"), ("y", "y"))}
     exprs |= {("x", "y"): mixed.xy, ("y", "x"): mixed.yx}
     whole = {key: sympy.latex(expr) for key, expr in exprs.items()}
     return {
         "latex": whole,
-        "broken": {key: figures.broken_latex(expr) for key, expr in exprs.items()},
-        "width": {key: figures.visible_length(tex) for key, tex in whole.items()},
+        "broken": {key: broken_latex(expr) for key, expr in exprs.items()},
+        "width": {key: visible_length(tex) for key, tex in whole.items()},
         "clairaut": mixed.equal,
     }
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
-def answer_check(canonical_text, variable, answer, xlim, ylim, _f):
-    return check_partial(_f, variable, answer, xlim, ylim)
+@per_function(max_entries=64)
+def answer_check(f: Function, variable: str, answer: str, xlim, ylim) -> AnswerCheck:
+    return check_partial(f, variable, answer, xlim, ylim)
 
 
 def partial(variable: str, size: str = "") -> str:

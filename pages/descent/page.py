@@ -3,11 +3,14 @@
 import numpy as np
 import streamlit as st
 
+from pages.descent import settings as descent_state
+from pages.descent import tables, work
+from pages.descent.basins import basins_figure
+from pages.descent.loss import loss_figure
+from pages.descent.race import race_figure
 from pages.descent.settings import BY_KEY, KEYS, PREFIX, RACERS
-from ui import bridge, descent_state
-from ui import descent_compute as compute
-from ui import descent_figures as figures
 from ui.plots.config import PLOT_CONFIG
+from ui.shell import bridge
 from ui.shell.cache import grid_for
 from ui.shell.sidebar import page_start, set_point
 from ui.shell.text import latex_number, plain
@@ -78,7 +81,7 @@ with st.expander("Learning rates and constants", icon=":material/tune:"):
     )
     st.caption(descent_state.LR_NOTE)
 
-keys, refused = compute.checked_racers(settings)
+keys, refused = work.checked_racers(settings)
 for sentence in refused:
     st.warning(plain(sentence))
 if not keys:
@@ -86,9 +89,9 @@ if not keys:
     st.stop()
 
 # --- the race --------------------------------------------------------------------------------
-runners = compute.race_for(f, start, settings, keys)
+runners = work.race_for(f, start, settings, keys)
 resolution = min(view.resolution, MAX_DRAWN_RESOLUTION)
-grid = grid_for(f.canonical_text, view.xlim, view.ylim, resolution, False)
+grid = grid_for(f, view.xlim, view.ylim, resolution, False)
 start_value = float(f(*start))
 
 st.caption(
@@ -103,9 +106,7 @@ if grid.z_range is None:
 if not view.point_in_window:
     st.caption("The start is outside the window: widen the window to see it on the charts.")
 
-race = figures.race_figure(
-    grid, runners, start, start_value, camera=bridge.current_camera(CLICKS, RACE)
-)
+race = race_figure(grid, runners, start, start_value, camera=bridge.current_camera(CLICKS, RACE))
 with st.container(key=RACE):
     st.plotly_chart(race, key="descent_race_figure", config=PLOT_CONFIG)
 
@@ -127,13 +128,13 @@ else:
 loss_column, stability_column = st.columns(2, gap="large")
 with loss_column:
     st.subheader("f along each path")
-    loss, scale_note = figures.loss_figure(runners)
+    loss, scale_note = loss_figure(runners)
     st.plotly_chart(loss, key="descent_loss_figure", config=PLOT_CONFIG)
     st.caption(scale_note)
 
 with stability_column:
     st.subheader("Stability")
-    at_start, ends = compute.stability_for(f, start, runners, settings.lr_gd)
+    at_start, ends = work.stability_for(f, start, runners, settings.lr_gd)
     low, high = (latex_number(value, 4) for value in at_start.start_eigenvalues)
     st.markdown("Eigenvalues of the Hessian at the start:")
     st.latex(rf"\lambda_1 = {low},\qquad \lambda_2 = {high}")
@@ -152,7 +153,7 @@ with stability_column:
     )
 st.markdown("**The Hessian at each racer's end**")
 st.dataframe(
-    compute.stability_table(
+    tables.stability_table(
         runners, ends, float(np.nanmax(np.abs(at_start.start_eigenvalues), initial=0.0))
     ),
     hide_index=True,
@@ -173,17 +174,17 @@ chosen.selectbox(
     format_func=lambda key: BY_KEY[key].label,
 )
 shown = next(runner for runner in runners if runner.key == st.session_state[table_key])
-table = compute.steps_table(shown)
+table = tables.steps_table(shown)
 download.download_button(
     "Download every path (CSV)",
-    compute.paths_csv(runners),
+    tables.paths_csv(runners),
     file_name="descent_paths.csv",
     mime="text/csv",
     icon=":material/download:",
     on_click="ignore",
 )
 st.dataframe(
-    compute.highlighted(table),
+    tables.highlighted(table),
     hide_index=True,
     height=320,
     column_config={
@@ -227,7 +228,7 @@ if settings.basins:
     basin_racer = BY_KEY[basin_key]
     try:
         with st.spinner(f"Running {basin_racer.label} from {settings.basin_res**2:,} starts…"):
-            mapped = compute.basins_for(f, basin_key, settings, view.xlim, view.ylim)
+            mapped = work.basins_for(f, basin_key, settings, view.xlim, view.ylim)
     except ValueError as error:
         st.error(plain(f"No basin map: {error}"))
     else:
@@ -237,7 +238,7 @@ if settings.basins:
         )
         with st.container(key=BASINS):
             st.plotly_chart(
-                figures.basins_figure(mapped, start, title=title),
+                basins_figure(mapped, start, title=title),
                 key="descent_basin_figure",
                 config=PLOT_CONFIG,
             )

@@ -213,7 +213,8 @@ def from_query(query: Mapping[str, str | list[str]]) -> tuple[Settings, list[str
 
 
 def shown_value(value: object) -> str:
-    """A field's value as written in a link: racers as "gd,adam", numbers as ui.shell.view shows them."""
+    """A field's value as written in a link: racers as "gd,adam", numbers as ui.shell.view
+    shows them."""
     if isinstance(value, tuple):
         return ",".join(value)
     return shown(value)

@@ -4,7 +4,8 @@ import streamlit as st
 
 from pages.explore.readout import show_readout
 from pages.explore.work import explore_figures
-from ui import bridge, figures
+from ui.plots.config import PLOT_CONFIG
+from ui.shell import bridge
 from ui.shell.presets import BY_NAME
 from ui.shell.sidebar import page_start, set_point
 from ui.shell.text import plain
@@ -41,13 +42,13 @@ if not view.point_in_window:
 
 surface_column, contour_column = st.columns(2, gap="medium")
 with surface_column, st.container(key=SURFACE):
-    st.plotly_chart(drawn.surface, key="surface_figure", config=figures.PLOT_CONFIG)
+    st.plotly_chart(drawn.surface, key="surface_figure", config=PLOT_CONFIG)
 with contour_column, st.container(key=CONTOUR):
-    st.plotly_chart(drawn.contour, key="contour_figure", config=figures.PLOT_CONFIG)
+    st.plotly_chart(drawn.contour, key="contour_figure", config=PLOT_CONFIG)
 bridge.chart_clicks(CLICKS, [SURFACE, CONTOUR], on_click=lambda click: set_point(click.x, click.y))
 
 show_readout(f, drawn.point)
 
 left, right = st.columns(2, gap="medium")
-left.plotly_chart(drawn.x_panel, key="x_slice", config=figures.PLOT_CONFIG)
-right.plotly_chart(drawn.y_panel, key="y_slice", config=figures.PLOT_CONFIG)
+left.plotly_chart(drawn.x_panel, key="x_slice", config=PLOT_CONFIG)
+right.plotly_chart(drawn.y_panel, key="y_slice", config=PLOT_CONFIG)

@@ -1,6 +1,6 @@
 """The Explore page's work in one call: core results for the view, and the four figures.
 
-Kept out of pages/explore.py so the benchmark measures exactly what a rerun does, without a server.
+Kept out of page.py so the benchmark measures exactly what a rerun does, without a server.
 """
 
 from __future__ import annotations
@@ -11,7 +11,9 @@ import plotly.graph_objects as go
 
 from core import Function, Grid, point_summary, slices, tangent_plane
 from core.geometry import PointSummary
-from ui import figures
+from ui.plots.contour import contour_figure
+from ui.plots.slices import slice_figure
+from ui.plots.surface import surface_figure
 from ui.shell.cache import grid_for
 from ui.shell.view import View
 
@@ -31,19 +33,19 @@ class ExploreFigures:
 
 def explore_figures(f: Function, view: View, camera: dict | None = None) -> ExploreFigures:
     """Everything the Explore page draws for `view` of `f` (the grid comes from the cache)."""
-    grid = grid_for(f.canonical_text, view.xlim, view.ylim, view.resolution, view.field)
+    grid = grid_for(f, view.xlim, view.ylim, view.resolution, view.field)
     point = point_summary(f, view.x0, view.y0)
     x_slice, y_slice = slices(f, view.x0, view.y0, view.xlim, view.ylim)
     plane = tangent_plane(f, view.x0, view.y0) if view.plane else None
-    surface = figures.surface_figure(
+    surface = surface_figure(
         grid, point, x_slice, y_slice, plane=plane, show_slices=view.slices, camera=camera
     )
-    contour = figures.contour_figure(grid, point, show_slices=view.slices, field=view.field)
+    contour = contour_figure(grid, point, show_slices=view.slices, field=view.field)
     return ExploreFigures(
         grid=grid,
         point=point,
         surface=surface,
         contour=contour,
-        x_panel=figures.slice_figure(x_slice),
-        y_panel=figures.slice_figure(y_slice),
+        x_panel=slice_figure(x_slice),
+        y_panel=slice_figure(y_slice),
     )

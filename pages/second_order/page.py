@@ -5,9 +5,10 @@ import math
 
 import streamlit as st
 
-from pages.second_order.figures_critical import QUADRATIC
+from pages.second_order import settings as second_order_state
 from pages.second_order.settings import PREFIX, RADII
-from pages.second_order.work import (
+from pages.second_order.style import QUADRATIC
+from pages.second_order.words import (
     KIND_GLYPH,
     LONG_FORMULA,
     critical_rows,
@@ -16,14 +17,13 @@ from pages.second_order.work import (
     error_rows,
     order_sentence,
     place_name,
-    second_order,
     table_points,
-    taylor_latex_for,
     taylor_numbers,
 )
-from ui import bridge, second_order_state
+from pages.second_order.work import second_order, taylor_latex_for
 from ui.plots.colours import PLANE
 from ui.plots.config import PLOT_CONFIG
+from ui.shell import bridge
 from ui.shell.sidebar import page_start, set_point
 from ui.shell.text import coloured, plain
 from ui.shell.view import MAX_COORDINATE
@@ -131,7 +131,7 @@ st.markdown(
     "also matches its curvature (the second partials). Near the point, Q hugs the surface far "
     "more closely than L."
 )
-taylor = taylor_latex_for(f.canonical_text, point.x, point.y)
+taylor = taylor_latex_for(f, point.x, point.y)
 L, Q = coloured(PLANE, "L"), coloured(QUADRATIC, "Q")
 if taylor.plane is None:
     st.info(

@@ -14,7 +14,7 @@ import streamlit as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # `ui` from the repository root
 
-from ui.bridge import ChartClick, chart_clicks, current_camera
+from ui.shell.bridge import ChartClick, chart_clicks, current_camera
 
 BRIDGE = "bridge"
 GRID = np.linspace(-2.0, 2.0, 41)  # grid step 0.1

@@ -2,7 +2,7 @@
 in the navigation, the link kept, and no "Page not found" dialog.
 
 Streamlit starts in its first multipage mode (each file in pages/ runs on its own) until some run
-calls st.navigation; ui.sidebar.this_run switches that mode off and reruns through app.py. Each
+calls st.navigation; ui.shell.sidebar.this_run switches that mode off and reruns through app.py. Each
 page file is named like its URL path, so that mode finds the page instead of showing a dialog.
 """
 

@@ -13,7 +13,7 @@ from conftest import APP_READY, App
 from plotly_moves import close, wait_until_drawn
 
 from core import Function, critical_points, directional_derivative
-from ui.readout import latex_number
+from ui.shell.text import latex_number
 
 pytestmark = pytest.mark.e2e
 expect = pytest.importorskip("playwright.sync_api").expect

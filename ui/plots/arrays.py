@@ -11,13 +11,13 @@ def f32(values) -> np.ndarray:
     return np.asarray(values, dtype=np.float32)
 
 
-def finite(*values) -> bool:
+def all_finite(*values) -> bool:
     return all(value is not None and math.isfinite(value) for value in values)
 
 
 def fmt(value: float) -> str:
     """A number for a label: four significant digits, no "-0", words for NaN."""
-    if not finite(value):
+    if not all_finite(value):
         return "undefined"
     return f"{value + 0.0:.4g}"
 
@@ -26,7 +26,7 @@ def single_colour(colour: str) -> list:
     return [[0.0, colour], [1.0, colour]]
 
 
-def inside(values: np.ndarray, limits: tuple[float, float]) -> np.ndarray:
+def nan_outside(values: np.ndarray, limits: tuple[float, float]) -> np.ndarray:
     """float32 copy with NaN outside the limits (a curve leaving the box ends there)."""
     values = np.array(values, dtype=np.float32)
     with np.errstate(invalid="ignore"):
@@ -34,6 +34,5 @@ def inside(values: np.ndarray, limits: tuple[float, float]) -> np.ndarray:
     return values
 
 
-def window(grid) -> tuple[tuple[float, float], tuple[float, float]]:
+def grid_window(grid) -> tuple[tuple[float, float], tuple[float, float]]:
     return (float(grid.x[0]), float(grid.x[-1])), (float(grid.y[0]), float(grid.y[-1]))
-

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from ui.plots.arrays import finite
+from ui.plots.arrays import all_finite
 from ui.plots.config import LIGHT_GRID, TITLE_FONT_SIZE
 
 # Four significant digits, trailing zeros trimmed (d3-format's "~").
@@ -34,7 +34,7 @@ def z_limits(z_range, value: float = math.nan) -> tuple[float, float]:
     """The z axis range: the grid's range padded 5% each side (a constant f gets room around it).
     Without a range (f undefined on the whole window) it centres on the point's value, if any."""
     if z_range is None:
-        centre = value if finite(value) else 0.0
+        centre = value if all_finite(value) else 0.0
         return centre - 1.0, centre + 1.0
     low, high = z_range
     span = high - low
@@ -47,7 +47,7 @@ def clip_line(t0, z0, slope, t_range, z_range) -> tuple[np.ndarray, np.ndarray] 
     """The segment of the line z = z0 + slope (t - t0) that lies inside both ranges, as two
     endpoints (t, z); None when there is none or the line is undefined. Exact, not sampled, so
     a steep tangent is cut where it leaves the box instead of stretching the axes."""
-    if not finite(t0, z0, slope):
+    if not all_finite(t0, z0, slope):
         return None
     (t_low, t_high), (z_low, z_high) = t_range, z_range
     if slope == 0:
@@ -90,4 +90,3 @@ def equal_scale(xlim, ylim) -> bool:
     window is more elongated than MAX_ASPECT:1, where that would squash the plot to a strip."""
     ratio = (ylim[1] - ylim[0]) / (xlim[1] - xlim[0])
     return 1 / MAX_ASPECT <= ratio <= MAX_ASPECT
-

@@ -73,4 +73,3 @@ def legend_layout(y: float = 1.0, yanchor: str = "bottom") -> dict:
 def figure_bytes(fig: go.Figure) -> int:
     """Size of the figure's JSON: what st.plotly_chart sends (it encodes with validate=False)."""
     return len(pio.to_json(fig, validate=False))
-

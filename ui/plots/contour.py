@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from ui.plots.arrays import f32, finite, fmt, window
+from ui.plots.arrays import all_finite, f32, fmt, grid_window
 from ui.plots.axes import HOVER, equal_scale
 from ui.plots.colours import COLORSCALE, GRADIENT, POINT, X_SLICE, Y_SLICE
 from ui.plots.config import TITLE_FONT_SIZE, base_layout, legend_layout, notes_annotation
@@ -80,7 +80,7 @@ def contour_figure(
     """The map view: filled contours with labelled levels, the level curve through the point,
     the point, the slice lines y = y0 and x = x0, the gradient arrow (perpendicular to the level
     curve: x and y share a scale) and, if `field`, the gradient field (needs grid partials)."""
-    xlim, ylim = window(grid)
+    xlim, ylim = grid_window(grid)
     g = grid.as_float32()
     notes = []
     contour = {
@@ -109,7 +109,7 @@ def contour_figure(
         contour["zmin"], contour["zmax"] = grid.z_range
     traces = [contour]
 
-    defined = finite(point.value)
+    defined = all_finite(point.value)
     # At the window's lowest or highest value the level set is a point, not a curve.
     if defined and grid.z_range is not None and grid.z_range[0] < point.value < grid.z_range[1]:
         level = point.value
@@ -266,4 +266,3 @@ def contour_figure(
         layout["annotations"] = [note]
         layout["margin"]["b"] = 60 + 22 * len(notes)
     return go.Figure(data=traces, layout=layout)
-

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from ui.plots.arrays import f32, fmt
+from ui.plots.arrays import all_finite, f32, fmt
 from ui.plots.axes import clip_line, z_limits
 from ui.plots.colours import POINT, X_SLICE, Y_SLICE
 from ui.plots.config import (
@@ -64,7 +64,7 @@ def slice_panel(
     finite = piece.values[np.isfinite(piece.values)]
     if finite.size:
         low, high = float(finite.min()), float(finite.max())
-        if finite(z0):
+        if all_finite(z0):
             low, high = min(low, z0), max(high, z0)
         z_range = z_limits((low, high))
     else:
@@ -84,7 +84,7 @@ def slice_panel(
         }
     ]
     segment = None
-    if z_range is not None and finite(z0):
+    if z_range is not None and all_finite(z0):
         segment = clip_line(t0, z0, piece.slope, t_range, z_range)
     if segment is not None:
         ts, zs = segment
@@ -100,9 +100,9 @@ def slice_panel(
                 "hoverinfo": "name",
             }
         )
-    elif finite(z0):
+    elif all_finite(z0):
         notes.append(f"{slope_name} is undefined at the point: no tangent line")
-    if finite(z0):
+    if all_finite(z0):
         traces.append(
             {
                 "type": "scatter",
@@ -151,4 +151,3 @@ def slice_panel(
         note.update(y=0.5, yanchor="middle", x=0.5, xanchor="center", align="center")
         layout["annotations"] = [note]
     return go.Figure(data=traces, layout=layout)
-

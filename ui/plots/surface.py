@@ -21,13 +21,12 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from ui.plots.arrays import f32, finite, fmt, inside, single_colour, window
+from ui.plots.arrays import all_finite, f32, fmt, grid_window, nan_outside, single_colour
 from ui.plots.axes import DEFAULT_CAMERA, HOVER, LIFT, clip_line, scene_aspect, scene_axis, z_limits
 from ui.plots.colours import COLORSCALE, GRADIENT, PLANE, POINT, X_SLICE, Y_SLICE
 from ui.plots.config import base_layout, legend_layout, notes_annotation
 
 SURFACE_HEIGHT = 620
-
 # The 3D gradient arrow's length in scene units (the box's longer side is 1).
 ARROW_3D = 0.3
 # The arrow's head, in scene units.
@@ -35,28 +34,6 @@ HEAD_LENGTH = 0.07
 HEAD_RADIUS = 0.028
 HEAD_SIDES = 16
 PLANE_REACH = 0.25
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 
 
 # --- 3D surface -------------------------------------------------------------------------------
@@ -83,15 +60,13 @@ def surface_trace(grid) -> dict:
     return trace
 
 
-
-
 def gradient_arrow_3d(point, xlim, ylim, zlim, aspect) -> np.ndarray | None:
     """Tail and tip ((2, 3) array) of the steepest-ascent arrow in the tangent plane, or None.
 
     The direction is (fx, fy, fx^2 + fy^2): along grad f, rising at the plane's slope. Its length
     is ARROW_3D in scene units, whatever the z scale, shortened to stay inside the box."""
     unit = point.unit_gradient
-    if unit is None or not finite(point.value, point.gradient_norm):
+    if unit is None or not all_finite(point.value, point.gradient_norm):
         return None
     tail = np.array([point.x, point.y, point.value])
     lows = np.array([xlim[0], ylim[0], zlim[0]])
@@ -108,8 +83,6 @@ def gradient_arrow_3d(point, xlim, ylim, zlim, aspect) -> np.ndarray | None:
     if not length > 0:
         return None
     return np.array([tail, tail + length * direction])
-
-
 
 
 def surface_figure(
@@ -131,10 +104,10 @@ def surface_figure(
     x_slice, y_slice: core Slice objects; plane: core TangentPlane or None; camera: a
     scene.camera dict to restore; surface: a cached `surface_trace(grid)` to reuse.
     """
-    xlim, ylim = window(grid)
+    xlim, ylim = grid_window(grid)
     zlim = z_limits(grid.z_range, point.value)
     aspect = scene_aspect(xlim, ylim)
-    defined = finite(point.value)
+    defined = all_finite(point.value)
     notes = []
     if grid.z_range is None:
         notes.append("f is undefined everywhere in this window")
@@ -241,7 +214,7 @@ def _slice_traces_3d(piece, xlim, ylim, zlim, point) -> list[dict]:
             "x": curve_x,
             "y": curve_y,
             # Lifted a hair above the surface, which would otherwise hide half the line's width.
-            "z": inside(piece.values, zlim) + np.float32(LIFT * (zlim[1] - zlim[0])),
+            "z": nan_outside(piece.values, zlim) + np.float32(LIFT * (zlim[1] - zlim[0])),
             "line": {"color": colour, "width": 10},
             "legendgroup": group,
             "name": name,
@@ -251,7 +224,7 @@ def _slice_traces_3d(piece, xlim, ylim, zlim, point) -> list[dict]:
     ]
     t_range = xlim if along_x else ylim
     segment = clip_line(piece.point[0], piece.point[1], piece.slope, t_range, zlim)
-    if segment is not None and finite(point.value):
+    if segment is not None and all_finite(point.value):
         ts, zs = segment
         fixed2 = np.full(2, piece.fixed)
         line_x, line_y = (ts, fixed2) if along_x else (fixed2, ts)
@@ -393,18 +366,4 @@ def _gradient_traces_3d(arrow: np.ndarray, point, lows, scene_per_unit) -> list[
 # --- contour map ------------------------------------------------------------------------------
 
 
-
-
-
-
-
-
-
-
 # --- slices -----------------------------------------------------------------------------------
-
-
-
-
-
-

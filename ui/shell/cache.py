@@ -1,9 +1,9 @@
-"""The page's calls into core, cached per server so that moving the point redraws without
-re-deriving or re-evaluating anything that did not change.
+"""Every page's calls into core are cached per server, one way: keyed on plain values, with a
+core.Function keyed by its canonical text (`per_function`).
 
-st.cache_resource, not st.cache_data: a Function holds compiled numpy code (not picklable), and
-a Grid is read-only once built, so sharing one object between sessions is safe and copies nothing.
-Keys are the function's canonical text (SymPy objects cannot be hashed by Streamlit).
+st.cache_resource by default, not st.cache_data: a Function holds compiled numpy code (not
+picklable), and results such as a Grid are read-only once built, so sharing one object between
+sessions is safe and copies nothing. Pages pass the Function itself; never its text to rebuild it.
 """
 
 from __future__ import annotations
@@ -13,20 +13,31 @@ import streamlit as st
 from core import Function, Grid, evaluate_grid
 
 
+def canonical_key(f: Function) -> str:
+    """What identifies a Function in a cache: text that parses back to the same expression."""
+    return f.canonical_text
+
+
+def per_function(max_entries: int, *, copy: bool = False):
+    """A cache for work that takes a core.Function (and plain values). `copy=True` (st.cache_data)
+    hands each caller its own copy, for results a page may change; otherwise one shared object."""
+    cache = st.cache_data if copy else st.cache_resource
+    return cache(max_entries=max_entries, show_spinner=False, hash_funcs={Function: canonical_key})
+
+
 @st.cache_resource(max_entries=256, show_spinner=False)
 def function_for(text: str) -> Function:
     """Function(text), built once per distinct text. Errors are raised, never cached."""
     return Function(text)
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+@per_function(max_entries=32)
 def grid_for(
-    canonical_text: str,
+    f: Function,
     xlim: tuple[float, float],
     ylim: tuple[float, float],
     resolution: int,
     with_partials: bool,
 ) -> Grid:
     """f (and, for the gradient field, its partials) on the window, as float32 for the browser."""
-    grid = evaluate_grid(function_for(canonical_text), xlim, ylim, resolution, with_partials)
-    return grid.as_float32()
+    return evaluate_grid(f, xlim, ylim, resolution, with_partials).as_float32()

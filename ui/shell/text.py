@@ -65,4 +65,3 @@ def latex_number(value: float, digits: int = 6) -> str:
 
 def coloured(colour: str, tex: str) -> str:
     return rf"{{\color{{{colour}}}{tex}}}"
-

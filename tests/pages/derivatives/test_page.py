@@ -8,17 +8,27 @@ import math
 import re
 from pathlib import Path
 
-import apptest
 import numpy as np
 import pytest
-from apptest import charts, link
 from streamlit.testing.v1 import AppTest
 
 from core import ALL_SCHEMES, DEFAULT_H, Function, error_sweep, finite_difference
-from ui import derivatives_figures as figures
-from ui import derivatives_state
+from pages.derivatives.figures_error import ERROR_FLOOR
+from pages.derivatives.settings import DEFAULT, Settings, from_query, to_query
+from pages.derivatives.words import (
+    NBSP,
+    REFUSED_WORDS,
+    SCHEME_NAMES,
+    SCHEMES,
+    UNDEFINED_WORDS,
+    full,
+    scientific,
+    step,
+)
+from tests import apptest
+from tests.apptest import charts, link
 
-PAGE = "pages/derivatives.py"
+PAGE = "pages/derivatives/page.py"
 PWNED = Path("/tmp/pwn")
 ARTICLE = "x^2 y + y^3"
 
@@ -55,15 +65,15 @@ def test_the_default_link_shows_every_scheme_beside_the_exact_value():
     app = open_page()
     f = Function(ARTICLE)
     rows = scheme_rows(app)
-    assert list(rows) == [figures.SCHEME_NAMES[s] for s in figures.SCHEMES]
+    assert list(rows) == [SCHEME_NAMES[s] for s in SCHEMES]
     for scheme in ALL_SCHEMES:
-        row = rows[figures.SCHEME_NAMES[scheme]]
+        row = rows[SCHEME_NAMES[scheme]]
         estimate = finite_difference(f, 2, 1, "x", scheme=scheme)
-        assert row["Estimate"] == figures.full(estimate)
+        assert row["Estimate"] == full(estimate)
         assert row["Exact (SymPy)"] == "4"  # df/dx = 2xy = 4 exactly
-        assert row["Step h"] == figures.step(DEFAULT_H[scheme])
+        assert row["Step h"] == step(DEFAULT_H[scheme])
         error = abs(estimate - 4)
-        assert row["|Error|"] == (figures.scientific(error) if error else f"0{figures.NBSP}(exact)")
+        assert row["|Error|"] == (scientific(error) if error else f"0{NBSP}(exact)")
     # The article's forward difference at h = 1e-7 is close, but not exact.
     assert (
         rows["Forward"]["Estimate"].startswith("4.0000000") and rows["Forward"]["Estimate"] != "4"
@@ -81,7 +91,7 @@ def test_the_default_link_plots_the_sweep_of_every_scheme():
     by_role = {trace.get("meta"): trace for trace in figure["data"]}
     for scheme in ALL_SCHEMES:
         measured = by_role[f"error {scheme}"]
-        expected = np.maximum(sweep.errors[scheme], figures.ERROR_FLOOR)  # 0 -> the floor
+        expected = np.maximum(sweep.errors[scheme], ERROR_FLOOR)  # 0 -> the floor
         assert np.allclose(decode(measured["y"]), expected, rtol=1e-12, equal_nan=True)
         assert by_role[f"best {scheme}"]["x"] == [sweep.best_h[scheme]]
     assert figure["layout"]["xaxis"]["type"] == "log" and figure["layout"]["yaxis"]["type"] == "log"
@@ -90,7 +100,7 @@ def test_the_default_link_plots_the_sweep_of_every_scheme():
     assert "the article's h = 10⁻⁷" in words
     assert "exactly 0" in words  # complex-step hits 4 exactly: drawn at the floor, and said so
     said = everything_said(app)
-    best = figures.step(sweep.best_h["forward"])
+    best = step(sweep.best_h["forward"])
     assert best in said and "√ε" in said and "ε^⅓" in said
 
 
@@ -217,7 +227,7 @@ def test_a_function_undefined_everywhere_says_so_in_words():
     assert "undefined" in said
     assert not re.search(r"\bnan\b", said, re.IGNORECASE)
     assert any("f is undefined at" in block.value for block in app.info)
-    assert all(row["Estimate"] == figures.UNDEFINED_WORDS for row in scheme_rows(app).values())
+    assert all(row["Estimate"] == UNDEFINED_WORDS for row in scheme_rows(app).values())
     (figure,) = charts(app)
     words = " ".join(a["text"] for a in figure["layout"]["annotations"])
     assert "No scheme" in words
@@ -226,8 +236,8 @@ def test_a_function_undefined_everywhere_says_so_in_words():
 def test_atan2_on_its_cut_refuses_complex_step_with_the_reason():
     app = open_page({"f": "atan2(y, x)", "x0": "-1", "y0": "0", "var": "y"})
     rows = scheme_rows(app)
-    assert rows["Complex-step"]["Estimate"] == figures.REFUSED_WORDS
-    assert rows["Central"]["Estimate"] != figures.REFUSED_WORDS
+    assert rows["Complex-step"]["Estimate"] == REFUSED_WORDS
+    assert rows["Central"]["Estimate"] != REFUSED_WORDS
     refused = [block.value for block in app.info if "not usable here" in block.value]
     assert len(refused) == 1 and "jumps by 2 pi" in refused[0]
     (figure,) = charts(app)
@@ -238,7 +248,7 @@ def test_atan2_on_its_cut_refuses_complex_step_with_the_reason():
 def test_a_kink_has_no_exact_value_and_no_error():
     app = open_page({"f": "abs(x) + y", "x0": "0", "y0": "1"})
     rows = scheme_rows(app)
-    assert rows["Forward"]["Exact (SymPy)"] == figures.UNDEFINED_WORDS
+    assert rows["Forward"]["Exact (SymPy)"] == UNDEFINED_WORDS
     assert rows["Forward"]["|Error|"] == "—"
     assert any("does not exist at this point" in block.value for block in app.info)
     assert not re.search(r"\bnan\b", everything_said(app), re.IGNORECASE)
@@ -252,14 +262,14 @@ def test_a_hostile_formula_keeps_the_last_good_function():
 
 
 def test_settings_round_trip():
-    settings, notices = derivatives_state.from_query({"var": "y", "answer": "2 x y"})
-    assert notices == [] and settings == derivatives_state.Settings("y", "2 x y")
-    assert derivatives_state.to_query(settings) == {"var": "y", "answer": "2 x y"}
-    assert derivatives_state.to_query(derivatives_state.DEFAULT) == {}
-    assert derivatives_state.from_query({"var": ["z", "x"]}) == (derivatives_state.DEFAULT, [])
-    settings, notices = derivatives_state.from_query({"var": "<script>", "answer": "y" * 501})
-    assert settings == derivatives_state.DEFAULT and len(notices) == 2
-    assert derivatives_state.to_query(derivatives_state.Settings("x", "   ")) == {}
+    settings, notices = from_query({"var": "y", "answer": "2 x y"})
+    assert notices == [] and settings == Settings("y", "2 x y")
+    assert to_query(settings) == {"var": "y", "answer": "2 x y"}
+    assert to_query(DEFAULT) == {}
+    assert from_query({"var": ["z", "x"]}) == (DEFAULT, [])
+    settings, notices = from_query({"var": "<script>", "answer": "y" * 501})
+    assert settings == DEFAULT and len(notices) == 2
+    assert to_query(Settings("x", "   ")) == {}
 
 
 def test_a_long_function_lists_its_second_derivatives_on_wrapped_lines():

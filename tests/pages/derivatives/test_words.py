@@ -11,10 +11,25 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core import DEFAULT_H, Function, error_sweep, finite_difference
+from core import DEFAULT_H, Function, error_sweep, estimates, finite_difference
 from core.answers import check_partial, difference_map
-from ui import derivatives_figures as figures
-from ui.derivatives_figures import NBSP
+from pages.derivatives.figures_difference import difference_figure
+from pages.derivatives.figures_error import ERROR_FLOOR, error_figure, regime_split
+from pages.derivatives.words import (
+    NBSP,
+    REFUSED_WORDS,
+    SCHEME_COLOURS,
+    SCHEMES,
+    UNDEFINED_WORDS,
+    broken_latex,
+    estimate_table,
+    formula,
+    full,
+    scientific,
+    step,
+    styled_table,
+    visible_length,
+)
 
 ARTICLE = "x^2 y + y^3"
 
@@ -38,12 +53,12 @@ def annotations(figure) -> str:
         (1e-7, "10⁻⁷"),
         (0.0, "0"),
         (3.3, "3.3"),
-        (math.nan, figures.UNDEFINED_WORDS),
-        (math.inf, figures.UNDEFINED_WORDS),
+        (math.nan, UNDEFINED_WORDS),
+        (math.inf, UNDEFINED_WORDS),
     ],
 )
 def test_scientific(value, text):
-    assert figures.scientific(value) == text
+    assert scientific(value) == text
 
 
 @pytest.mark.parametrize(
@@ -55,16 +70,16 @@ def test_scientific(value, text):
         (-2.5, "-2.5"),
         (1e20, f"1{NBSP}×{NBSP}10²⁰"),
         (1.5e-7, f"1.5{NBSP}×{NBSP}10⁻⁷"),
-        (math.nan, figures.UNDEFINED_WORDS),
+        (math.nan, UNDEFINED_WORDS),
     ],
 )
 def test_full_keeps_every_digit(value, text):
-    assert figures.full(value) == text
+    assert full(value) == text
 
 
 @given(st.floats(min_value=1e-300, max_value=1e300))
 def test_scientific_reads_back_to_two_digits(value):
-    text = figures.scientific(value).replace("−", "-")
+    text = scientific(value).replace("−", "-")
     if "10" in text and "×" not in text and "." not in text and text.startswith("10"):
         mantissa, exponent = 1.0, text[2:]
     elif "×" in text:
@@ -78,8 +93,8 @@ def test_scientific_reads_back_to_two_digits(value):
 
 @pytest.mark.parametrize(("h", "text"), [(1e-7, "10⁻⁷"), (1e-20, "10⁻²⁰"), (1e-3, "10⁻³")])
 def test_steps(h, text):
-    assert figures.step(h) == text
-    assert figures.step(3.16e-8) == f"3.2{NBSP}×{NBSP}10⁻⁸"
+    assert step(h) == text
+    assert step(3.16e-8) == f"3.2{NBSP}×{NBSP}10⁻⁸"
 
 
 # --- the table ------------------------------------------------------------------------------------
@@ -87,8 +102,8 @@ def test_steps(h, text):
 
 def test_estimates_are_core_values():
     f = Function(ARTICLE)
-    rows = figures.estimates(f, 2, 1, "y", 7.0)
-    assert [row.scheme for row in rows] == list(figures.SCHEMES)
+    rows = estimates(f, 2, 1, "y", 7.0, SCHEMES)
+    assert [row.scheme for row in rows] == list(SCHEMES)
     for row in rows:
         value = finite_difference(f, 2, 1, "y", scheme=row.scheme)
         assert row.h == DEFAULT_H[row.scheme]
@@ -99,48 +114,48 @@ def test_estimates_are_core_values():
 
 def test_a_refused_scheme_keeps_its_reason_and_reads_as_words():
     f = Function("atan2(y, x)")
-    rows = figures.estimates(f, -1, 0, "y", float(f.derivative_function("y")(-1, 0)))
+    rows = estimates(f, -1, 0, "y", float(f.derivative_function("y")(-1, 0)))
     refused = {row.scheme: row.refused for row in rows if row.refused}
     assert list(refused) == ["complex-step"] and "2 pi" in refused["complex-step"]
-    table = figures.estimate_table(rows, "y")
+    table = estimate_table(rows, "y")
     row = table[table["Scheme"] == "Complex-step"].iloc[0]
-    assert row["Estimate"] == figures.REFUSED_WORDS and row["|Error|"] == "—"
+    assert row["Estimate"] == REFUSED_WORDS and row["|Error|"] == "—"
 
 
 def test_the_table_never_says_nan():
     f = Function("sqrt(-1 - x^2)")  # undefined everywhere
-    rows = figures.estimates(f, 2, 1, "x", math.nan)
-    table = figures.estimate_table(rows, "x")
+    rows = estimates(f, 2, 1, "x", math.nan, SCHEMES)
+    table = estimate_table(rows, "x")
     text = table.to_string().lower()
     assert "nan" not in text and "inf" not in text
-    assert set(table["Estimate"]) == {figures.UNDEFINED_WORDS}
-    assert set(table["Exact (SymPy)"]) == {figures.UNDEFINED_WORDS}
+    assert set(table["Estimate"]) == {UNDEFINED_WORDS}
+    assert set(table["Exact (SymPy)"]) == {UNDEFINED_WORDS}
 
 
 def test_a_zero_derivative_has_no_relative_error():
     f = Function("y^3")  # df/dx = 0 everywhere
-    table = figures.estimate_table(figures.estimates(f, 2, 1, "x", 0.0), "x")
+    table = estimate_table(estimates(f, 2, 1, "x", 0.0, SCHEMES), "x")
     assert set(table["Relative"]) == {"—"}
     assert set(table["|Error|"]) == {f"0{NBSP}(exact)"}  # f does not change along x at all
 
 
 def test_formulas_follow_the_variable():
-    assert figures.formula("forward", "y") == "[f(y+h) − f(y)] / h"
-    assert figures.formula("complex-step", "x") == "Im f(x+ih) / h"
+    assert formula("forward", "y") == "[f(y+h) − f(y)] / h"
+    assert formula("complex-step", "x") == "Im f(x+ih) / h"
 
 
 def test_the_table_and_the_plot_share_each_schemes_colour():
     f = Function(ARTICLE)
-    rows = figures.estimates(f, 2, 1, "x", 4.0)
-    html = figures.styled_table(rows, "x").to_html()
-    figure = figures.error_figure(error_sweep(f, 2, 1, "x"))
+    rows = estimates(f, 2, 1, "x", 4.0, SCHEMES)
+    html = styled_table(rows, "x").to_html()
+    figure = error_figure(error_sweep(f, 2, 1, "x"))
     traces = by_meta(figure)
-    for scheme in figures.SCHEMES:
-        colour = figures.SCHEME_COLOURS[scheme]
+    for scheme in SCHEMES:
+        colour = SCHEME_COLOURS[scheme]
         assert f"color: {colour}" in html
         assert traces[f"error {scheme}"].line.color == colour
         assert traces[f"model {scheme}"].line.color == colour
-    assert len(set(figures.SCHEME_COLOURS.values())) == len(figures.SCHEMES)
+    assert len(set(SCHEME_COLOURS.values())) == len(SCHEMES)
 
 
 # --- the error plot ------------------------------------------------------------------------------
@@ -149,21 +164,21 @@ def test_the_table_and_the_plot_share_each_schemes_colour():
 def test_the_error_plot_draws_core_sweep_and_model():
     f = Function("exp(x) sin(y)")
     sweep = error_sweep(f, 0.5, 1.0, "x")
-    figure = figures.error_figure(sweep)
+    figure = error_figure(sweep)
     traces = by_meta(figure)
-    for scheme in figures.SCHEMES:
+    for scheme in SCHEMES:
         measured = traces[f"error {scheme}"]
         assert np.allclose(measured.x, sweep.h)
         assert np.allclose(measured.customdata, sweep.errors[scheme], equal_nan=True)
         model = traces[f"model {scheme}"]
         assert model.line.dash == "dash" and model.line.width < measured.line.width
-        expected = np.maximum(sweep.predicted_error(scheme, sweep.h), figures.ERROR_FLOOR)
+        expected = np.maximum(sweep.predicted_error(scheme, sweep.h), ERROR_FLOOR)
         assert np.allclose(model.y, expected)
         best = traces[f"best {scheme}"]
         assert best.x == (sweep.best_h[scheme],) and best.marker.symbol == "star"
     # The forward difference's V: both regimes, split where the model's two errors cross,
     # which for an O(h) scheme is also where their sum is smallest.
-    split = figures.regime_split(sweep)
+    split = regime_split(sweep)
     assert split == pytest.approx(sweep.predicted_best_h("forward"), rel=0.1)
     rects = [shape for shape in figure.layout.shapes if shape.type == "rect"]
     assert [(r.x0, r.x1) for r in rects] == [(sweep.h.min(), split), (split, sweep.h.max())]
@@ -181,19 +196,19 @@ def test_the_error_plot_draws_core_sweep_and_model():
 def test_exact_hits_sit_on_the_floor_and_the_plot_says_so():
     sweep = error_sweep(Function(ARTICLE), 2, 1, "x")
     assert np.all(sweep.errors["complex-step"] == 0)
-    figure = figures.error_figure(sweep)
+    figure = error_figure(sweep)
     shown = by_meta(figure)["error complex-step"]
-    assert np.all(np.asarray(shown.y) == figures.ERROR_FLOOR)
+    assert np.all(np.asarray(shown.y) == ERROR_FLOOR)
     assert np.all(np.asarray(shown.customdata) == 0)  # the hover says 0, not the floor
     assert "Complex-step" in annotations(figure) and "exactly 0" in annotations(figure)
     low = figure.layout.yaxis.range[0]
-    assert low < math.log10(figures.ERROR_FLOOR)  # the floor is inside the plot
+    assert low < math.log10(ERROR_FLOOR)  # the floor is inside the plot
 
 
 def test_a_refused_scheme_is_named_in_the_legend_only():
     sweep = error_sweep(Function("atan2(y, x)"), -1, 0, "y")
     assert "complex-step" in sweep.refused
-    traces = by_meta(figures.error_figure(sweep))
+    traces = by_meta(error_figure(sweep))
     assert "error complex-step" not in traces
     assert traces["legend complex-step"].name == "Complex-step: not usable here"
     assert "error central" in traces
@@ -201,7 +216,7 @@ def test_a_refused_scheme_is_named_in_the_legend_only():
 
 def test_nothing_to_plot_is_said_not_drawn():
     sweep = error_sweep(Function("sqrt(-1 - x^2)"), 2, 1, "x")
-    figure = figures.error_figure(sweep)
+    figure = error_figure(sweep)
     assert "No scheme gives a number" in annotations(figure)
     assert not [shape for shape in figure.layout.shapes if shape.type == "rect"]
     assert not any(str(trace.meta).startswith("error ") for trace in figure.data)
@@ -209,7 +224,7 @@ def test_nothing_to_plot_is_said_not_drawn():
 
 def test_the_article_line_is_left_out_when_h_is_off_the_sweep():
     sweep = error_sweep(Function(ARTICLE), 2, 1, "x", hs=10.0 ** np.arange(-4, -1))
-    figure = figures.error_figure(sweep)
+    figure = error_figure(sweep)
     assert not [shape for shape in figure.layout.shapes if shape.type == "line"]
 
 
@@ -220,7 +235,7 @@ def test_the_difference_map_figure():
     f = Function("sqrt(x y)")
     result = check_partial(f, "x", "sqrt(y)/(2 sqrt(x))", (-2, 2), (-2, 2))
     shown = difference_map(f, result, (-2, 2), (-2, 2), n=21)
-    figure = figures.difference_figure(shown, result)
+    figure = difference_figure(shown, result)
     traces = by_meta(figure)
     assert np.allclose(traces["difference"].z, shown.difference, equal_nan=True)
     undefined = np.asarray(traces["answer undefined"].z, dtype=float)
@@ -234,7 +249,7 @@ def test_the_difference_map_figure():
 def test_a_difference_map_without_undefined_cells_has_no_grey_layer():
     f = Function(ARTICLE)
     result = check_partial(f, "x", "x^2")
-    figure = figures.difference_figure(difference_map(f, result, (-3, 3), (-3, 3), 11), result)
+    figure = difference_figure(difference_map(f, result, (-3, 3), (-3, 3), 11), result)
     assert "answer undefined" not in by_meta(figure)
     assert figure.data[0].zmin == 0
 
@@ -244,9 +259,9 @@ def test_a_regime_too_narrow_for_words_is_shaded_but_not_labelled():
     # h = 0.05, so the truncation regime is a sliver at the right edge of the plot.
     sweep = error_sweep(Function(ARTICLE), 2, 1, "x")
     tiny = dataclasses.replace(sweep, derivatives=sweep.derivatives | {2: 2.3e-12})
-    split = figures.regime_split(tiny)
+    split = regime_split(tiny)
     assert 0.02 < split < 0.1
-    figure = figures.error_figure(tiny)
+    figure = error_figure(tiny)
     rects = [shape for shape in figure.layout.shapes if shape.type == "rect"]
     assert [(r.x0, r.x1) for r in rects][-1] == (split, tiny.h.max())
     words = annotations(figure)
@@ -255,8 +270,8 @@ def test_a_regime_too_narrow_for_words_is_shaded_but_not_labelled():
 
 def test_no_truncation_at_all_is_one_regime():
     sweep = error_sweep(Function("y^3"), 2, 1, "x")  # f does not change along x
-    assert figures.regime_split(sweep) == sweep.h.max()
-    figure = figures.error_figure(sweep)
+    assert regime_split(sweep) == sweep.h.max()
+    figure = error_figure(sweep)
     rects = [shape for shape in figure.layout.shapes if shape.type == "rect"]
     assert [(r.x0, r.x1) for r in rects] == [(sweep.h.min(), sweep.h.max())]
 
@@ -265,7 +280,7 @@ def test_regimes_fall_back_to_the_measured_best_h_without_a_model():
     sweep = error_sweep(Function(ARTICLE), 2, 1, "x")
     unknown = dict(sweep.derivatives) | {2: math.nan, 3: math.nan}
     blind = dataclasses.replace(sweep, derivatives=unknown)
-    assert figures.regime_split(blind) == sweep.best_h["forward"]
+    assert regime_split(blind) == sweep.best_h["forward"]
 
 
 # --- long formulas -------------------------------------------------------------------------------
@@ -278,13 +293,13 @@ def test_a_long_sum_breaks_between_terms_and_keeps_every_term():
 
     expr = Function(BEALE).derivative("x", "y")
     whole = sympy.latex(expr)
-    broken = figures.broken_latex(expr, width=50)
+    broken = broken_latex(expr, width=50)
     assert broken.startswith(r"\begin{aligned}") and broken.endswith(r"\end{aligned}")
     body = broken.removeprefix(r"\begin{aligned}").removesuffix(r"\end{aligned}")
     lines = [line.replace(r"&\quad", "").replace("&", "") for line in body.split(r" \\ ")]
     assert len(lines) >= 2
-    longest_term = max(figures.visible_length(sympy.latex(t)) for t in expr.as_ordered_terms())
-    assert all(figures.visible_length(line) <= 50 + longest_term for line in lines)
+    longest_term = max(visible_length(sympy.latex(t)) for t in expr.as_ordered_terms())
+    assert all(visible_length(line) <= 50 + longest_term for line in lines)
     assert "".join(lines).replace(" ", "") == whole.replace(" ", "")
 
 
@@ -292,11 +307,11 @@ def test_short_formulas_and_products_stay_whole():
     import sympy
 
     f = Function(ARTICLE)
-    assert figures.broken_latex(f.derivative("y")) == "x^{2} + 3 y^{2}"
+    assert broken_latex(f.derivative("y")) == "x^{2} + 3 y^{2}"
     product = Function("sin(x) cos(y) exp(x y) (x + y + 1)^3 atan(x^2 + y^2 + 1)").expr
-    assert figures.broken_latex(product, width=10) == sympy.latex(product)
+    assert broken_latex(product, width=10) == sympy.latex(product)
 
 
 def test_visible_length_ignores_markup():
-    assert figures.visible_length(r"\left(x^{2} + y\right)") == len("(x2+y)")
-    assert figures.visible_length(r"\sin{\left(x \right)}") == len("ab(x)")
+    assert visible_length(r"\left(x^{2} + y\right)") == len("(x2+y)")
+    assert visible_length(r"\sin{\left(x \right)}") == len("ab(x)")

@@ -1,4 +1,4 @@
-"""ui.descent_figures: pure builders, checked with plain arrays and with real core results."""
+"""pages.descent.race: pure builders, checked with plain arrays and with real core results."""
 
 from __future__ import annotations
 
@@ -15,27 +15,21 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from core import Function, basins, evaluate_grid, race
-from ui import theme
-from ui.descent_figures import (
-    COLOURS,
+from pages.descent.basins import basins_figure
+from pages.descent.loss import loss_figure, symlog
+from pages.descent.race import (
     MAX_FRAMES,
     PATH_POINTS,
-    STOP_COLOUR,
-    SYMBOLS,
-    Runner,
-    basins_figure,
     frame_steps,
-    level_curves,
-    loss_figure,
-    nice_levels,
     path_samples,
     race_figure,
-    shading_image,
     stop_point,
-    symlog,
 )
-from ui.descent_state import DEFAULT, KEYS
-from ui.figures import figure_bytes
+from pages.descent.race_map import level_curves, nice_levels, shading_image
+from pages.descent.runner import COLOURS, STOP_COLOUR, SYMBOLS, Runner
+from pages.descent.settings import DEFAULT, KEYS
+from ui.plots import colours as theme
+from ui.plots.config import figure_bytes
 
 ARTICLE = "x^2 y + y^3"
 HIMMELBLAU = "(x^2 + y - 11)^2 + (x + y^2 - 7)^2"

@@ -12,19 +12,20 @@ import io
 import json
 import re
 
-import apptest
 import numpy as np
 import pytest
-from apptest import charts, link
 from streamlit.runtime.memory_media_file_storage import _calculate_file_id
 from streamlit.testing.v1 import AppTest
 
 from core import Function, descend
-from ui import descent_compute
-from ui.descent_figures import MAX_FRAMES, PATH_POINTS, Runner
-from ui.descent_state import BY_KEY, DEFAULT, MAX_STEPS
+from pages.descent.race import MAX_FRAMES, PATH_POINTS
+from pages.descent.runner import Runner
+from pages.descent.settings import BY_KEY, DEFAULT, MAX_STEPS
+from pages.descent.tables import paths_csv
+from tests import apptest
+from tests.apptest import charts, link
 
-PAGE = "pages/descent.py"
+PAGE = "pages/descent/page.py"
 ARTICLE = "x^2 y + y^3"
 
 
@@ -39,7 +40,7 @@ def race_chart(app: AppTest) -> dict:
 
 
 def said(app: AppTest) -> str:
-    """Every message on the page, with the Markdown escapes of ui.formula.plain removed."""
+    """Every message on the page, with the Markdown escapes of ui.shell.text.plain removed."""
     blocks = [*app.warning, *app.error, *app.info, *app.success]
     return re.sub(r"\\(.)", r"\1", "\n".join(block.value for block in blocks))
 
@@ -195,7 +196,7 @@ def test_paths_csv_parses_back_to_core_descend_exactly():
         key: descend(f, (0.0, 0.0), BY_KEY[key].optimizer, 40, **DEFAULT.hyperparameters(key))
         for key in ("gd", "rmsprop")
     }
-    text = descent_compute.paths_csv([Runner(key, run) for key, run in runs.items()])
+    text = paths_csv([Runner(key, run) for key, run in runs.items()])
     rows = list(csv.DictReader(io.StringIO(text)))
     assert list(rows[0]) == ["racer", "step", "x", "y", "f", "grad_norm", "status"]
     assert len(rows) == sum(len(run.path) for run in runs.values())

@@ -1,4 +1,5 @@
-"""ui.descent_state: the Descent page's settings survive a link, and a hostile link is tamed."""
+"""pages.descent.settings: the Descent page's settings survive a link, and a hostile link is
+tamed."""
 
 from __future__ import annotations
 
@@ -11,11 +12,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from core import Function, optimizer, race
-from ui import descent_state
-from ui.descent_state import (
+from pages.descent.settings import (
     BASIN_RESOLUTION_STEP,
     BY_KEY,
     DEFAULT,
+    FIELDS,
     KEYS,
     MAX_BASIN_RESOLUTION,
     MAX_BASIN_STEPS,
@@ -29,9 +30,10 @@ from ui.descent_state import (
     Settings,
     checked,
     from_query,
+    lr_field,
     to_query,
 )
-from ui.state import PARAMETER
+from ui.shell.view import PARAMETER
 
 lrs = st.floats(MIN_LR, MAX_LR, allow_nan=False)
 decays = st.floats(0.0, MAX_DECAY, allow_nan=False)
@@ -42,7 +44,7 @@ def settings(draw):
     return Settings(
         racers=tuple(draw(st.lists(st.sampled_from(KEYS), unique=True))),
         steps=draw(st.integers(MIN_STEPS, MAX_STEPS)),
-        **{descent_state.lr_field(key): draw(lrs) for key in KEYS},
+        **{lr_field(key): draw(lrs) for key in KEYS},
         momentum=draw(decays),
         alpha=draw(decays),
         beta1=draw(decays),
@@ -72,7 +74,7 @@ def test_settings_survive_their_link(chosen):
 @given(settings())
 def test_only_changed_settings_go_into_the_link(chosen):
     query = to_query(chosen)
-    for name in descent_state.FIELDS:
+    for name in FIELDS:
         assert (name in query) == (getattr(chosen, name) != getattr(DEFAULT, name))
 
 
@@ -82,7 +84,7 @@ def test_the_default_link_is_empty_and_reads_back_as_the_default():
 
 
 def test_link_parameters_do_not_collide_with_the_shared_view():
-    assert not set(descent_state.FIELDS) & set(PARAMETER.values())
+    assert not set(FIELDS) & set(PARAMETER.values())
 
 
 def test_every_racer_has_a_default_that_core_accepts():
@@ -156,7 +158,7 @@ def test_a_hostile_value_is_replaced_or_clamped_and_explained(query, field, expe
     assert len(notices) == 1, notices
     assert field in notices[0] and reason in notices[0], notices
     # Every other field keeps its default.
-    others = {name: getattr(chosen, name) for name in descent_state.FIELDS if name != field}
+    others = {name: getattr(chosen, name) for name in FIELDS if name != field}
     assert others == {name: getattr(DEFAULT, name) for name in others}
 
 

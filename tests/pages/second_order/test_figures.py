@@ -1,4 +1,5 @@
-"""ui.second_order_figures: pure builders, checked on real core objects without a server."""
+"""pages.second_order.figures_critical: pure builders, checked on real core objects without a
+server."""
 
 from __future__ import annotations
 
@@ -22,24 +23,26 @@ from core import (
     tangent_plane,
     taylor2,
 )
-from ui import theme
-from ui.figures import ARROW_2D, figure_bytes
-from ui.second_order_figures import (
-    DIRECTION,
-    KIND_STYLE,
-    QUADRATIC,
+from pages.second_order.figures_critical import (
     critical_contour_figure,
     critical_surface_figure,
     critical_traces,
-    degrees,
+)
+from pages.second_order.figures_direction import (
     direction_contour_figure,
     direction_slice_figure,
     direction_surface_figure,
+    profile_figure,
+)
+from pages.second_order.figures_taylor import (
     error_maps_figure,
     neighbourhood,
-    profile_figure,
     quadratic_surface_figure,
 )
+from pages.second_order.style import DIRECTION, KIND_STYLE, QUADRATIC, degrees
+from ui.plots import colours as theme
+from ui.plots.config import figure_bytes
+from ui.plots.contour import ARROW_2D
 
 SEED = "x^2 y + y^3"
 HIMMELBLAU = "(x^2+y-11)^2 + (x+y^2-7)^2"

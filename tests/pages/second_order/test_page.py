@@ -6,11 +6,9 @@ from __future__ import annotations
 import json
 import math
 
-import apptest
 import numpy as np
 import pytest
 import sympy
-from apptest import charts, link, rerun
 from hypothesis import given
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
@@ -26,9 +24,8 @@ from core import (
     point_summary,
     taylor2,
 )
-from ui import second_order_state as state
-from ui.readout import latex_number
-from ui.second_order import (
+from pages.second_order.settings import DEFAULT, RADII, Settings, from_query, to_query
+from pages.second_order.words import (
     CURVE_ROWS,
     critical_rows,
     critical_summary,
@@ -40,8 +37,11 @@ from ui.second_order import (
     taylor_numbers,
     verdict,
 )
+from tests import apptest
+from tests.apptest import charts, link, rerun
+from ui.shell.text import latex_number
 
-PAGE = "pages/second-order.py"
+PAGE = "pages/second_order/page.py"
 SEED = "x^2 y + y^3"
 HIMMELBLAU = "(x^2+y-11)^2 + (x+y^2-7)^2"
 HIMMELBLAU_LINK = {"f": HIMMELBLAU, "x0": "0", "y0": "0"}
@@ -56,9 +56,9 @@ def open_page(query: dict[str, str] | None = None) -> AppTest:
 
 
 def test_defaults_stay_out_of_the_link():
-    assert state.from_query({}) == (state.DEFAULT, [])
-    assert state.to_query(state.DEFAULT) == {}
-    assert state.to_query(state.Settings(angle=90, radius=0.5)) == {"angle": "90", "radius": "0.5"}
+    assert from_query({}) == (DEFAULT, [])
+    assert to_query(DEFAULT) == {}
+    assert to_query(Settings(angle=90, radius=0.5)) == {"angle": "90", "radius": "0.5"}
 
 
 @pytest.mark.parametrize(
@@ -66,40 +66,40 @@ def test_defaults_stay_out_of_the_link():
     [("0", 0), ("90", 90), ("359", 359), ("360", 0), ("-90", 270), ("450", 90), ("-720", 0)],
 )
 def test_whole_degrees_wrap_into_one_turn_quietly(text, angle):
-    assert state.from_query({"angle": text}) == (state.Settings(angle=angle), [])
+    assert from_query({"angle": text}) == (Settings(angle=angle), [])
 
 
-@given(settings=st.builds(state.Settings, st.integers(0, 359), st.sampled_from(state.RADII)))
+@given(settings=st.builds(Settings, st.integers(0, 359), st.sampled_from(RADII)))
 def test_settings_survive_their_link(settings):
-    assert state.from_query(state.to_query(settings)) == (settings, [])
+    assert from_query(to_query(settings)) == (settings, [])
 
 
 @pytest.mark.parametrize(
     ("query", "expected", "words"),
     [
-        ({"angle": "nan"}, state.DEFAULT, "not a finite number; using 45"),
-        ({"angle": "1e308"}, state.DEFAULT, "beyond ±36000 degrees; using 45"),
-        ({"angle": "-inf"}, state.DEFAULT, "not a finite number"),
-        ({"angle": "east"}, state.DEFAULT, "not a number; using 45"),
-        ({"angle": "45.5"}, state.Settings(angle=46), "not a whole number of degrees; using 46"),
-        ({"angle": "359.6"}, state.Settings(angle=0), "using 0"),
-        ({"radius": "-1"}, state.DEFAULT, "not a positive number; using 1"),
-        ({"radius": "0"}, state.DEFAULT, "not a positive number"),
-        ({"radius": "nan"}, state.DEFAULT, "not a finite number"),
-        ({"radius": "1e-300"}, state.Settings(radius=0.001), "using 0.001"),
-        ({"radius": "0.3"}, state.Settings(radius=0.2), "not one of the slider's radii; using 0.2"),
-        ({"radius": "1e308"}, state.Settings(radius=1000.0), "using 1000"),
+        ({"angle": "nan"}, DEFAULT, "not a finite number; using 45"),
+        ({"angle": "1e308"}, DEFAULT, "beyond ±36000 degrees; using 45"),
+        ({"angle": "-inf"}, DEFAULT, "not a finite number"),
+        ({"angle": "east"}, DEFAULT, "not a number; using 45"),
+        ({"angle": "45.5"}, Settings(angle=46), "not a whole number of degrees; using 46"),
+        ({"angle": "359.6"}, Settings(angle=0), "using 0"),
+        ({"radius": "-1"}, DEFAULT, "not a positive number; using 1"),
+        ({"radius": "0"}, DEFAULT, "not a positive number"),
+        ({"radius": "nan"}, DEFAULT, "not a finite number"),
+        ({"radius": "1e-300"}, Settings(radius=0.001), "using 0.001"),
+        ({"radius": "0.3"}, Settings(radius=0.2), "not one of the slider's radii; using 0.2"),
+        ({"radius": "1e308"}, Settings(radius=1000.0), "using 1000"),
     ],
 )
 def test_a_bad_setting_is_replaced_and_explained(query, expected, words):
-    settings, notices = state.from_query(query)
+    settings, notices = from_query(query)
     assert settings == expected
     assert len(notices) == 1 and words in notices[0], notices
 
 
 def test_a_list_valued_parameter_uses_its_last_value_and_payloads_are_cut():
-    assert state.from_query({"angle": ["10", "20"]}) == (state.Settings(angle=20), [])
-    _, notices = state.from_query({"radius": "<script>" + "x" * 500})
+    assert from_query({"angle": ["10", "20"]}) == (Settings(angle=20), [])
+    _, notices = from_query({"radius": "<script>" + "x" * 500})
     assert len(notices[0]) < 200 and "\n" not in notices[0]
 
 
@@ -263,7 +263,7 @@ def all_latex(app: AppTest) -> str:
 
 
 def said(app: AppTest) -> str:
-    """Every sentence on the page, with ui.formula.plain's Markdown escapes removed."""
+    """Every sentence on the page, with ui.shell.text.plain's Markdown escapes removed."""
     blocks = [*app.warning, *app.error, *app.info, *app.markdown, *app.caption]
     return " ".join(block.value for block in blocks).replace("\\", "")
 
@@ -360,7 +360,7 @@ def test_a_hostile_link_gives_a_sentence_and_a_usable_page(query, words):
     tex = all_latex(app)
     assert "nan" not in tex.replace(r"\nabla", "").lower()
     assert "import" not in tex and "javascript" not in tex
-    _, notices = state.from_query(query)
+    _, notices = from_query(query)
     for key in ("angle", "radius"):  # bad parts are replaced, not written back
         if any(f"link's {key} " in notice for notice in notices):
             assert link(app).get(key) != query[key]

@@ -1,4 +1,4 @@
-"""ui.figures: pure builders, checked on real core objects without a server."""
+"""ui.plots.surface: pure builders, checked on real core objects without a server."""
 
 from __future__ import annotations
 
@@ -14,18 +14,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from core import Function, evaluate_grid, point_summary, slices, tangent_plane
-from ui import theme
-from ui.figures import (
-    FIELD_ARROWS,
-    PLOT_CONFIG,
-    clip_line,
-    contour_figure,
-    field_arrows,
-    figure_bytes,
-    slice_figure,
-    surface_figure,
-    surface_trace,
-)
+from ui.plots import colours as theme
+from ui.plots.axes import clip_line
+from ui.plots.config import PLOT_CONFIG, figure_bytes
+from ui.plots.contour import FIELD_ARROWS, contour_figure, field_arrows
+from ui.plots.slices import slice_figure
+from ui.plots.surface import surface_figure, surface_trace
 
 POLY = "x^2 y + y^3"
 DISC = "sqrt(1 - x^2 - y^2)"

@@ -1,4 +1,5 @@
-"""ui.bridge's payload checks: what the browser sends is untrusted, so only sane values pass."""
+"""ui.shell.bridge's payload checks: what the browser sends is untrusted, so only sane values
+pass."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from ui.bridge import ChartClick, parse_camera, parse_click
+from ui.shell.bridge import ChartClick, parse_camera, parse_click
 
 CHARTS = ("surface_chart", "contour_chart")
 CAMERA = {
@@ -19,7 +20,7 @@ CAMERA = {
     "eye": {"x": 1.25, "y": -1.5, "z": 0.5},
     "projection": {"type": "perspective"},
 }
-HARNESS = str(Path(__file__).resolve().parents[1] / "e2e" / "bridge_harness.py")
+HARNESS = str(Path(__file__).resolve().parents[2] / "e2e" / "bridge_harness.py")
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),

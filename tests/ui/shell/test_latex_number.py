@@ -1,4 +1,4 @@
-"""ui.readout's numbers: short LaTeX, powers of ten, and words instead of nan or inf."""
+"""pages.explore.readout's numbers: short LaTeX, powers of ten, and words instead of nan or inf."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from ui.readout import UNDEFINED, latex_number
+from ui.shell.text import UNDEFINED, latex_number
 
 
 @pytest.mark.parametrize(

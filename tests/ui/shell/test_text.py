@@ -1,4 +1,5 @@
-"""ui.formula's small helpers: Markdown escaping, numbers for people, the caret under an error."""
+"""ui.shell.text's small helpers: Markdown escaping, numbers for people, the caret under an
+error."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from core import ExpressionError
-from ui.formula import caret_lines, plain
+from ui.shell.text import caret_lines, plain
 
 
 @given(st.text())

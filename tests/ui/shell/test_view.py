@@ -1,4 +1,5 @@
-"""ui.state: a link restores the view it was made from, and a bad link still opens a usable page."""
+"""ui.shell.view: a link restores the view it was made from, and a bad link still opens a
+usable page."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from core.grid import check_window
-from ui.presets import PRESETS
-from ui.state import (
+from ui.shell.presets import PRESETS
+from ui.shell.view import (
     DEFAULT,
     MAX_COORDINATE,
     MAX_RESOLUTION,

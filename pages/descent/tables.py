@@ -1,0 +1,121 @@
+"""The Descent page's tables: every step of a racer, the racers' stability at their ends, and the
+CSV of every path (numbers in full precision)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from core import hessian_shape
+from pages.descent.runner import Runner
+
+
+def stability_table(runners: Sequence[Runner], ends: dict, reference: float) -> pd.DataFrame:
+    """Per racer: where it ended, the Hessian's eigenvalues there and the shape they mean
+    (`reference`: a typical |λ|, the start's, for telling a zero eigenvalue)."""
+    rows = []
+    for runner in runners:
+        x, y = (float(v) for v in runner.descent.path[-1])
+        eigenvalues = ends[runner.key].end_eigenvalues
+        rows.append(
+            {
+                "racer": runner.label,
+                "ends at": f"({x:.4g}, {y:.4g})",
+                "λ₁": float(eigenvalues[0]),
+                "λ₂": float(eigenvalues[1]),
+                "shape there": hessian_shape(eigenvalues, reference),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+# How the table shows a row's status (the CSV keeps the plain word).
+SHOWN_STATUS = {
+    "diverged": "✕ diverged",
+    "undefined": "✕ left f's domain",
+    "stuck": "✕ stuck: singular Hessian",
+    "not a number": "✕ not a number",
+}
+
+
+def row_status(runner: Runner) -> np.ndarray:
+    """One word per step: "ok"; "not a number" where a value is NaN or infinite; and at the last
+    row how the run ended (core's Descent.status: finished, converged, diverged, ...)."""
+    descent = runner.descent
+    status = np.full(len(descent.path), "ok", dtype=object)
+    with np.errstate(invalid="ignore"):
+        bad = ~(
+            np.isfinite(descent.path).all(axis=1)
+            & np.isfinite(descent.values)
+            & np.isfinite(descent.gradient_norms)
+        )
+    status[bad] = "not a number"
+    status[-1] = descent.status
+    return status
+
+
+def steps_table(runner: Runner) -> pd.DataFrame:
+    """Every step of one racer: step, x, y, f, |∇f| and status."""
+    descent = runner.descent
+    path = np.asarray(descent.path, dtype=np.float64)
+    return pd.DataFrame(
+        {
+            "step": np.arange(len(path)),
+            "x": path[:, 0],
+            "y": path[:, 1],
+            "f": np.asarray(descent.values, dtype=np.float64),
+            "|∇f|": np.asarray(descent.gradient_norms, dtype=np.float64),
+            "status": [SHOWN_STATUS.get(word, word) for word in row_status(runner)],
+        }
+    )
+
+
+def flagged(status: str) -> bool:
+    """A table status that must stand out (the run stopped early there, or a value is NaN)."""
+    return status.startswith("✕")
+
+
+FLAGGED_ROW = "background-color: #ffd6d6; font-weight: bold"
+
+
+def highlighted(table: pd.DataFrame):
+    """The steps table with every flagged row (✕ in its status) on a red background."""
+    return table.style.apply(
+        lambda row: [FLAGGED_ROW if flagged(row["status"]) else ""] * len(row), axis=1
+    )
+
+
+CSV_COLUMNS = ("racer", "step", "x", "y", "f", "grad_norm", "status")
+
+
+def paths_csv(runners: Sequence[Runner]) -> str:
+    """Every racer's path as CSV (columns CSV_COLUMNS); numbers in full precision (repr), NaN
+    and infinities as "nan"/"inf"."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for runner in runners:
+        descent = runner.descent
+        for step, ((x, y), value, norm, status) in enumerate(
+            zip(
+                descent.path,
+                descent.values,
+                descent.gradient_norms,
+                row_status(runner),
+                strict=True,
+            )
+        ):
+            writer.writerow(
+                [runner.label, step, *(_number(v) for v in (x, y, value, norm)), status]
+            )
+    return out.getvalue()
+
+
+def _number(value: float) -> str:
+    value = float(value)
+    return repr(value + 0.0) if math.isfinite(value) else str(value)

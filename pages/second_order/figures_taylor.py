@@ -1,0 +1,251 @@
+"""The quadratic Taylor polynomial Q as a translucent patch over the surface (the tangent plane L
+beside it, hidden until its legend entry is clicked), and |f - L| and |f - Q| as two heat maps
+sharing one log colour scale."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import plotly.graph_objects as go
+
+from pages.second_order.style import ERROR_COLORSCALE, QUADRATIC
+from ui.plots.arrays import all_finite, f32, grid_window, nan_outside, single_colour
+from ui.plots.axes import HOVER
+from ui.plots.colours import PLANE, POINT
+from ui.plots.config import TITLE_FONT_SIZE, base_layout, notes_annotation
+from ui.plots.surface import surface_figure
+
+PATCH_SAMPLES = 41
+
+
+ERROR_HEIGHT = 470
+
+
+ERROR_DECADES = 12  # the error maps' colour scale spans at most this many powers of ten
+
+
+SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _power_of_ten(exponent: int) -> str:
+    return "1" if exponent == 0 else f"10{str(exponent).translate(SUPERSCRIPT)}"
+
+
+def _patch(function, square, zlim, colour, name, role, opacity) -> dict:
+    """A translucent patch of z = function(x, y) over `square`, cut where it leaves zlim."""
+    (x0, x1), (y0, y1) = square
+    xs, ys = np.linspace(x0, x1, PATCH_SAMPLES), np.linspace(y0, y1, PATCH_SAMPLES)
+    xx, yy = np.meshgrid(xs, ys)
+    lines = {"show": True, "color": "rgba(255, 255, 255, 0.7)", "width": 1, "highlight": False}
+    return {
+        "type": "surface",
+        "x": f32(xs),
+        "y": f32(ys),
+        "z": nan_outside(function(xx, yy), zlim),
+        "colorscale": single_colour(colour),
+        "showscale": False,
+        "opacity": opacity,
+        "name": name,
+        "meta": role,
+        "showlegend": True,
+        "hovertemplate": f"{name}<br>" + HOVER,
+        "lighting": {"ambient": 0.9, "diffuse": 0.2, "specular": 0.0, "fresnel": 0.0},
+        # A few grid lines make the patch readable where it hugs the surface.
+        "contours": {
+            "x": {**lines, "start": x0, "end": x1, "size": (x1 - x0) / 8},
+            "y": {**lines, "start": y0, "end": y1, "size": (y1 - y0) / 8},
+            "z": {"highlight": False},
+        },
+    }
+
+
+def neighbourhood(x0, y0, radius, xlim, ylim) -> tuple | None:
+    """The square of half-width `radius` around the point, cut to the window (None if empty)."""
+    x_low, x_high = max(xlim[0], x0 - radius), min(xlim[1], x0 + radius)
+    y_low, y_high = max(ylim[0], y0 - radius), min(ylim[1], y0 + radius)
+    if not (x_low < x_high and y_low < y_high):
+        return None
+    return (x_low, x_high), (y_low, y_high)
+
+
+def quadratic_surface_figure(
+    grid, point, plane, quadratic, radius, *, camera=None, surface=None
+) -> go.Figure:
+    """The surface with the quadratic Taylor polynomial Q (core Quadratic) drawn over the square
+    of half-width `radius` around the point, and the tangent plane L (core TangentPlane) over the
+    same square, hidden until its legend entry is clicked."""
+    fig = surface_figure(grid, point, None, None, show_slices=False, camera=camera, surface=surface)
+    xlim, ylim = grid_window(grid)
+    zlim = tuple(fig.layout.scene.zaxis.range)
+    square = neighbourhood(point.x, point.y, radius, xlim, ylim)
+    notes = []
+    if not quadratic.defined:
+        notes.append("no quadratic Q here")
+    elif square is None:
+        notes.append("the point is outside the window: no patch to draw")
+    else:
+        fig.add_trace(_patch(quadratic, square, zlim, QUADRATIC, "quadratic Q", "quadratic", 0.8))
+        if plane.defined:
+            patch = _patch(plane, square, zlim, PLANE, "tangent plane L", "plane patch", 0.7)
+            fig.add_trace({**patch, "visible": "legendonly"})
+    if notes:
+        old = list(fig.layout.annotations)
+        text = "<br>".join([*(a.text for a in old), *notes])
+        fig.update_layout(annotations=[notes_annotation([text])])
+    return fig
+
+
+def _log_errors(errors) -> tuple[np.ndarray, np.ndarray, float, float] | None:
+    """log10 of both error grids over a shared range [low, high]; values below the rounding
+    level (or ERROR_DECADES below the largest) sit at `low`. None when nothing is defined."""
+    both = np.concatenate([errors.linear.ravel(), errors.quadratic.ravel()])
+    finite = both[np.isfinite(both)]
+    if finite.size == 0:
+        return None
+    high = math.log10(max(float(finite.max()), errors.rounding, 1e-300))
+    floor = max(errors.rounding, 1e-300)
+    above = finite[finite > floor]
+    low = math.log10(float(above.min())) if above.size else math.log10(floor)
+    low = max(low, high - ERROR_DECADES)
+    if high - low < 1:
+        low = high - 1
+    with np.errstate(divide="ignore", invalid="ignore"):
+        maps = [np.log10(np.clip(g, 10**low, None)) for g in (errors.linear, errors.quadratic)]
+    return f32(maps[0]), f32(maps[1]), low, high
+
+
+def error_maps_figure(errors) -> go.Figure:
+    """|f - L| (left) and |f - Q| (right) around the point (core ApproximationErrors), on one
+    log colour scale so that the two read against each other."""
+    shared = _log_errors(errors)
+    titles = ("|f − L|: tangent plane, error ~ d²", "|f − Q|: quadratic, error ~ d³")
+    roles = ("error linear", "error quadratic")
+    defined = (errors.linear_defined, errors.quadratic_defined)
+    kinds = ("linear", "quadratic")
+    traces, annotations = [], []
+    x = f32(errors.x)
+    y = f32(errors.y)
+    for k, (title, role, is_defined, kind) in enumerate(
+        zip(titles, roles, defined, kinds, strict=True)
+    ):
+        suffix = "" if k == 0 else "2"
+        annotations.append(
+            {
+                "text": title,
+                "xref": f"x{suffix} domain",
+                "yref": f"y{suffix} domain",
+                "x": 0.5,
+                "y": 1.0,
+                "yshift": 8,
+                "xanchor": "center",
+                "yanchor": "bottom",
+                "showarrow": False,
+                "font": {"size": TITLE_FONT_SIZE},
+            }
+        )
+        note = None
+        if not is_defined:
+            note = "undefined: f or a derivative is undefined at the point"
+        elif errors.negligible(kind):
+            approximation = "L" if kind == "linear" else "Q"
+            note = f"zero up to rounding: {approximation} = f"
+        if shared is not None and is_defined:
+            symbol = "L" if kind == "linear" else "Q"
+            traces.append(
+                {
+                    "type": "heatmap",
+                    "x": x,
+                    "y": y,
+                    "z": shared[k],
+                    "coloraxis": "coloraxis",
+                    "xaxis": f"x{suffix}",
+                    "yaxis": f"y{suffix}",
+                    "name": title,
+                    "meta": role,
+                    "hovertemplate": (
+                        f"x = %{{x:.4~g}}<br>y = %{{y:.4~g}}<br>|f − {symbol}| ≈ 10^%{{z:.1f}}"
+                        "<extra></extra>"
+                    ),
+                }
+            )
+        if note:
+            annotations.append(
+                {
+                    "text": note,
+                    "xref": f"x{suffix} domain",
+                    "yref": f"y{suffix} domain",
+                    "x": 0.5,
+                    "y": 0.5,
+                    "showarrow": False,
+                    "font": {"size": 16, "color": "#111111"},
+                    "bgcolor": "rgba(255, 255, 255, 0.9)",
+                }
+            )
+        if all_finite(errors.x0, errors.y0):
+            traces.append(
+                {
+                    "type": "scatter",
+                    "mode": "markers",
+                    "x": [errors.x0],
+                    "y": [errors.y0],
+                    "xaxis": f"x{suffix}",
+                    "yaxis": f"y{suffix}",
+                    "marker": {"size": 12, "color": "white", "line": {"color": POINT, "width": 2}},
+                    "name": "point (x₀, y₀)",
+                    "meta": "point",
+                    "showlegend": False,
+                    "hovertemplate": "the point<extra></extra>",
+                }
+            )
+    window = [float(errors.x[0]), float(errors.x[-1])]
+    window_y = [float(errors.y[0]), float(errors.y[-1])]
+
+    def axis(title, domain=None, anchor=None):
+        spec = {
+            "title": {"text": title, "font": {"size": TITLE_FONT_SIZE}},
+            "showgrid": False,
+            "zeroline": False,
+            "ticks": "outside",
+            "showline": True,
+            "mirror": True,
+            "linecolor": "#444444",
+            "constrain": "domain",
+        }
+        if domain is not None:
+            spec["domain"] = domain
+        if anchor is not None:
+            spec["anchor"] = anchor
+        return spec
+
+    layout = {
+        **base_layout(ERROR_HEIGHT),
+        "margin": {"l": 60, "r": 10, "t": 40, "b": 50},
+        "xaxis": {**axis("x", [0.0, 0.43], "y"), "range": window},
+        "yaxis": {**axis("y", anchor="x"), "range": window_y, "scaleanchor": "x"},
+        "xaxis2": {**axis("x", [0.5, 0.93], "y2"), "range": window},
+        "yaxis2": {**axis("", anchor="x2"), "range": window_y, "scaleanchor": "x2"},
+        "showlegend": False,
+        "annotations": annotations,
+        "hovermode": "closest",
+    }
+    if shared is not None:
+        low, high = shared[2], shared[3]
+        ticks = list(range(math.ceil(low), math.floor(high) + 1))
+        if len(ticks) > 7:
+            ticks = ticks[:: math.ceil(len(ticks) / 7)]
+        layout["coloraxis"] = {
+            "colorscale": ERROR_COLORSCALE,
+            "cmin": low,
+            "cmax": high,
+            "colorbar": {
+                "title": {"text": "error", "font": {"size": 16}},
+                "tickvals": ticks,
+                "ticktext": [_power_of_ten(t) for t in ticks],
+                "tickfont": {"size": 14},
+                "x": 0.95,
+                "xanchor": "left",
+                "len": 0.9,
+            },
+        }
+    return go.Figure(data=traces, layout=layout)
