@@ -8,7 +8,7 @@ import numpy as np
 
 from core import Function, critical_points
 from core.function import _compile, compile_numpy
-from core.symbolic import build
+from core.symbolic import prepare
 
 from .timing import Row, median_seconds
 
@@ -31,10 +31,10 @@ def _build_uncached(text: str) -> None:
 
 
 def _build_in_process(text: str) -> None:
-    expr, derivatives = build(text)
-    compile_numpy([expr])
-    compile_numpy([expr, derivatives["x",], derivatives["y",]])
-    compile_numpy([expr, derivatives["x", "x"], derivatives["x", "y"], derivatives["y", "y"]])
+    *_, (value, fx, fy, fxx, fxy, fyy) = prepare(text)
+    compile_numpy([value])
+    compile_numpy([value, fx, fy])
+    compile_numpy([value, fxx, fxy, fyy])
 
 
 def _cold_start_seconds() -> float:

@@ -139,6 +139,7 @@ def serve() -> None:
 
     tasks = {"build": symbolic.build, "differentiate": symbolic.differentiate}
     tasks |= {"expression": symbolic.expression, "equivalent": symbolic.equivalent}
+    tasks |= {"numeric": symbolic.numeric_forms, "prepare": symbolic.prepare}
     if os.environ.get("CORE_WORKER_TEST_TASKS") == "1":
         import time
 

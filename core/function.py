@@ -15,6 +15,8 @@ from .symbolic import SYMBOLS
 
 # Integers beyond float64's exact range would reach numpy as Python ints, which it cannot convert.
 _EXACT_FLOAT_LIMIT = 2**53
+# At a kink, the one-sided limits of a derivative count as equal within this (relative) slack.
+KINK_TOLERANCE = 1e-9
 
 
 def _numeric_form(expr: sympy.Expr) -> sympy.Expr:
@@ -26,14 +28,39 @@ def _numeric_form(expr: sympy.Expr) -> sympy.Expr:
     return expr.xreplace(big) if big else expr
 
 
+def _kink_side(u, du, d2u):
+    return np.where(u != 0, np.sign(u), np.where(du != 0, np.sign(du), np.sign(d2u)))
+
+
+def _close(a, b):
+    return np.abs(a - b) <= KINK_TOLERANCE * (np.abs(a) + np.abs(b)) + 1e-300
+
+
+def _kink_value(d_right, d_left, g_right, g_left, g):
+    exists = _close(d_right, d_left) & _close(g_right, g_left) & _close(g_right, g)
+    return np.where(exists, d_right, np.nan)
+
+
+# The numpy side of core.symbolic.KinkSide and KinkValue.
+KINK_FUNCTIONS = {"KinkSide": _kink_side, "KinkValue": _kink_value}
+
+
 def compile_numpy(exprs: Sequence[sympy.Expr], modules=("numpy",)) -> Callable:
     """A numpy function of (x, y) returning one array per expression (shared subexpressions once).
 
-    Only ever called on trees built by core.parse, never on user text. `modules` goes to
-    sympy.lambdify (core.differences puts its complex-step stand-ins first).
+    Only ever called on trees built by core.parse, never on user text, and best on the numeric
+    forms the worker prepares (core.symbolic.numeric_forms: constants folded, kinks resolved),
+    which compile in bounded time. `modules` goes to sympy.lambdify (core.differences puts its
+    complex-step stand-ins first).
     """
     numeric = [_numeric_form(expr) for expr in exprs]
-    return sympy.lambdify((X, Y), numeric, modules=list(modules), cse=len(numeric) > 1)
+    modules = [KINK_FUNCTIONS, *modules]
+    return sympy.lambdify((X, Y), numeric, modules=modules, cse=len(numeric) > 1)
+
+
+def _numeric(expr, derivatives, keys) -> list[sympy.Expr]:
+    """core.symbolic.numeric_forms, run in the worker (its SymPy work is bounded there)."""
+    return shared_worker().run("numeric", expr, derivatives, list(keys))
 
 
 def _as_float_arrays(x, y) -> tuple[np.ndarray, np.ndarray, tuple[int, ...]]:
@@ -114,7 +141,8 @@ class Function:
         """Numpy function (x, y) -> float64 of the given partial derivative, NaN where undefined."""
         key = tuple(variables)
         if key not in self._derivative_functions:
-            compiled = compile_numpy([self.expr, self.derivative(*key)])
+            prefixes = {key[:k]: self.derivative(*key[:k]) for k in range(1, len(key) + 1)}
+            compiled = compile_numpy(_numeric(self.expr, prefixes, [(), key]))
             self._derivative_functions[key] = functools.partial(_evaluate, compiled, layout=_VALUE)
         return self._derivative_functions[key]
 
@@ -163,21 +191,20 @@ class Function:
 class _Compiled:
     __slots__ = ("derivatives", "expr", "gradient", "hessian", "value")
 
-    def __init__(self, expr, derivatives):
+    def __init__(self, expr, derivatives, forms):
         self.expr = expr
         self.derivatives = derivatives
-        self.value = compile_numpy([expr])
+        value, fx, fy, fxx, fxy, fyy = forms  # core.symbolic.EVERY_FORM
+        self.value = compile_numpy([value])
         # A polynomial is defined everywhere, so its derivatives need no mask from f (and skip
         # evaluating f: a third of the work for a gradient).
-        mask = [] if expr.is_polynomial(X, Y) else [expr]
-        self.gradient = compile_numpy([*mask, derivatives["x",], derivatives["y",]])
-        self.hessian = compile_numpy(
-            [*mask, derivatives["x", "x"], derivatives["x", "y"], derivatives["y", "y"]]
-        )
+        mask = [] if expr.is_polynomial(X, Y) else [value]
+        self.gradient = compile_numpy([*mask, fx, fy])
+        self.hessian = compile_numpy([*mask, fxx, fxy, fyy])
 
 
 @functools.lru_cache(maxsize=256)
 def _compile(text: str) -> _Compiled:
     parse(text)  # syntax errors are found here, in-process, without a round trip to the worker
-    expr, derivatives = shared_worker().run("build", text)
-    return _Compiled(expr, derivatives)
+    expr, derivatives, forms = shared_worker().run("prepare", text)
+    return _Compiled(expr, derivatives, forms)
