@@ -48,6 +48,7 @@ import dataclasses
 import math
 import os
 import random
+import re
 import socket
 import statistics
 import subprocess
@@ -405,12 +406,16 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve(app_dir: Path) -> Iterator[tuple[str, int]]:
-    """`streamlit run app.py` on 127.0.0.1 until the block ends: (url, pid); stopped by its PID."""
+def serve(app_dir: Path, options: Sequence[str] = ()) -> Iterator[tuple[str, int]]:
+    """`streamlit run app.py` on 127.0.0.1 until the block ends: (url, pid); stopped by its PID.
+    `options`: more Streamlit options, "section.name=value" (e.g. runner.postScriptGC=false)."""
     port = free_port()
     command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true"]
     command += ["--server.port", str(port), "--server.address", "127.0.0.1"]
     command += ["--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+    for option in options:
+        name, _, value = option.partition("=")
+        command += [f"--{name}", value]
     log = Path(tempfile.mkstemp(prefix="bench-load-", suffix=".log")[1])
     with log.open("wb") as output:
         server = subprocess.Popen(command, cwd=app_dir, stdout=output, stderr=subprocess.STDOUT)
@@ -757,7 +762,18 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument(
         "--app-dir", type=Path, default=ROOT, help="where app.py is (default: this repository)"
     )
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="SECTION.NAME=VALUE",
+        help="a Streamlit option for the server started here, e.g. runner.postScriptGC=false",
+    )
     args = parser.parse_args(argv)
+    if args.set and args.url:
+        parser.error("--set applies to the server started here, not to --url")
+    if not all(re.fullmatch(r"[a-z]+\.[A-Za-z]+=[^\s]*", option) for option in args.set):
+        parser.error("--set takes section.name=value")
     if args.table:
         args.students, args.page = list(TABLE_STUDENTS), sorted(PAGES, key=list(PAGES).index)
     if not all(1 <= count <= MAX_STUDENTS for count in args.students):
@@ -797,8 +813,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"server {url}" + (f" (pid {args.pid})" if args.pid else " (no --pid: no CPU/RSS)"),
         )
     else:
-        with serve(args.app_dir) as (url, pid):
-            measurements = go(url, pid, f"streamlit run app.py at {url} (pid {pid}, started here)")
+        with serve(args.app_dir, args.set) as (url, pid):
+            options = "".join(f" --{option.replace('=', ' ', 1)}" for option in args.set)
+            where = f"streamlit run app.py{options} at {url} (pid {pid}, started here)"
+            measurements = go(url, pid, where)
     return 0 if measurements and not any(m.errors for m in measurements) else 1
 
 
