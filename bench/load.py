@@ -45,6 +45,7 @@ import argparse
 import asyncio
 import contextlib
 import dataclasses
+import json
 import math
 import os
 import random
@@ -573,6 +574,35 @@ async def measure(
     )
 
 
+def summary(measurement: Measurement) -> dict[str, object]:
+    """One page and student count as plain numbers (seconds, bytes), e.g. for notes and README."""
+    figures: dict[str, object] = {"page": measurement.page, "students": measurement.students}
+    for kind in ("open", "click"):
+        seconds = measurement.seconds(kind)
+        figures[kind] = {
+            "count": len(measurement.of(kind)),
+            "p50": percentile(seconds, 0.5),
+            "p95": percentile(seconds, 0.95),
+            "max": max(seconds, default=None),
+            "mean_bytes": measurement.mean_bytes(kind),
+            "mean_wire_bytes": measurement.mean_bytes(kind, wire=True),
+        }
+    runs = measurement.runs
+    cpu = measurement.cpu_seconds
+    figures |= {
+        "errors": dict(Counter(measurement.errors)),
+        "clicks_that_did_not_move": measurement.unmoved,
+        "runs": runs,
+        "wall_seconds": measurement.wall_seconds,
+        "server_cpu_seconds": cpu,
+        "worker_cpu_seconds": measurement.worker_cpu_seconds,
+        "server_cpu_per_run": cpu / runs if cpu is not None and runs else None,
+        "server_rss_bytes": measurement.rss,
+        "generator_cpu_seconds": measurement.generator_cpu_seconds,
+    }
+    return figures
+
+
 def _s(value: float | None) -> str:
     return "" if value is None else f"{value:.2f} s"
 
@@ -762,6 +792,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument(
         "--app-dir", type=Path, default=ROOT, help="where app.py is (default: this repository)"
     )
+    parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     parser.add_argument(
         "--set",
         action="append",
@@ -817,6 +848,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             options = "".join(f" --{option.replace('=', ' ', 1)}" for option in args.set)
             where = f"streamlit run app.py{options} at {url} (pid {pid}, started here)"
             measurements = go(url, pid, where)
+    if args.json:
+        args.json.write_text(json.dumps([summary(m) for m in measurements], indent=1) + "\n")
+        print(f"wrote {args.json}")
     return 0 if measurements and not any(m.errors for m in measurements) else 1
 
 
