@@ -152,6 +152,7 @@ class Student:
         self.timeout = timeout
         self.page_script_hash = ""
         self.widget_ids: dict[str, str] = {}
+        self.bridge: tuple[str, list[str]] | None = None  # the click bridge: id, its charts
         self.cache = MessageCache()
         self.socket: CountingConnection | None = None
 
@@ -188,12 +189,18 @@ class Student:
             result.errors.append(f"open failed: {type(error).__name__}: {_short(error)}")
         return result
 
-    async def click(self, x: float, y: float) -> Interaction:
+    async def click(self, x: float, y: float, via: str = "widgets") -> Interaction:
+        """Move the point to (x, y): through the sidebar's number inputs ("widgets") or as a
+        click on a chart reported by the page's click bridge ("bridge")."""
         result = Interaction("click")
-        if self.socket is None or not all(key in self.widget_ids for key in POINT_KEYS):
-            result.errors.append("no x0/y0 widgets to click (the open failed or drew no sidebar)")
+        states: dict[str, float | str] = {}
+        if via == "bridge" and self.bridge is not None:
+            states = {_trigger_id(self.bridge[0]): _bridge_click(self.bridge[1], x, y)}
+        elif via == "widgets" and all(key in self.widget_ids for key in POINT_KEYS):
+            states = {self.widget_ids["x0"]: x, self.widget_ids["y0"]: y}
+        if self.socket is None or not states:
+            result.errors.append(f"nothing to click via {via} (the open failed or drew none)")
             return result
-        states = {self.widget_ids["x0"]: x, self.widget_ids["y0"]: y}
         try:
             await self._run(result, time.perf_counter(), opening=False, widget_states=states)
         except Exception as error:
@@ -214,7 +221,7 @@ class Student:
         result: Interaction,
         started: float,
         opening: bool,
-        widget_states: dict[str, float] | None = None,
+        widget_states: dict[str, float | str] | None = None,
     ) -> None:
         assert self.socket is not None
         message = BackMsg()
@@ -227,7 +234,10 @@ class Student:
         for widget_id, value in (widget_states or {}).items():
             state = rerun.widget_states.widgets.add()
             state.id = widget_id
-            state.double_value = value
+            if isinstance(value, str):
+                state.json_trigger_value = value  # a component's event (setTriggerValue)
+            else:
+                state.double_value = value
         rerun.cached_message_hashes.extend(self.cache.hashes())
         rerun.context_info.url = self.page_url
         rerun.context_info.timezone = "UTC"
@@ -294,12 +304,40 @@ class Student:
             result.errors.append(f"exception: {_short(element.exception.message)}")
         elif kind == "alert" and element.alert.format == element.alert.ERROR:
             result.errors.append(f"error alert: {_short(element.alert.body)}")
+        elif kind == "bidi_component":
+            charts = _charts(element.bidi_component)
+            if charts:
+                self.bridge = (widget_id, charts)
         elif kind == "number_input":
             for key in POINT_KEYS:
                 if widget_id.endswith(f"-{key}"):
                     self.widget_ids[key] = widget_id
         key = widget_id.rsplit("-", 1)[-1] if isinstance(widget_id, str) else ""
         return f"{kind} {key}" if key and key != "None" else str(kind)
+
+
+def _charts(component) -> list[str]:
+    """The chart keys a click bridge component listens to (its data: {"charts": [...]})."""
+    text = component.json or component.mixed.json
+    try:
+        charts = json.loads(text).get("charts") if text else None
+    except (ValueError, AttributeError):
+        return []
+    return [str(chart) for chart in charts] if isinstance(charts, list) else []
+
+
+def _trigger_id(component_id: str) -> str:
+    """The widget id under which a v2 component's triggers reach the server (Streamlit's
+    trigger aggregator: "$$STREAMLIT_INTERNAL_KEY_<component id>__events")."""
+    return f"$$STREAMLIT_INTERNAL_KEY_{component_id}__events"
+
+
+def _bridge_click(charts: list[str], x: float, y: float) -> str:
+    """What the bridge's setTriggerValue("click", ...) sends for a click at (x, y) on a 2D map
+    (a contour chart when there is one: its clicks are exact data coordinates)."""
+    chart = next((chart for chart in charts if "contour" in chart), charts[0])
+    click = {"chart": chart, "x": x, "y": y, "cameras": {}}
+    return json.dumps([{"event": "click", "value": click}])
 
 
 def _same_number(values: list[str] | None, expected: float) -> bool:
@@ -340,6 +378,7 @@ class Plan:
     interaction_timeout: float = 180.0
     query: str = DEFAULT_QUERY
     seed: int = 15
+    via: str = "widgets"  # how a click moves the point: "widgets" (x0/y0 inputs) or "bridge"
 
 
 def _point(rng: random.Random, last: tuple[float, float]) -> tuple[float, float]:
@@ -363,7 +402,7 @@ async def _student(
         for _ in range(plan.clicks if results[0].finished else 0):
             await asyncio.sleep(plan.think * rng.uniform(0.5, 1.5))
             point = _point(rng, point)
-            click = await student.click(*point)
+            click = await student.click(*point, via=plan.via)
             results.append(click)
             if not click.finished:
                 break
@@ -783,6 +822,13 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     )
     parser.add_argument("--query", default=DEFAULT_QUERY, help="the shared link's query string")
     parser.add_argument("--seed", type=int, default=Plan.seed)
+    parser.add_argument(
+        "--via",
+        choices=("widgets", "bridge"),
+        default=Plan.via,
+        help="a click sets the sidebar's x0/y0 inputs (default) or is a chart click reported "
+        "by the page's click bridge",
+    )
     parser.add_argument("--interaction-timeout", type=float, default=Plan.interaction_timeout)
     parser.add_argument(
         "--timeout", type=float, default=1800.0, help="hard limit in seconds for the whole run"
@@ -825,6 +871,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         interaction_timeout=args.interaction_timeout,
         query=args.query,
         seed=args.seed,
+        via=args.via,
     )
 
     def go(url: str, pid: int | None, where: str) -> list[Measurement]:

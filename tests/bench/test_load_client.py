@@ -3,6 +3,8 @@ bounds. (Against a real server: tests/e2e/test_load.py. Timings only in `python 
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
@@ -12,7 +14,9 @@ from bench.load import (
     Interaction,
     MessageCache,
     Student,
+    _bridge_click,
     _loopback,
+    _trigger_id,
     parse_args,
     percentile,
 )
@@ -47,6 +51,20 @@ def test_the_client_follows_the_page_its_link_and_the_point_widgets():
     assert student.query == "f=x&x0=1.5&y0=-1"
     assert student.widget_ids == {"x0": "$$ID-0123-x0", "y0": "$$ID-0123-y0"}
     assert result.sizes["number_input x0"] > 0
+
+
+def test_a_bridge_click_is_the_event_the_click_bridge_sends_for_its_map():
+    student, result = Student("http://127.0.0.1:1", "explore", "", 10), Interaction("open")
+    bridge = ForwardMsg()
+    bridge.delta.new_element.bidi_component.id = "$$ID-9-chart_clicks"
+    bridge.delta.new_element.bidi_component.json = '{"charts": ["surface", "contour_map"]}'
+    received(student, bridge, result)
+    assert student.bridge == ("$$ID-9-chart_clicks", ["surface", "contour_map"])
+    assert _trigger_id("$$ID-9-k") == "$$STREAMLIT_INTERNAL_KEY_$$ID-9-k__events"
+    event = json.loads(_bridge_click(["surface", "contour_map"], 1.5, -0.5))
+    assert event == [
+        {"event": "click", "value": {"chart": "contour_map", "x": 1.5, "y": -0.5, "cameras": {}}}
+    ]
 
 
 def test_exceptions_and_error_alerts_are_errors():

@@ -13,9 +13,10 @@ from bench.load import PAGES, Plan, run_class
 pytestmark = pytest.mark.e2e
 
 
+@pytest.mark.parametrize("via", ["widgets", "bridge"])
 @pytest.mark.parametrize("page", list(PAGES))
-def test_two_students_open_the_link_and_move_the_point(app_url, page):
-    plan = Plan(clicks=2, think=0.2, ramp=0.2, interaction_timeout=120)
+def test_two_students_open_the_link_and_move_the_point(app_url, page, via):
+    plan = Plan(clicks=2, think=0.2, ramp=0.2, interaction_timeout=120, via=via)
     interactions, problems = asyncio.run(run_class(app_url, page, 2, plan, timeout=300))
 
     assert problems == []
@@ -26,5 +27,5 @@ def test_two_students_open_the_link_and_move_the_point(app_url, page):
         assert each.errors == [], each
         assert each.finished and each.runs >= 1, each  # its run's script_finished arrived
         assert each.seconds is not None and each.message_bytes > 0, each
-    # The app wrote the new point into its link: the widget states reached the sidebar's x0/y0.
+    # The app wrote the new point into its link: the click reached the sidebar's x0/y0.
     assert all(click.moved for click in clicks), clicks
