@@ -10,12 +10,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ui.shell.view import short
+from ui.shell.link import Field, exact, read_link, reads_back, write_link
 
 PREFIX = "derivatives_"
 VARIABLES = ("x", "y")
 MAX_ANSWER = 500
-PARAMETER = {"variable": "var", "answer": "answer"}
 
 
 @dataclass(frozen=True)
@@ -27,38 +26,31 @@ class Settings:
 DEFAULT = Settings()
 
 
+def parse_variable(text: str) -> str:
+    if text.strip() not in VARIABLES:
+        raise ValueError("is not x or y")
+    return text.strip()
+
+
+def parse_answer(text: str) -> str:
+    if len(text) > MAX_ANSWER:
+        raise ValueError(f"is longer than {MAX_ANSWER} characters")
+    return text
+
+
+LINK = (
+    Field("variable", exact(parse_variable), parameter="var", instead="using x (∂f/∂x)"),
+    Field("answer", exact(parse_answer), instead="the answer box starts empty"),
+)
+
+
 def from_query(query: Mapping[str, str | list[str]]) -> tuple[Settings, list[str]]:
     """The settings a link asks for; each bad part replaced by its default and explained."""
-    raw = {key: value[-1] if isinstance(value, list) else value for key, value in query.items()}
-    values: dict[str, str] = {}
-    notices: list[str] = []
-    variable = raw.get(PARAMETER["variable"])
-    if variable is not None:
-        if str(variable).strip() in VARIABLES:
-            values["variable"] = str(variable).strip()
-        else:
-            notices.append(
-                f"The link's var = “{short(str(variable))}” is not x or y; using x (∂f/∂x)."
-            )
-    answer = raw.get(PARAMETER["answer"])
-    if answer is not None:
-        answer = str(answer)
-        if len(answer) > MAX_ANSWER:
-            notices.append(
-                f"The link's answer = “{short(answer)}” is longer than {MAX_ANSWER} "
-                "characters; the answer box starts empty."
-            )
-        else:
-            values["answer"] = answer
-    return Settings(**values), notices
+    return read_link(LINK, DEFAULT, query)
 
 
 def to_query(settings: Settings) -> dict[str, str]:
-    """Link parameters for the settings that are not the default."""
-    query = {}
-    if settings.variable != DEFAULT.variable and settings.variable in VARIABLES:
-        query[PARAMETER["variable"]] = settings.variable
-    answer = settings.answer or ""
-    if answer.strip() and len(answer) <= MAX_ANSWER:
-        query[PARAMETER["answer"]] = answer
-    return query
+    """Link parameters for the settings that are not the default (a blank answer, or one the
+    link could not hold, is none)."""
+    answer = settings.answer if reads_back(LINK[1], settings.answer) else ""
+    return write_link(LINK, DEFAULT, Settings(settings.variable, answer if answer.strip() else ""))

@@ -12,11 +12,21 @@ MAX_BASIN_STEPS steps.
 from __future__ import annotations
 
 import dataclasses
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ui.shell.view import parse_finite, parse_flag, short, shown
+from ui.shell.link import (
+    Field,
+    Reader,
+    exact,
+    parse_finite,
+    parse_flag,
+    read_link,
+    reads_back,
+    short,
+    shown,
+    write_link,
+)
 
 PREFIX = "descent_"
 
@@ -172,101 +182,51 @@ def parse_key(text: str) -> str:
     return key
 
 
+def count_reader(low: int, high: int, step: int = 1) -> Reader:
+    return lambda text: parse_count(text, low, high, step)
+
+
+LINK = (
+    Field("racers", parse_racers),
+    Field("steps", count_reader(MIN_STEPS, MAX_STEPS)),
+    *(Field(name, parse_lr) for name in LR_FIELDS),
+    *(Field(name, exact(parse_decay)) for name in DECAYS),
+    Field("table", exact(parse_key)),
+    Field("basins", exact(parse_flag)),
+    Field("basin", exact(parse_key)),
+    Field(
+        "basin_res",
+        count_reader(MIN_BASIN_RESOLUTION, MAX_BASIN_RESOLUTION, BASIN_RESOLUTION_STEP),
+    ),
+    Field("basin_steps", count_reader(MIN_BASIN_STEPS, MAX_BASIN_STEPS)),
+)
+
+
 def from_query(query: Mapping[str, str | list[str]]) -> tuple[Settings, list[str]]:
     """The settings a link asks for, and one notice per part that could not be used as is."""
-    raw = {key: value[-1] if isinstance(value, list) else value for key, value in query.items()}
-    values: dict[str, object] = {}
-    notices: list[str] = []
-
-    for name in FIELDS:
-        text = raw.get(name)
-        if text is None:
-            continue
-        text = str(text)
-        note = None
-        try:
-            if name == "racers":
-                values[name], note = parse_racers(text)
-            elif name in LR_FIELDS:
-                values[name], note = parse_lr(text)
-            elif name == "steps":
-                values[name], note = parse_count(text, MIN_STEPS, MAX_STEPS)
-            elif name == "basin_steps":
-                values[name], note = parse_count(text, MIN_BASIN_STEPS, MAX_BASIN_STEPS)
-            elif name == "basin_res":
-                values[name], note = parse_count(
-                    text, MIN_BASIN_RESOLUTION, MAX_BASIN_RESOLUTION, BASIN_RESOLUTION_STEP
-                )
-            elif name in DECAYS:
-                values[name] = parse_decay(text)
-            elif name in ("table", "basin"):
-                values[name] = parse_key(text)
-            elif name == "basins":
-                values[name] = parse_flag(text)
-        except ValueError as reason:
-            default = shown_value(getattr(DEFAULT, name))
-            notices.append(f"The link's {name} = “{short(text)}” {reason}; using {default}.")
-            continue
-        if note:
-            notices.append(f"The link's {name} = “{short(text)}” {note}.")
-    return dataclasses.replace(DEFAULT, **values), notices
-
-
-def shown_value(value: object) -> str:
-    """A field's value as written in a link: racers as "gd,adam", numbers as ui.shell.view
-    shows them."""
-    if isinstance(value, tuple):
-        return ",".join(value)
-    return shown(value)
+    return read_link(LINK, DEFAULT, query)
 
 
 def to_query(settings: Settings) -> dict[str, str]:
     """The link parameters of the settings that differ from the defaults."""
-    return {
-        name: shown_value(getattr(settings, name))
-        for name in FIELDS
-        if getattr(settings, name) != getattr(DEFAULT, name)
-    }
+    return write_link(LINK, DEFAULT, settings)
 
 
 def checked(settings: Settings) -> tuple[Settings, list[str]]:
     """Settings from the page's controls, made safe: anything out of bounds (a widget cannot
-    produce it, but session state can be set by code) is put back to its default."""
+    produce it, but session state can be set by code) is put back to its default, by the same
+    readers as a link's (ui.shell.link.reads_back). Unknown racers are dropped silently."""
     fixed: dict[str, object] = {}
-    for name in FIELDS:
-        value, default = getattr(settings, name), getattr(DEFAULT, name)
-        if name == "racers":
+    for field in LINK:
+        value, default = getattr(settings, field.name), getattr(DEFAULT, field.name)
+        if field.name == "racers":
             if not isinstance(value, tuple) or any(key not in BY_KEY for key in value):
-                fixed[name] = tuple(key for key in value if key in BY_KEY)
-        elif name in ("table", "basin"):
-            if value not in BY_KEY:
-                fixed[name] = default
-        elif isinstance(default, bool):
-            if not isinstance(value, bool):
-                fixed[name] = default
-        elif not _in_bounds(name, value):
-            fixed[name] = default
+                fixed[field.name] = tuple(key for key in value if key in BY_KEY)
+        elif isinstance(value, bool) != isinstance(default, bool) or not reads_back(field, value):
+            fixed[field.name] = default
     notes = [
-        f"The {name} setting was out of bounds; using {shown_value(getattr(DEFAULT, name))}."
+        f"The {name} setting was out of bounds; using {shown(getattr(DEFAULT, name))}."
         for name in fixed
         if name != "racers"
     ]
     return dataclasses.replace(settings, **fixed), notes
-
-
-def _in_bounds(name: str, value: object) -> bool:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return False
-    if not math.isfinite(value):
-        return False
-    if name in LR_FIELDS:
-        return MIN_LR <= value <= MAX_LR
-    if name in DECAYS:
-        return 0 <= value <= MAX_DECAY
-    if name == "steps":
-        return MIN_STEPS <= value <= MAX_STEPS and value == int(value)
-    if name == "basin_steps":
-        return MIN_BASIN_STEPS <= value <= MAX_BASIN_STEPS and value == int(value)
-    if name == "basin_res":
-        return MIN_BASIN_RESOLUTION <= value <= MAX_BASIN_RESOLUTION and value == int(value)
-    return True

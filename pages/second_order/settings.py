@@ -16,7 +16,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ui.shell.view import parse_finite, short, shown
+from ui.shell.link import Field, parse_finite, read_link, shown, write_link
 
 PREFIX = "second_"
 MAX_TURNS_DEGREES = 36_000.0  # more than 100 turns is not a direction anyone meant
@@ -31,7 +31,6 @@ class Settings:
 
 
 DEFAULT = Settings()
-PARAMETER = {"angle": "angle", "radius": "radius"}
 
 
 def parse_angle(text: str) -> tuple[int, str | None]:
@@ -60,31 +59,14 @@ def parse_radius(text: str) -> tuple[float, str | None]:
     return stop, None
 
 
+LINK = (Field("angle", parse_angle), Field("radius", parse_radius))
+
+
 def from_query(query: Mapping[str, str | list[str]]) -> tuple[Settings, list[str]]:
     """The settings a link asks for; every bad part replaced by its default and explained."""
-    values: dict[str, object] = {}
-    notices: list[str] = []
-    for name, parse in (("angle", parse_angle), ("radius", parse_radius)):
-        raw = query.get(PARAMETER[name])
-        if raw is None:
-            continue
-        text = str(raw[-1] if isinstance(raw, list) else raw)
-        try:
-            values[name], note = parse(text)
-        except ValueError as reason:
-            default = shown(getattr(DEFAULT, name))
-            notices.append(f"The link's {name} = “{short(text)}” {reason}; using {default}.")
-            continue
-        if note:
-            notices.append(f"The link's {name} = “{short(text)}” {note}.")
-    return Settings(**values), notices
+    return read_link(LINK, DEFAULT, query)
 
 
 def to_query(settings: Settings) -> dict[str, str]:
     """The link parameters for the settings that are not the default."""
-    query = {}
-    for name, parameter in PARAMETER.items():
-        value = getattr(settings, name)
-        if value != getattr(DEFAULT, name):
-            query[parameter] = shown(value)
-    return query
+    return write_link(LINK, DEFAULT, settings)

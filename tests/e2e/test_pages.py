@@ -1,9 +1,9 @@
 """A fresh server opened straight on any page's link runs the whole app: the sidebar, every page
 in the navigation, the link kept, and no "Page not found" dialog.
 
-Streamlit starts in its first multipage mode (each file in pages/ runs on its own) until some run
-calls st.navigation; ui.shell.sidebar.this_run switches that mode off and reruns through app.py. Each
-page file is named like its URL path, so that mode finds the page instead of showing a dialog.
+pages/ holds only packages (pages/<page>/page.py), so Streamlit's first multipage mode, which runs
+each pages/*.py on its own until some run calls st.navigation, has nothing to find: the very first
+run is app.py's, with no workaround. The navigation is checked at the first quiet moment.
 """
 
 from __future__ import annotations
@@ -33,13 +33,11 @@ def test_a_fresh_server_opened_on_a_page_link_runs_the_app(browser, tmp_path, pa
             app = App(context.new_page(), url)
             app.page.goto(f"{url}/{path}?f=sin(x)%20y&x0=1")
             app.page.wait_for_selector(APP_READY, timeout=60_000)
-            # The first run may be Streamlit's old pages/ mode, which reruns through app.py:
-            # wait for the app's own navigation rather than for the first quiet moment.
+            app.idle()
             navigation = app.page.locator("[data-testid=stSidebarNav] a")
-            expect(navigation).to_have_count(5)
+            assert navigation.count() == 5
             expect(navigation.first).to_contain_text("Explore")
             expect(app.page.locator("h1").first).to_contain_text(PAGES[path])
-            app.idle()
             link = dict(parse_qsl(urlsplit(app.page.evaluate("location.href")).query))
             assert link["f"] == "sin(x) y" and link["x0"] == "1"
             expect(app.page.locator("[role=dialog]")).to_have_count(0)

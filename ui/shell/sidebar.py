@@ -299,29 +299,11 @@ def this_run(page: PageSettings | None = None) -> Explorer:
     """What the sidebar decided in this run. A page run without the entry file (AppTest on a page
     file) draws the sidebar itself."""
     explorer = st.session_state.get(THIS_RUN)
-    if explorer is None and _old_multipage_mode():
-        st.rerun()
     if explorer is None:
         # Drawn again on every such run (app.py is not there to drop a stale result).
         explorer = render(page)
         st.session_state[STANDALONE_RUN] = explorer
     return explorer
-
-
-def _old_multipage_mode() -> bool:
-    """True (once per server) when Streamlit ran a page file without app.py.
-
-    With a pages/ folder beside the entry file, a fresh server uses Streamlit's first multipage
-    mode (every file in pages/ is a page run on its own) until some run calls st.navigation. A
-    first visitor opening /derivatives would get no sidebar and no layout. Switching the flag that
-    st.navigation itself sets, then rerunning, runs app.py, which routes to the same page.
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        return True
-    return False
 
 
 def page_start(title: str, page: PageSettings | None = None) -> Explorer:

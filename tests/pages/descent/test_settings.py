@@ -18,6 +18,7 @@ from pages.descent.settings import (
     DEFAULT,
     FIELDS,
     KEYS,
+    LINK,
     MAX_BASIN_RESOLUTION,
     MAX_BASIN_STEPS,
     MAX_DECAY,
@@ -184,3 +185,7 @@ def test_checked_puts_out_of_bounds_session_values_back_to_defaults():
     assert fixed.basins is DEFAULT.basins
     assert len(notes) == 4
     assert checked(DEFAULT) == (DEFAULT, [])
+
+
+def test_every_setting_has_its_place_in_the_link_in_the_order_of_the_settings():
+    assert tuple(field.name for field in LINK) == FIELDS
