@@ -6,6 +6,7 @@ import numpy as np
 from .core_cases import rows
 from .descent_cases import descent_rows
 from .explore_cases import explore_rows
+from .javascript_cases import javascript_rows
 from .timing import render
 
 
@@ -15,7 +16,7 @@ def main(argv: list[str] | None = None) -> int:
         from .load import main as load
 
         return load(argv[1:])
-    table = [*rows(), *explore_rows(), *descent_rows()]
+    table = [*rows(), *javascript_rows(), *explore_rows(), *descent_rows()]
     print(f"Python {platform.python_version()}, numpy {np.__version__}, {platform.machine()}")
     print(render(table))
     return 0 if all(row.met is not False for row in table) else 1

@@ -46,6 +46,7 @@ from .geometry import (
     taylor2,
 )
 from .grid import Grid, evaluate_grid
+from .javascript import JavascriptError, JsFunctions, compile_javascript
 from .optimizers import DEFAULTS, OPTIMIZERS, Optimizer, optimizer
 from .parse import ExpressionError, X, Y, parse, to_text
 
@@ -69,6 +70,8 @@ __all__ = [
     "ExpressionError",
     "Function",
     "Grid",
+    "JavascriptError",
+    "JsFunctions",
     "NotAnalyticError",
     "Optimizer",
     "Stability",
@@ -77,6 +80,7 @@ __all__ = [
     "approximation_errors",
     "basins",
     "check_partial",
+    "compile_javascript",
     "critical_points",
     "descend",
     "directional_derivative",
