@@ -1,7 +1,8 @@
 """Derivative explorer: `streamlit run app.py`.
 
 The entry file routes and owns what every page shares: the sidebar (function, point, window,
-link). Pages under pages/ read what the sidebar decided and draw it.
+link). Each page is a package, pages/<page>/ (page.py is what st.Page runs), that reads what the
+sidebar decided and draws it. Layers point one way: pages -> ui (shell, plots) -> core.
 """
 
 import logging

@@ -94,3 +94,78 @@ def test_no_eval_family_where_user_text_can_reach(path):
 def test_ui_does_not_import_pages():
     for path in (ROOT / "ui").rglob("*.py"):
         assert "pages" not in imported_modules(path), path
+
+
+PAGE_PACKAGES = sorted(
+    path for path in (ROOT / "pages").iterdir() if path.is_dir() and path.name != "__pycache__"
+)
+# What ui/ and pages/ may take from core: results to show, never the numerics that compute
+# derivatives (finite differences, compiled derivative functions): those stay behind these doors.
+CORE_ENTRY_POINTS = {
+    "core": {
+        "AnswerCheck", "CriticalPoints", "DEFAULT_H", "DIVERGED", "ErrorSweep", "Estimate",
+        "ExpressionError", "Function", "Grid", "UNDEFINED", "UNSETTLED", "X", "Y",
+        "approximation_errors", "basins", "check_partial", "critical_points",
+        "directional_derivative", "directional_profile", "directional_slice", "error_sweep",
+        "estimates", "evaluate_grid", "hessian_shape", "mixed_partials", "point_summary", "race",
+        "slices", "stability", "tangent_plane", "taylor2",
+    },
+    "core.answers": {"difference_map"},
+    "core.differences": {"EPS"},
+    "core.geometry": {"ApproximationErrors", "DirectionalSlice", "PointSummary", "Quadratic"},
+    "core.grid": {"check_window"},
+    "core.optimizers": {"optimizer"},
+}  # fmt: skip
+# Methods of core.Function that evaluate derivatives numerically: pages ask core's entry points.
+DERIVATIVE_NUMERICS = {"gradient", "hessian", "derivative_function", "local_derivatives"}
+
+
+def imports_from(path: Path) -> list[tuple[str, str]]:
+    """(module, name) of every `from module import name` in a file (absolute imports only)."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found += [(node.module, alias.name) for alias in node.names]
+        elif isinstance(node, ast.Import):
+            found += [(alias.name, "") for alias in node.names]
+    return found
+
+
+@pytest.mark.parametrize("package", PAGE_PACKAGES, ids=lambda p: p.name)
+def test_a_page_imports_only_the_shell_the_plots_core_and_itself(package):
+    assert (package / "page.py").is_file(), "st.Page runs pages/<page>/page.py"
+    own = f"pages.{package.name}"
+    for path in package.rglob("*.py"):
+        for module, _ in imports_from(path):
+            top = module.split(".")[0]
+            if top == "ui":
+                assert module.startswith(("ui.shell", "ui.plots")), (path, module)
+            elif top == "pages":
+                assert module == own or module.startswith(own + "."), (path, module)
+
+
+def test_pages_holds_packages_and_only_the_first_visit_hand_offs():
+    routed = {node.value for node in ast.walk(ast.parse((ROOT / "app.py").read_text()))
+              if isinstance(node, ast.Constant) and isinstance(node.value, str)}  # fmt: skip
+    for path in (ROOT / "pages").glob("*.py"):
+        assert path.stem in routed, f"{path.name}: no page has the URL path {path.stem!r}"
+        assert [name for _, name in imports_from(path)] == ["through_app"], path
+        assert [name for _, name in calls(path)] == ["through_app"], path
+
+
+@pytest.mark.parametrize("path", SHOWN, ids=lambda p: str(p.relative_to(ROOT)))
+def test_ui_and_pages_take_from_core_only_its_entry_points(path):
+    for module, name in imports_from(path):
+        if module.split(".")[0] == "core":
+            assert name in CORE_ENTRY_POINTS.get(module, set()), f"{path}: {module}.{name}"
+    found = [
+        (line, name) for line, name in calls(path) if name.split(".")[-1] in DERIVATIVE_NUMERICS
+    ]
+    assert not found, f"derivatives are evaluated in core/: {found}"
+
+
+@pytest.mark.parametrize("path", CORE + SHOWN, ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_private_name_crosses_a_file(path):
+    for module, name in imports_from(path):
+        if module.split(".")[0] in {"core", "ui", "pages"}:
+            assert not name.startswith("_"), f"{path}: from {module} import {name}"

@@ -1,4 +1,4 @@
-"""The derivatives page's own settings and their round trip through a link (ui/page_link.py).
+"""The derivatives page's own settings and their round trip through a link (ui/shell/link.py).
 
 - ``var``: which partial the page studies, ``x`` (the default) or ``y``;
 - ``answer``: the student's answer in the check-your-answer box (at most MAX_ANSWER characters),

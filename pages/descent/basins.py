@@ -6,6 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from core import DIVERGED, UNDEFINED, UNSETTLED
+from pages.descent.race_map import MAP_AXIS
 from pages.descent.runner import START_COLOUR
 from ui.plots.arrays import f32, fmt
 from ui.plots.axes import equal_scale
@@ -181,22 +182,16 @@ def basins_figure(
     )
     xlim = (float(x[0]), float(x[-1]))
     ylim = (float(y[0]), float(y[-1]))
-    axis = {
-        "showgrid": False,
-        "zeroline": False,
-        "ticks": "outside",
-        "mirror": True,
-        "showline": True,
-        "linecolor": "#444444",
-        "constrain": "domain",
+    yaxis = MAP_AXIS | {
+        "title": {"text": "y", "font": {"size": TITLE_FONT_SIZE}},
+        "range": list(ylim),
     }
-    yaxis = axis | {"title": {"text": "y", "font": {"size": TITLE_FONT_SIZE}}, "range": list(ylim)}
     if equal_scale(xlim, ylim):
         yaxis |= {"scaleanchor": "x", "scaleratio": 1}
     layout = {
         **base_layout(height),
         "margin": {"l": 60, "r": 10, "t": 40 if title else 10, "b": 50},
-        "xaxis": axis
+        "xaxis": MAP_AXIS
         | {"title": {"text": "x", "font": {"size": TITLE_FONT_SIZE}}, "range": list(xlim)},
         "yaxis": yaxis,
         "legend": {

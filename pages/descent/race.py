@@ -22,7 +22,7 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from pages.descent.race_map import GREYS, level_lines, shading_image
+from pages.descent.race_map import GREYS, MAP_AXIS, level_lines, shading_image
 from pages.descent.runner import COLOURS, START_COLOUR, STOP_COLOUR, SYMBOLS, Runner, legend_name
 from ui.plots.arrays import f32, fmt, grid_window
 from ui.plots.axes import LIFT, equal_scale, scene_aspect, scene_axis, z_limits
@@ -113,7 +113,6 @@ def _clip_2d(path: np.ndarray) -> np.ndarray:
     """Coordinates that float32 can carry (a path may pass 1e8 before it is stopped)."""
     with np.errstate(invalid="ignore"):
         return f32(np.clip(path, -1e30, 1e30))
-
 
 
 def race_figure(
@@ -211,22 +210,13 @@ def race_figure(
         "camera": camera if camera is not None else DEFAULT_CAMERA,
         "uirevision": "race",
     }
-    axis2d = {
-        "showgrid": False,
-        "zeroline": False,
-        "ticks": "outside",
-        "mirror": True,
-        "showline": True,
-        "linecolor": "#444444",
-        "constrain": "domain",
-    }
-    xaxis = axis2d | {
+    xaxis = MAP_AXIS | {
         "title": {"text": "x", "font": {"size": TITLE_FONT_SIZE}, "standoff": 4},
         "range": list(xlim),
         "domain": [0.57, 1.0],
         "anchor": "y",
     }
-    yaxis = axis2d | {
+    yaxis = MAP_AXIS | {
         "title": {"text": "y", "font": {"size": TITLE_FONT_SIZE}},
         "range": list(ylim),
         "domain": [PLOTS_BOTTOM + 0.05, 1.0],

@@ -22,6 +22,16 @@ from ui.plots.arrays import f32, fmt, grid_window
 GREYS = [[0.0, "#a9a9a9"], [0.5, "#dcdcdc"], [1.0, "#fbfbfb"]]
 
 
+# The axes of a flat map of f (the race's and the basins'): a framed box, no grid, equal scale.
+MAP_AXIS = {
+    "showgrid": False,
+    "zeroline": False,
+    "ticks": "outside",
+    "mirror": True,
+    "showline": True,
+    "linecolor": "#444444",
+    "constrain": "domain",
+}
 LEVELS = 14
 
 

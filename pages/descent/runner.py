@@ -10,7 +10,7 @@ from pages.descent.settings import BY_KEY
 # One colour per racer, never re-used for anything else on the page. Picked so that every pair
 # stays apart (CIELAB distance >= 22) for normal vision and simulated protanopia and deuteranopia
 # (>= 18 for tritanopia), and far from the light greys of the surface and the colours of
-# ui/theme.py (slices, gradient, plane). Each racer also has its own marker shape, so no one
+# ui/plots/colours.py (slices, gradient, plane). Each racer also has its own marker shape, so no one
 # has to tell racers apart by colour alone.
 COLOURS = {
     "gd": "#1A85FF",  # blue

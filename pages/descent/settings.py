@@ -1,4 +1,4 @@
-"""The Descent page's own settings and their round trip through a link (ui/page_link.py).
+"""The Descent page's own settings and their round trip through a link (ui/shell/link.py).
 
 Plain data, no Streamlit: which optimizers race, each one's learning rate, the shared momentum and
 Adam/RMSProp constants, the number of steps, the racer shown in the table, and the basin map. A bad

@@ -1,4 +1,4 @@
-"""The Second-order page's own settings and their round trip through a link (ui/page_link.py).
+"""The Second-order page's own settings and their round trip through a link (ui/shell/link.py).
 
 - ``angle``: the direction u of the directional derivative, whole degrees from the x axis,
   counter-clockwise, in [0, 360). A link may say any whole number of degrees (-90 and 270 are the
@@ -7,7 +7,7 @@
   |f - Q|, one of RADII (a 1-2-5 ladder: the slider's stops). Another positive number in a link
   is moved to the nearest stop, with a notice.
 
-Plain data, no Streamlit: tested without a server, like ui/state.py.
+Plain data, no Streamlit: tested without a server, like ui/shell/view.py.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ import math
 import plotly.colors
 import plotly.graph_objects as go
 
-# The page's own colours (ui/theme.py's are the lesson's: slices, gradient, point, plane).
+# The page's own colours (ui/plots/colours.py's are the lesson's: slices, gradient, point, plane).
 DIRECTION = "#0072b2"  # the unit vector u, its slice and D_u f (Okabe-Ito blue)
 
 

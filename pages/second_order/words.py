@@ -53,16 +53,15 @@ def _shifted(variable: sympy.Symbol, at: sympy.Expr) -> str:
 def taylor_form(coefficients, exact_point) -> tuple[str, str]:
     """L and Q as LaTeX in Taylor form, from core's exact (f, fx, fy, fxx, fxy, fyy) at the
     exact point: z0 + fx dx + fy dy + 1/2 [fxx dx^2 + 2 fxy dx dy + fyy dy^2]."""
-    z0, fx, fy, fxx, fxy, fyy = coefficients
     dx, dy = _shifted(X, exact_point[0]), _shifted(Y, exact_point[1])
-    plane = _leading(
-        _coefficient_term(z0, "") + _coefficient_term(fx, dx) + _coefficient_term(fy, dy)
-    )
-    second = (
-        _coefficient_term(fxx, f"{dx}^{{2}}")
-        + _coefficient_term(2 * fxy, rf"{dx}\,{dy}")
-        + _coefficient_term(fyy, f"{dy}^{{2}}")
-    )
+    return _taylor_terms(_coefficient_term, coefficients, dx, dy)
+
+
+def _taylor_terms(term, coefficients, dx: str, dy: str) -> tuple[str, str]:
+    """L and Q as LaTeX from the six Taylor coefficients, each written by `term(c, factor)`."""
+    z0, fx, fy, fxx, fxy, fyy = coefficients
+    plane = _leading(term(z0, "") + term(fx, dx) + term(fy, dy))
+    second = term(fxx, f"{dx}^{{2}}") + term(2 * fxy, rf"{dx}\,{dy}") + term(fyy, f"{dy}^{{2}}")
     return plane, _over_plane(second)
 
 
@@ -231,17 +230,8 @@ def taylor_numbers(quadratic) -> tuple[str, str]:
     """L and Q (core Quadratic) in decimals, Taylor form, as LaTeX."""
     dx, dy = _shift("x", quadratic.x0), _shift("y", quadratic.y0)
     (fxx, fxy), (_, fyy) = quadratic.hessian
-    plane = _leading(
-        _number_term(quadratic.z0, "")
-        + _number_term(quadratic.gradient[0], dx)
-        + _number_term(quadratic.gradient[1], dy)
-    )
-    second = (
-        _number_term(fxx, f"{dx}^{{2}}")
-        + _number_term(2 * fxy, rf"{dx}\,{dy}")
-        + _number_term(fyy, f"{dy}^{{2}}")
-    )
-    return plane, _over_plane(second)
+    fx, fy = quadratic.gradient
+    return _taylor_terms(_number_term, (quadratic.z0, fx, fy, fxx, fxy, fyy), dx, dy)
 
 
 def _factor(value: float) -> str:

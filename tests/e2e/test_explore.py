@@ -138,7 +138,7 @@ def wait_for_readout_at(app: App, x: float, y: float) -> dict[str, object]:
 
 
 def shown_number(value: float) -> str:
-    """How the readout writes a coordinate (pages.explore.readout.latex_number for plain-sized values)."""
+    """How the readout writes a coordinate (ui.shell.text.latex_number, plain-sized values)."""
     return f"{value + 0.0:.6g}"
 
 

@@ -1,6 +1,8 @@
-"""Figure builders for the Explore page: core results in, a plotly Figure out. No Streamlit.
+"""The 3D surface with the point, its tangent slices, the gradient arrow and the tangent plane.
 
-Every builder is a pure function of core objects (Grid, PointSummary, Slice, TangentPlane), so it
+ui/plots is the Plotly kit every page shares (config, axes, arrays, colours, and the surface,
+contour and slice figures that Explore draws and other pages build on). No Streamlit. Every
+builder is a pure function of core objects (Grid, PointSummary, Slice, TangentPlane), so it
 is tested without a server. Figures are drawn for a projector: big type, thick lines, a white
 background and a legend that names each piece the way the lesson does.
 

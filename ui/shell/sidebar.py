@@ -56,7 +56,7 @@ class Explorer:
     function: Function | None  # the typed formula, or the last one that worked
     error: ExpressionError | None  # why the typed formula is not the one drawn
     notices: tuple[str, ...]  # problems with the link this session was opened from
-    settings: Any = None  # the page's own settings (see ui/page_link.py), if it has any
+    settings: Any = None  # the page's own settings (see ui/shell/link.py), if it has any
 
 
 def load_link() -> None:
