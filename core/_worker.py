@@ -71,6 +71,9 @@ class SymbolicWorker:
         environment["PYTHONPATH"] = os.pathsep.join(
             filter(None, [str(PROJECT_ROOT), environment.get("PYTHONPATH")])
         )
+        # SymPy orders sets by hash in places (atoms, assumptions): one order in every process,
+        # so the same question gets the same simplification and the same answer every time.
+        environment["PYTHONHASHSEED"] = "0"
         self._process = subprocess.Popen(
             [sys.executable, "-c", "from core._worker import serve; serve()"],
             stdin=subprocess.PIPE,
@@ -140,6 +143,8 @@ def serve() -> None:
     tasks = {"build": symbolic.build, "differentiate": symbolic.differentiate}
     tasks |= {"expression": symbolic.expression, "equivalent": symbolic.equivalent}
     tasks |= {"numeric": symbolic.numeric_forms, "prepare": symbolic.prepare}
+    tasks |= {"differences": symbolic.differences_at, "edges": symbolic.edges}
+    tasks |= {"kinks": symbolic.kinks}
     if os.environ.get("CORE_WORKER_TEST_TASKS") == "1":
         import time
 

@@ -64,12 +64,12 @@ def expression(text: str) -> sympy.Expr:
 
 
 def equivalent(a: sympy.Expr, b: sympy.Expr) -> tuple[bool | None, sympy.Expr]:
-    """Whether a and b are the same formula: (True, False or None for undecided, a - b in its
-    shorter form, as written or simplified).
+    """Whether a and b are the same formula: (True, or None when simplification does not reach
+    0; a - b in its shorter form, as written or simplified).
 
-    Cheapest first: SymPy's automatic simplification, then simplify, then `equals`, which tests
-    numerically at random points and returns None when it cannot tell. Unbounded in time: the
-    worker process runs it under a timeout."""
+    Deterministic: no random points (SymPy's `equals` tries unseeded ones, so the same question
+    got different answers). Whether a nonzero difference shows is decided by exact values at
+    chosen points (differences_at). Unbounded in time: the worker runs it under a timeout."""
     difference = a - b
     if difference == 0:
         return True, difference
@@ -77,7 +77,85 @@ def equivalent(a: sympy.Expr, b: sympy.Expr) -> tuple[bool | None, sympy.Expr]:
     if simplified == 0:
         return True, simplified
     shorter = min((difference, simplified), key=node_count)  # y cos x - y sin x, not sqrt(2)...
-    return simplified.equals(0), shorter
+    return None, shorter
+
+
+def differences_at(a: sympy.Expr, b: sympy.Expr, points, digits: int = 30) -> list:
+    """(|a - b|, max(|a|, |b|), whether b is real) at each (x, y), evaluated exactly (the floats
+    as exact rationals) to `digits` digits, so cancellation in float64 cannot fake or hide a
+    difference; None where either is not a finite number. Complex values count (a formula
+    compared off the real domain)."""
+    results = []
+    for px, py in points:
+        at = {X: sympy.Rational(float(px)), Y: sympy.Rational(float(py))}
+        try:
+            exact_a, exact_b = a.xreplace(at), b.xreplace(at)
+            values = [sympy.N(e, digits) for e in (exact_a - exact_b, exact_a, exact_b)]
+            numbers = [complex(v) for v in values]
+        except (TypeError, ValueError, ArithmeticError):
+            results.append(None)
+            continue
+        if not all(map(_finite_complex, numbers)):
+            results.append(None)
+            continue
+        difference, *pair = (abs(n) for n in numbers)
+        scale = max(pair)
+        results.append((difference, scale, abs(numbers[2].imag) <= 1e-20 * max(1.0, scale)))
+    return results
+
+
+def _finite_complex(value: complex) -> bool:
+    return value == value and abs(value) != float("inf")
+
+
+MAX_EDGES = 8
+
+
+def _arguments(exprs) -> list[sympy.Expr]:
+    """Arguments of abs and sign (kinks), in order of appearance, without constants."""
+    found: dict[sympy.Expr, None] = {}
+    for expr in exprs:
+        for node in sympy.preorder_traversal(expr):
+            if isinstance(node, sympy.Abs | sympy.sign) and node.args[0].free_symbols:
+                found.setdefault(node.args[0])
+    return list(found)
+
+
+def edges(exprs) -> list[sympy.Expr]:
+    """Where a formula may change its nature (numeric forms, at most MAX_EDGES): the arguments
+    of abs, sign and log, the bases of roots and other fractional powers, and denominators. An
+    answer right on one side of such an edge and wrong on the other shows just beside it."""
+    found: dict[sympy.Expr, None] = dict.fromkeys(_arguments(exprs))
+    for expr in exprs:
+        for node in sympy.preorder_traversal(expr):
+            if isinstance(node, sympy.log):
+                found.setdefault(node.args[0])
+            elif isinstance(node, sympy.Pow) and not (
+                node.exp.is_Integer and node.exp.is_nonnegative
+            ):
+                found.setdefault(node.base)
+    chosen = [edge for edge in found if edge.free_symbols][:MAX_EDGES]
+    return [_fold_constants(edge) for edge in chosen]
+
+
+def kinks(exprs) -> list[tuple[sympy.Expr, tuple[str, str]]]:
+    """The arguments u of abs and sign (at most MAX_EDGES) as (w, (left, right)): w has the
+    same zeros as u, and w > 0 reads "left > right". A line a v + b becomes v - r with its root
+    r = -b/a, read ("v", "r"): the sides of x - 1 = 0 and of 2 - 2x = 0 read x > 1 and x < 1."""
+    from .parse import to_text
+
+    result = []
+    for u in _arguments(exprs)[:MAX_EDGES]:
+        reading = (to_text(u).replace("**", "^"), "0")
+        if len(u.free_symbols) == 1:
+            (v,) = u.free_symbols
+            slope = sympy.diff(u, v)
+            rest = sympy.expand(u - slope * v)
+            if slope.is_Number and slope != 0 and rest.is_Number:
+                root = -rest / slope
+                u, reading = v - root, (str(v), to_text(root).replace("**", "^"))
+        result.append((_fold_constants(u), reading))
+    return result
 
 
 # -- numeric forms: what gets compiled for numpy -------------------------------------------------

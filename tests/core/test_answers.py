@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -155,7 +157,8 @@ def test_the_same_formula_is_equivalent_even_where_f_is_undefined_everywhere():
 
 
 class StoppedWorker:
-    """The shared worker, except that the symbolic comparison never finishes in time."""
+    """The shared worker, except that the symbolic comparisons (simplifying the difference,
+    exact values at points) never finish in time."""
 
     def __init__(self, worker):
         self.worker = worker
@@ -163,7 +166,7 @@ class StoppedWorker:
 
     def run(self, task, *args, timeout=None):
         self.asked.append((task, timeout))
-        if task == "equivalent":
+        if task in ("equivalent", "differences"):
             raise ExpressionError("This formula takes too long to work with symbolically.")
         return self.worker.run(task, *args, timeout=timeout)
 
@@ -328,3 +331,124 @@ def test_mixed_partials_agree(f_text):
 @pytest.mark.parametrize(("width", "step"), [(6, 1), (4, 0.5), (20, 5), (0.2, 0.05), (100, 20)])
 def test_nice_steps(width, step):
     assert nice_step(width) == pytest.approx(step)
+
+
+# --- the whole domain, not the window (issue 11, items 1 and 2) --------------------------------
+
+RIGHT_ONLY_FOR_POSITIVE_X = [
+    # (f, answer, df/dx written out by hand for the independent check)
+    ("abs(x) y", "y", lambda x, y: y * math.copysign(1, x)),
+    ("log(x^2) + y", "2/abs(x)", lambda x, y: 2 / x),
+    ("sqrt(x^2) + y", "1", lambda x, y: math.copysign(1, x)),
+    ("x abs(x)", "2x", lambda x, y: 2 * abs(x)),
+    ("x^2 + y", "2 sqrt(x^2)", lambda x, y: 2 * x),
+]
+
+
+@pytest.mark.parametrize(("f_text", "answer", "by_hand"), RIGHT_ONLY_FOR_POSITIVE_X)
+def test_an_answer_right_only_inside_the_window_is_different_and_says_where(
+    f_text, answer, by_hand
+):
+    result = check(f_text, "x", answer, xlim=(0.5, 3), ylim=(-3, 3))
+    assert result.verdict == "different"
+    assert "right for x > 0, wrong for x < 0: try x = −1" in result.message.lower()
+    assert "outside the window" in result.message
+    assert result.counterexamples
+    for x, y, true, theirs in result.counterexamples:
+        assert x < 0  # inside the window (x > 0.5) they agree
+        assert true == pytest.approx(by_hand(x, y))
+        assert not math.isclose(true, theirs)
+
+
+def test_right_on_one_side_of_a_shifted_kink():
+    result = check("abs(x - 1) y", "x", "y", xlim=(1.5, 3), ylim=(-3, 3))
+    assert result.verdict == "different"
+    assert "Right for x > 1, wrong for x < 1" in result.message
+
+
+def test_right_on_f_s_whole_domain_but_defined_off_it_is_accepted_and_says_so():
+    result = check("log(x) + y", "x", "1/abs(x)", xlim=(0.5, 3), ylim=(-3, 3))
+    assert result.verdict == "equivalent"
+    assert "f's whole domain" in result.message and "x = −1" in result.message
+
+
+class NoSimplifying(StoppedWorker):
+    """SymPy's simplification never finishes; exact values at points still work."""
+
+    def run(self, task, *args, timeout=None):
+        self.asked.append((task, timeout))
+        if task == "equivalent":
+            raise ExpressionError("This formula takes too long to work with symbolically.")
+        return self.worker.run(task, *args, timeout=timeout)
+
+
+def test_a_far_difference_made_by_rounding_is_not_a_counterexample(monkeypatch):
+    # 0 in exact arithmetic, but about 1 in float64 wherever x is in the thousands: the domain
+    # sample goes there, and exact values at those points show it is rounding, not a mistake.
+    zero = "((x^2 + 100000000)^2 - x^4 - 200000000 x^2 - 10000000000000000)"
+    worker = NoSimplifying(answers_module.shared_worker())
+    monkeypatch.setattr(answers_module, "shared_worker", lambda: worker)
+    f = Function("(x - y)^2")
+    answer = answers_module.read_answer(f"2x - 2y + {zero}")
+    assert _float_disagreements(f, answer) > 0  # the floats alone would call it wrong
+    result = check_partial(f, "x", f"2x - 2y + {zero}")
+    assert result.verdict == "equivalent"
+    assert ("differences", answers_module.EXACT_TIMEOUT) in worker.asked
+    wrong = check_partial(f, "x", f"2x - y + {zero}")
+    assert wrong.verdict == "different"
+
+
+def _float_disagreements(f, answer) -> int:
+    points = np.array([[4321.5, -17.25], [-9876.125, 3.5], [1234.75, 5678.5]])
+    true = f.derivative_function("x")(points[:, 0], points[:, 1])
+    theirs = answers_module._answer_values(answer, points[:, 0], points[:, 1])
+    return int((~answers_module._agree(true, theirs)).sum())
+
+
+@pytest.mark.parametrize(("f_text", "answer"), [("x abs(x)", "2x"), ("x^2 + y", "2 sqrt(x^2)")])
+def test_the_same_question_gets_the_same_verdict_every_time(f_text, answer):
+    f = Function(f_text)
+    results = {
+        (r.verdict, r.message, r.counterexamples)
+        for r in (check_partial(f, "x", answer, xlim=(0.5, 3), ylim=(-3, 3)) for _ in range(50))
+    }
+    assert len(results) == 1
+    assert next(iter(results))[0] == "different"
+
+
+def test_the_same_question_gets_the_same_verdict_in_another_process():
+    script = (
+        "from core import Function, check_partial\n"
+        "r = check_partial(Function('x abs(x)'), 'x', '2x', xlim=(0.5, 3), ylim=(-3, 3))\n"
+        "print(r.verdict + '|' + r.message)\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", script], cwd=root, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        for _ in range(2)
+    }
+    here = check("x abs(x)", "x", "2x", xlim=(0.5, 3), ylim=(-3, 3))
+    assert outputs == {f"{here.verdict}|{here.message}"}
+
+
+@settings(max_examples=10, deadline=None)
+@given(
+    a=st.integers(-3, 3),
+    shift=st.integers(-2, 2),
+    flip=st.booleans(),
+)
+def test_verdicts_are_a_function_of_the_question(a, shift, flip):
+    """Kinked f and an answer right on one side of the kink: three asks, one answer; and the
+    verdict agrees with one-sided formulas checked by hand."""
+    f = Function(f"abs(x - {shift}) ({a} + y)")
+    answer = f"{'-' if flip else ''}({a} + y)"
+    results = {(r.verdict, r.message) for r in (check_partial(f, "x", answer) for _ in range(3))}
+    assert len(results) == 1
+    (verdict, message), *_ = results
+    # d/dx = sign(x - shift) (a + y): the answer is right for x > shift (or x < shift if
+    # flipped), wrong on the other side, unless a + y = 0 is the whole story (never: y varies).
+    assert verdict == "different"
+    side = "<" if flip else ">"
+    assert f"Right for x {side} {shift}".replace("-", "−") in message
