@@ -159,11 +159,12 @@ def _close(a: str, b: str) -> str:
 class _Printer(JavascriptCodePrinter):
     """SymPy's JavaScript printer with numpy's semantics (see the module docstring)."""
 
-    def __init__(self):
+    def __init__(self, renamed: dict[sympy.Symbol, str] | None = None):
         super().__init__({"strict": True})
+        self.renamed = renamed or {}  # SymPy's cse names (x0, x1, ...) -> our temporaries
 
     def _print_Symbol(self, expr):
-        name = expr.name
+        name = self.renamed.get(expr, expr.name)
         if name not in VARIABLES and not TEMPORARY.match(name):
             raise JavascriptError(f"unexpected symbol {name!r}")
         return name
@@ -176,6 +177,10 @@ class _Printer(JavascriptCodePrinter):
 
     def _print_Float(self, expr):
         return repr(float(str(expr)))  # the digits lambdify prints for numpy, read as a float
+
+    def _print_ImaginaryUnit(self, expr):
+        # d/dx (-2)^x = (-2)^x (log 2 + i pi); SymPy writes sec(cosh x) as 1/cos(cos(i x))
+        raise JavascriptError("the tree holds a complex number, which has no JavaScript form")
 
     def _print_re(self, expr):
         return f"({self._print(expr.args[0])})"  # numpy.real of a float array is the array
@@ -218,19 +223,15 @@ class _Printer(JavascriptCodePrinter):
         )
 
 
-def _print(expr: sympy.Expr) -> str:
+def _print(expr: sympy.Expr, renamed: dict[sympy.Symbol, str] | None = None) -> str:
     try:
-        return _Printer().doprint(expr)
+        return _Printer(renamed).doprint(expr)
     except JavascriptError:
         raise
     except Exception as error:  # e.g. a SymPy function the printer does not know
         raise JavascriptError(
             f"cannot print {type(expr).__name__} as JavaScript: {error}"
         ) from None
-
-
-def _temporaries() -> Iterator[sympy.Symbol]:
-    return (sympy.Symbol(f"t{n}", real=True) for n in range(10**9))
 
 
 def _repeated_args(expr: sympy.Basic) -> tuple[int, ...]:
@@ -246,14 +247,14 @@ def _repeated_args(expr: sympy.Basic) -> tuple[int, ...]:
     return ()
 
 
-def _hoist(expr, names: Iterator[sympy.Symbol], lines: list[tuple[sympy.Symbol, sympy.Expr]]):
+def _hoist(expr, fresh: Callable[[], sympy.Symbol], lines: list[tuple[sympy.Symbol, sympy.Expr]]):
     """`expr` with every repeated argument that is not an atom in a temporary (in `lines`)."""
     if expr.is_Atom:
         return expr
-    args = [_hoist(arg, names, lines) for arg in expr.args]
+    args = [_hoist(arg, fresh, lines) for arg in expr.args]
     for index in _repeated_args(expr):
         if not args[index].is_Atom:
-            name = next(names)
+            name = fresh()
             lines.append((name, args[index]))
             args[index] = name
     if tuple(args) != expr.args:
@@ -261,34 +262,62 @@ def _hoist(expr, names: Iterator[sympy.Symbol], lines: list[tuple[sympy.Symbol, 
     return expr
 
 
-def _body(outputs: list[sympy.Expr], masked: bool) -> str:
-    """A checked function body returning `outputs` (f first) with core's NaN rules."""
-    names = _temporaries()
-    replacements, reduced = sympy.cse(outputs, symbols=names)
+def _block(exprs: list[sympy.Expr], names: Iterator[str]) -> tuple[list[str], list[str]]:
+    """`const` statements computing `exprs` as lambdify(cse=len(exprs) > 1) computes them for
+    numpy, and the temporaries holding the results. SymPy's cse with lambdify's own settings
+    (names x0, x1, ... renamed only when printed) keeps numpy's subexpressions and sum order."""
+    replacements, reduced = sympy.cse(exprs, list=False) if len(exprs) > 1 else ([], exprs)
+    renamed = {symbol: next(names) for symbol, _ in replacements}
+
+    def fresh() -> sympy.Symbol:
+        return sympy.Symbol(next(names))
+
     lines: list[tuple[sympy.Symbol, sympy.Expr]] = []
-    for name, value in replacements:
-        lines.append((name, _hoist(value, names, lines)))
+    for symbol, value in replacements:
+        lines.append((symbol, _hoist(value, fresh, lines)))
     results = []
     for value in reduced:
-        value = _hoist(value, names, lines)
-        if not value.is_Symbol:
-            name, value = next(names), value
-            lines.append((name, value))
-            value = name
-        results.append(value.name)
-    statements = [f"const {name.name} = {_print(value)};" for name, value in lines]
-    f, *derivatives = results
+        value = _hoist(value, fresh, lines)
+        if not value.is_Symbol:  # a temporary, x or y is used as it is
+            symbol = fresh()
+            lines.append((symbol, value))
+            value = symbol
+        results.append(_print(value, renamed))
+    statements = [
+        f"const {_print(name, renamed)} = {_print(value, renamed)};" for name, value in lines
+    ]
+    return statements, results
+
+
+def _finite(v: str, mask: str | None = None) -> str:
+    """v where it is finite (and `mask`, f's v - v, is 0: f is finite), else NaN."""
     # v - v is 0 for a finite v and NaN otherwise (Infinity - Infinity, NaN - NaN).
-    returned = [f"{f} - {f} === 0 ? {f} : NaN"]
-    if derivatives and masked:
-        finite_f = next(names).name
-        statements.append(f"const {finite_f} = {f} - {f};")
-        returned += [f"{finite_f} + {d} - {d} === 0 ? {d} : NaN" for d in derivatives]
-    else:
-        returned += [f"{d} - {d} === 0 ? {d} : NaN" for d in derivatives]
-    body = "\n".join([*statements, f"return [{', '.join(returned)}];"])
-    check_body(body)
-    return body
+    return f"{mask} + {v} - {v} === 0 ? {v} : NaN" if mask else f"{v} - {v} === 0 ? {v} : NaN"
+
+
+def _bodies(trees: list[sympy.Expr], masked: bool) -> list[str]:
+    """Checked function bodies returning [f], [f, fx, fy] and [f, fx, fy, fxx, fxy, fyy] with
+    core's NaN rules, each block computed as core.Function computes it: f alone, the gradient with
+    f (its mask) unless f is a polynomial, the Hessian likewise."""
+    names = (f"t{n}" for n in range(10**9))
+    value, gradient, hessian = trees[0], trees[1:3], trees[3:6]
+    statements, (f,) = _block([value], names)
+    returned = [_finite(f)]
+    bodies = []
+    for derivatives in ([], gradient, hessian):
+        if derivatives:
+            more, results = _block([value, *derivatives] if masked else derivatives, names)
+            statements += more
+            mask = None
+            if masked:
+                mask = next(names)
+                statements.append(f"const {mask} = {results[0]} - {results[0]};")
+                results = results[1:]
+            returned += [_finite(d, mask) for d in results]
+        body = "\n".join([*statements, f"return [{', '.join(returned)}];"])
+        check_body(body)
+        bodies.append(body)
+    return bodies
 
 
 def _expression(expr: sympy.Expr) -> str:
@@ -318,6 +347,7 @@ def compile_javascript(f: Function | str) -> JsFunctions:
     numeric = _numeric_trees(f)
     masked = not f.expr.is_polynomial(X, Y)
     value, fx, fy, fxx, fxy, fyy = (_expression(tree) for tree in numeric)
+    value_body, first_order_body, second_order_body = _bodies(numeric, masked)
     return JsFunctions(
         value=value,
         fx=fx,
@@ -325,9 +355,9 @@ def compile_javascript(f: Function | str) -> JsFunctions:
         fxx=fxx,
         fxy=fxy,
         fyy=fyy,
-        value_body=_body(numeric[:1], masked),
-        first_order_body=_body(numeric[:3], masked),
-        second_order_body=_body(numeric, masked),
+        value_body=value_body,
+        first_order_body=first_order_body,
+        second_order_body=second_order_body,
         masked=masked,
     )
 

@@ -100,6 +100,7 @@ TEXTBOOK = [
     "x^(-2) + y^(-1/2)",
     "sin(x)^2 + cos(y)^2",
     "exp(-(x^2+y^2)/4) sin(3x) cos(2y)",
+    "-sec(csc(x)) + y",  # numpy's printer writes the inner csc(x) as 1/cos(x - pi/2): so do we
 ]
 
 
@@ -165,27 +166,41 @@ def core_values(f: Function, at: np.ndarray) -> np.ndarray:
 NAMES = ("f", "fx", "fy", "fxx", "fxy", "fyy")
 
 
+def _perturbed(tree: sympy.Expr, rng: np.random.Generator) -> sympy.Expr:
+    """`tree` with every distinct subexpression times 1 ± 4.4e-16 (two units in the last place).
+    A kink's value is taken as its right-hand derivative (the NaN pattern is checked apart)."""
+    memo: dict[sympy.Basic, sympy.Basic] = {}
+
+    def perturbed(node):
+        if node.is_Atom:
+            return node
+        if node not in memo:
+            if type(node).__name__ == "KinkValue":
+                memo[node] = perturbed(node.args[0])
+                return memo[node]
+            rebuilt = node.func(*(perturbed(arg) for arg in node.args), evaluate=False)
+            if type(node).__name__ != "KinkSide":  # exactly -1, 0 or 1
+                factor = sympy.Float(1 + rng.choice([-1, 1]) * 4.4e-16, 17)
+                rebuilt = sympy.Mul(rebuilt, factor, evaluate=False)
+            memo[node] = rebuilt
+        return memo[node]
+
+    return perturbed(tree)
+
+
 def rounding_sensitivity(tree: sympy.Expr, at: np.ndarray, patterns: int = 4) -> np.ndarray:
     """How far float64 evaluation of `tree` can move when each operation is off in its last two
     places (as V8's sin or pow may be against glibc's, or a sum grouped apart by CSE): the largest
-    change over a few random patterns of such relative errors on every node (Monte Carlo
-    arithmetic). Large where the formula cancels (1 - tanh(x y)^2 where tanh is near 1)."""
+    change over a few random patterns of such errors (Monte Carlo arithmetic). Large where the
+    formula cancels (1 - tanh(x y)^2 where tanh is near 1)."""
     rng = np.random.default_rng(0)
     x, y = at[:, 0], at[:, 1]
     with np.errstate(all="ignore"):
         base = np.broadcast_to(compile_numpy([tree])(x, y)[0], x.shape)
         spread = np.zeros_like(x)
         for _ in range(patterns):
-
-            def perturbed(node):
-                if node.is_Atom:
-                    return node
-                node = node.func(*(perturbed(arg) for arg in node.args), evaluate=False)
-                factor = sympy.Float(1 + rng.choice([-1, 1]) * 4.4e-16, 17)
-                return sympy.Mul(node, factor, evaluate=False)
-
-            values = np.broadcast_to(compile_numpy([perturbed(tree)])(x, y)[0], x.shape)
-            spread = np.fmax(spread, np.abs(values - base))
+            values = compile_numpy([_perturbed(tree, rng)])(x, y)[0]
+            spread = np.fmax(spread, np.abs(np.broadcast_to(values, x.shape) - base))
     return spread
 
 
@@ -230,10 +245,9 @@ def test_textbook_functions_match_core_in_node(text):
     (body0, body1, body2), *_ = run_in_node([[js.body(0), js.body(1), js.body(2)]], at)
     server = core_values(f, at)
     assert_same_numbers(f, at, body2, server)
-    # The shorter bodies give the same numbers as the first columns of the longest.
-    # (To the last places: each body shares its own subexpressions, so sums may group apart.)
-    np.testing.assert_allclose(body0, body2[:, :1], rtol=1e-13)
-    np.testing.assert_allclose(body1, body2[:, :3], rtol=1e-13)
+    # The shorter bodies are the longest one's first lines: the same numbers, to the last bit.
+    np.testing.assert_array_equal(body0, body2[:, :1])
+    np.testing.assert_array_equal(body1, body2[:, :3])
 
 
 def test_single_expressions_are_the_raw_formulas():
@@ -263,10 +277,11 @@ def test_cube_root_of_a_negative_is_undefined_as_in_numpy():
     assert math.isnan(body[0, 0]) and body[1, 0] == 2.0
 
 
-@pytest.mark.parametrize("text", ["(-2)^x", "(-1)^x + y", "(-pi)^y"])
-def test_complex_derivatives_are_refused(text):
-    """d/dx (-2)^x = (-2)^x (log 2 + i pi): no real JavaScript form, so the page asks the server."""
-    with pytest.raises(JavascriptError):
+@pytest.mark.parametrize("text", ["(-2)^x", "(-1)^x + y", "(-pi)^y", "sec(cosh(x))"])
+def test_complex_numbers_are_refused(text):
+    """d/dx (-2)^x = (-2)^x (log 2 + i pi), and SymPy's printers write sec(cosh x) as
+    1/cos(cos(i x)): no real JavaScript form, so the page asks the server."""
+    with pytest.raises(JavascriptError, match="complex"):
         compile_javascript(text)
 
 
@@ -319,32 +334,44 @@ def _formulas() -> st.SearchStrategy[str]:
     return st.recursive(_ATOMS, extend, max_leaves=6)
 
 
-def _compiled_or_none(text: str):
+def _compiled_or_none(text: str, at: np.ndarray):
+    """(f, its JavaScript, core's values at `at`), or None where core itself gives no numbers."""
     try:
         f = Function(text)
+        server = core_values(f, at)
     except ExpressionError:
         return None  # core refuses it (a constant division by zero, too large, ...)
+    except Exception:  # core's own trouble with a valid formula, not ours
+        CORE_FAILURES.add(text)
+        return None
     try:
-        return f, compile_javascript(f)
-    except JavascriptError:
-        if any(tree.has(sympy.I) for tree in _numeric_trees(f)):
-            return None  # (-2)^x: a complex derivative, which core cannot evaluate either
+        return f, compile_javascript(f), server
+    except JavascriptError as error:
+        if "complex" in str(error):
+            return (
+                None  # (-2)^x, sec(cosh(x)): numpy computes in complex numbers, JavaScript cannot
+            )
         raise
+
+
+# Valid formulas core itself cannot evaluate (reported to core's owners, e.g. abs(x^y) and
+# abs(abs(x) - 1): SymPy leaves Derivative or DiracDelta in the trees core compiles).
+CORE_FAILURES: set[str] = set()
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(_formulas(), min_size=4, max_size=8))
 def test_fuzzed_formulas_match_core_in_node(texts):
-    compiled = [(text, c) for text in texts if (c := _compiled_or_none(text))]
+    at = points(seed=len(texts), n=60)
+    compiled = [c for text in texts if (c := _compiled_or_none(text, at))]
     if not compiled:
         return
-    at = points(seed=len(texts), n=60)
-    results = run_in_node([[js.body(2)] for _, (_, js) in compiled], at)
-    for (_, (f, js)), (browser,) in zip(compiled, results, strict=True):
+    results = run_in_node([[js.body(2)] for _, js, _ in compiled], at)
+    for (f, js, server), (browser,) in zip(compiled, results, strict=True):
         for code in (js.value, js.fx, js.fy, js.fxx, js.fxy, js.fyy):
             check_expression(code)
         check_body(js.body(2))
-        assert_same_numbers(f, at, browser, core_values(f, at))
+        assert_same_numbers(f, at, browser, server)
 
 
 # -- security: only allowlisted code ever comes out --------------------------------------------
