@@ -144,7 +144,7 @@ def serve() -> None:
     tasks |= {"expression": symbolic.expression, "equivalent": symbolic.equivalent}
     tasks |= {"numeric": symbolic.numeric_forms, "prepare": symbolic.prepare}
     tasks |= {"differences": symbolic.differences_at, "edges": symbolic.edges}
-    tasks |= {"kinks": symbolic.kinks}
+    tasks |= {"kinks": symbolic.kinks, "substitute": symbolic.substitute}
     if os.environ.get("CORE_WORKER_TEST_TASKS") == "1":
         import time
 

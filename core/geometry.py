@@ -3,7 +3,8 @@ Taylor polynomial, directional derivatives, and the gradient's size and directio
 
 Numbers come from the compiled functions (fast, float64, NaN where undefined). Each `.expr` is
 exact SymPy built by substituting the point into f's exact derivatives, so a point typed as 2 or
-0.1 gives 2 and 1/10, never 0.1000000000000000055.
+0.1 gives 2 and 1/10, never 0.1000000000000000055. The substitution runs in the worker under its
+time limit; `.expr` is None where the values are undefined or that takes too long.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from fractions import Fraction
 import numpy as np
 import sympy
 
+from ._worker import shared_worker
 from .grid import check_window, pole_mask
-from .parse import X, Y
+from .parse import ExpressionError, X, Y
 
 # Names of the quantities a point summary reports as undefined (NaN) where they are.
 QUANTITIES = ("value", "fx", "fy", "fxx", "fxy", "fyy")
@@ -52,8 +54,14 @@ def _finite(value, name: str) -> float:
     return number
 
 
-def _at(expr: sympy.Expr, x0: sympy.Expr, y0: sympy.Expr) -> sympy.Expr:
-    return expr.subs({X: x0, Y: y0})
+def _at(f, orders, x0: sympy.Expr, y0: sympy.Expr) -> list[sympy.Expr] | None:
+    """f's derivatives of the given orders at the exact point, substituted in the worker (exact
+    arithmetic on a large derivative takes a while); None if that does not finish in time."""
+    exprs = [f.derivative(*v) for v in orders]
+    try:
+        return shared_worker().run("substitute", exprs, x0, y0)
+    except ExpressionError:
+        return None
 
 
 def _point(x0, y0) -> tuple[float, float, tuple[sympy.Expr, sympy.Expr]]:
@@ -173,7 +181,10 @@ class TangentPlane:
         if not self.defined:
             return None
         f, (x0, y0) = self.function, self.exact_point
-        z0, fx, fy = (_at(f.derivative(*v), x0, y0) for v in ((), ("x",), ("y",)))
+        values = _at(f, ((), ("x",), ("y",)), x0, y0)
+        if values is None:
+            return None
+        z0, fx, fy = values
         return z0 + fx * (X - x0) + fy * (Y - y0)
 
 
@@ -214,11 +225,11 @@ class Quadratic:
     def expr(self) -> sympy.Expr | None:
         if not self.defined:
             return None
-        f, (x0, y0) = self.function, self.exact_point
-        z0, fx, fy, fxx, fxy, fyy = (
-            _at(f.derivative(*v), x0, y0)
-            for v in ((), ("x",), ("y",), ("x", "x"), ("x", "y"), ("y", "y"))
-        )
+        x0, y0 = self.exact_point
+        values = self.coefficients
+        if values is None:
+            return None
+        z0, fx, fy, fxx, fxy, fyy = values
         dx, dy = X - x0, Y - y0
         half = sympy.Rational(1, 2)
         return z0 + fx * dx + fy * dy + half * (fxx * dx**2 + 2 * fxy * dx * dy + fyy * dy**2)
@@ -231,10 +242,8 @@ class Quadratic:
         if not self.defined:
             return None
         f, (x0, y0) = self.function, self.exact_point
-        return tuple(
-            _at(f.derivative(*v), x0, y0)
-            for v in ((), ("x",), ("y",), ("x", "x"), ("x", "y"), ("y", "y"))
-        )
+        values = _at(f, ((), ("x",), ("y",), ("x", "x"), ("x", "y"), ("y", "y")), x0, y0)
+        return None if values is None else tuple(values)
 
 
 def taylor2(f, x0, y0) -> Quadratic:

@@ -108,6 +108,11 @@ def _finite_complex(value: complex) -> bool:
     return value == value and abs(value) != float("inf")
 
 
+def substitute(exprs, x0: sympy.Expr, y0: sympy.Expr) -> list[sympy.Expr]:
+    """Each expression at the exact point (x0, y0) (core.geometry's exact Taylor forms)."""
+    return [expr.subs({X: x0, Y: y0}) for expr in exprs]
+
+
 MAX_EDGES = 8
 
 
