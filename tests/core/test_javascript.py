@@ -12,6 +12,7 @@ import json
 import math
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -377,21 +378,56 @@ def test_fuzzed_formulas_match_core_in_node(texts):
 # -- security: only allowlisted code ever comes out --------------------------------------------
 
 
-def test_hostile_corpus_emits_only_allowlisted_code():
-    accepted = 0
-    for text in HOSTILE:
-        try:
-            f = Function(text)
-        except ExpressionError:
-            continue
-        accepted += 1
-        js = compile_javascript(f)
-        for code in (js.value, js.fx, js.fy, js.fxx, js.fxy, js.fyy):
-            check_expression(code)
-        for order in (0, 1, 2):
-            check_body(js.body(order))
-    # The corpus is meant to be refused entirely; anything core accepts must still be safe here.
-    assert accepted <= len(HOSTILE)
+# Valid, but at the edges of what the parser accepts: friendly characters, aliases, limits.
+EDGE_BUT_VALID = [
+    "x² − y·π",
+    "sin^2(x) + ln(y) + arctan2(y, x) + arcsin(x/9)",
+    "x**-1 + 2^-y",
+    "1e300 x + 1e-300 y + 0.1e-5",
+    "9^9^0.5 x",
+    "e^e^x",
+    "x" + "+x" * 120,
+    "sin(" * 19 + "x" + ")" * 19,
+    "-" * 30 + "x",
+    "(((((((((((x)))))))))))",
+    "abs(x)^abs(y)",
+    "x y x y x y x y",
+]
+
+
+def _assert_allowlisted(js: JsFunctions) -> None:
+    for code in (js.value, js.fx, js.fy, js.fxx, js.fxy, js.fyy):
+        check_expression(code)
+    for order in (0, 1, 2):
+        check_body(js.body(order))
+
+
+@pytest.mark.parametrize("text", HOSTILE, ids=range(len(HOSTILE)))
+def test_hostile_text_never_reaches_the_compiler(text):
+    """The hostile corpus: core refuses every entry before there is a tree to compile; were one
+    ever accepted, what it compiles to must still be allowlisted code."""
+    try:
+        f = Function(text)
+    except ExpressionError:
+        with pytest.raises(ExpressionError):
+            compile_javascript(text)
+        return
+    _assert_allowlisted(compile_javascript(f))
+
+
+@pytest.mark.parametrize("text", EDGE_BUT_VALID)
+def test_formulas_at_the_parser_edges_emit_only_allowlisted_code(text):
+    _assert_allowlisted(compile_javascript(text))
+
+
+def test_missing_node_skips_locally_and_fails_in_ci(monkeypatch, tmp_path):
+    monkeypatch.setattr(sys.modules[__name__], "NODE", tmp_path / "no-node")
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception):
+        run_in_node([], np.zeros((1, 2)))
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception):
+        run_in_node([], np.zeros((1, 2)))
 
 
 def test_a_tree_with_any_other_name_cannot_be_printed():
