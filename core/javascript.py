@@ -117,7 +117,8 @@ class JavascriptError(ValueError):
 class JsFunctions:
     """JavaScript for one formula, as plain data (strings and a flag; `dataclasses.asdict` works).
 
-    value, fx, fy, fxx, fxy, fyy: expressions in x and y (the raw formulas: no NaN rules).
+    value, fx, fy, fxx, fxy, fyy: expressions in x and y (the raw formulas: no NaN rules, and no
+    shared subexpressions, so they can be ten times the size of a body: send the bodies).
     value_body, first_order_body, second_order_body: function bodies of (x, y) returning
     [f], [f, fx, fy] and [f, fx, fy, fxx, fxy, fyy] with core's NaN rules; see `body`.
     masked: whether the derivatives are NaN wherever f is not finite (core: all but polynomials).
@@ -199,11 +200,14 @@ class _Printer(JavascriptCodePrinter):
         b, e = self._print(base), self._print(exponent)
         if _is_number(exponent):
             return f"Math.pow({b}, {e})"
-        # A variable exponent can be ±Infinity or NaN: follow C's pow, not JavaScript's.
+        # A variable exponent can be ±Infinity or NaN, where JavaScript's pow(±1, e) is NaN and
+        # C's is 1: pow(1, e) = 1 always, and clamping e to ±MAX makes pow(-1, ±inf) = 1.
         clamped = f"Math.min(Math.max({e}, -{_MAX}), {_MAX})"
-        if _is_number(base):
-            return f"Math.pow({b}, {clamped})" if abs(base) == 1 else f"Math.pow({b}, {e})"
-        return f"({b} === 1 ? 1 : Math.pow({b}, {clamped}))"
+        if not _is_number(base):
+            return f"({b} === 1 ? 1 : Math.pow({b}, {clamped}))"
+        if float(base) == 1:  # (SymPy makes 1^u 1, but a constant can round to 1.0)
+            return "1"
+        return f"Math.pow({b}, {clamped if float(base) == -1 else e})"
 
     def _print_KinkSide(self, expr):
         # numpy: where(u != 0, sign(u), where(du != 0, sign(du), sign(d2u)))
@@ -340,8 +344,10 @@ def compile_javascript(f: Function | str) -> JsFunctions:
     """Compile f's own SymPy trees (f, gradient, Hessian) to checked JavaScript.
 
     `f` is a core.Function (or text, which is parsed into one by core's parser). Raises
-    JavascriptError if a tree holds something that has no allowlisted JavaScript form; the caller
-    can then fall back to asking the server."""
+    JavascriptError if a tree holds something that has no allowlisted JavaScript form (a complex
+    number); the caller then falls back to asking the server. Costs less than building the
+    Function (SymPy's cse on trees that core's derivative size limit bounds): cache the result
+    per function, as the numpy functions are."""
     if isinstance(f, str):
         f = Function(f)
     numeric = _numeric_trees(f)

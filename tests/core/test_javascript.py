@@ -286,6 +286,29 @@ def test_complex_numbers_are_refused(text):
         compile_javascript(text)
 
 
+@pytest.mark.parametrize(
+    ("text", "point", "order", "expected"),
+    [
+        ("x^(1/3)", (-8.0, 0.0), 0, [math.nan]),  # not Math.cbrt: numpy's power is NaN here
+        ("x^(1/3)", (8.0, 0.0), 0, [2.0]),
+        ("x^(1/y)", (1.0, 0.0), 1, [1.0, math.nan, math.nan]),  # C's pow(1, inf) = 1
+        ("x^(1/y) + y", (-1.0, 0.0), 0, [1.0]),  # C's pow(-1, inf) = 1
+        ("x abs(x) + y", (0.0, 1.0), 1, [1.0, 0.0, 1.0]),  # a kink with a derivative
+        ("abs(x) + y^2", (0.0, 1.0), 1, [1.0, math.nan, 2.0]),  # a kink without one
+        ("abs(x)^3 + y", (0.0, 1.0), 2, [1.0, 0.0, 1.0, 0.0, 0.0, 0.0]),
+        ("1/x + y", (0.0, 1.0), 1, [math.nan, math.nan, math.nan]),  # f undefined: all are
+        ("x^2 + 1/y", (3.0, 0.0), 1, [math.nan, math.nan, math.nan]),
+        ("sqrt(x) + y", (-1.0, 2.0), 1, [math.nan, math.nan, math.nan]),
+    ],
+)
+def test_where_javascript_and_numpy_differ_core_wins(text, point, order, expected):
+    f = Function(text)
+    (body,), *_ = run_in_node([[compile_javascript(f).body(order)]], np.array([point]))
+    server = core_values(f, np.array([point]))[0, : len(expected)]
+    np.testing.assert_array_equal(server, expected)
+    np.testing.assert_array_equal(body[0], expected)
+
+
 def test_polynomials_are_not_masked_like_core():
     assert compile_javascript("x^2 y + y^3").masked is False
     assert compile_javascript("sqrt(x) + y").masked is True
