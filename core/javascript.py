@@ -387,6 +387,8 @@ def tokenize(code: str) -> list[tuple[str, str]]:
     for doubled in ("--", "++"):
         if doubled in code:
             raise JavascriptError(f"{doubled!r} is not allowed")
+    if re.search(r"[^;]\n|\n\n", code):  # a line ends only after a statement: no ASI surprises
+        raise JavascriptError("a line break is allowed only after ';'")
     tokens = []
     position = 0
     while position < len(code):
@@ -399,6 +401,8 @@ def tokenize(code: str) -> list[tuple[str, str]]:
             continue
         if kind == "name" and not _allowed_name(text):
             raise JavascriptError(f"the name {text!r} is not allowed")
+        if kind == "number" and re.match(r"0\d", text):  # 010 is 8 in sloppy mode
+            raise JavascriptError(f"the number {text!r} is not allowed (a leading zero)")
         tokens.append((kind, text))
     return tokens
 
@@ -507,6 +511,8 @@ class _Grammar:
 
 def check_expression(code: str) -> None:
     """Raise JavascriptError unless `code` is an allowlisted expression in x and y."""
+    if "\n" in code:
+        raise JavascriptError("an expression is one line")
     grammar = _Grammar(code)
     grammar.expression()
     grammar.end()
