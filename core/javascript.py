@@ -18,8 +18,10 @@ with common subexpressions in `const` temporaries; the browser builds it once wi
 Same numbers as the server
 --------------------------
 The trees are the ones core.Function compiles for numpy (core.symbolic.numeric_forms: constants
-folded, kinks resolved), printed in the same operation order (SymPy's code printers share one
-Add/Mul printer with lambdify's), with every place where JavaScript and numpy differ handled:
+folded, kinks resolved), grouped as core groups them (f alone; the gradient, then the Hessian, each
+with f as its mask, under SymPy's cse with lambdify's own settings) and printed in the same
+operation order (SymPy's code printers share one Add/Mul printer and its rewrites with lambdify's),
+with every place where JavaScript and numpy differ handled:
 
 - x^(1/3) stays Math.pow (NaN for x < 0, as numpy) rather than SymPy's Math.cbrt (real root);
 - Math.pow(1, ±Infinity or NaN) and Math.pow(-1, ±Infinity) are NaN in JavaScript but 1 in C and
@@ -37,8 +39,8 @@ So the body's numbers equal core's to 1e-12 relative, and are NaN exactly where 
 differ from glibc's in the last place, and where a formula cancels (y (1 - tanh(x y)^2) where tanh
 is near 1) that difference grows relative to the result, as it would between two numpy builds.
 The single expressions (`value`, `fx`, ...) are the raw formulas: they skip both NaN rules.
-A tree with no real JavaScript form (a complex derivative such as that of (-2)^x) raises
-JavascriptError: the page then asks the server, as it does today.
+A tree with no real JavaScript form (the complex derivative of (-2)^x; sec(cosh x), which SymPy's
+printers write as 1/cos(cos(i x))) raises JavascriptError: the page then asks the server.
 
 Security
 --------
@@ -54,15 +56,19 @@ derivatives) with a JavaScript printer and then checks what it printed before ha
 - They then parse the tokens with a tiny grammar (operands and operators alternate, calls only of
   allowlisted Math functions with their arity, temporaries defined before use, `const t = e;`
   statements, one `return [e, ...];`), so comments, regular-expression literals, `--`/`++`, member
-  access and assignments to anything but a fresh temporary cannot hide in allowed tokens.
+  access and assignments to anything but a fresh temporary cannot hide in allowed tokens. A line
+  ends only after `;` (no automatic semicolon insertion) and no number has a leading zero (`010`
+  is octal in sloppy mode).
 - Any refusal raises JavascriptError; compile_javascript never returns unchecked code.
 
 Content-Security-Policy: the component turns the checked body into a function with
 `new Function("x", "y", body)`, which a CSP allows only with `script-src 'unsafe-eval'`. That is
-acceptable because what is compiled is generated and checked here, never user text. (Streamlit sets
-no CSP of its own.) A deployment that forbids 'unsafe-eval' would need a small JavaScript
-interpreter of the same token stream instead; the allowlist above is what such an interpreter
-would accept.
+acceptable because what is compiled is generated and checked here, never user text. Streamlit 1.67
+sends no Content-Security-Policy header (checked here), so nothing needs changing today; a
+deployment that adds one must allow 'unsafe-eval' for the app's own scripts, or the component
+needs a small interpreter of the same token stream instead (the grammar above is what it would
+accept), trading speed for the stricter policy. The component should take code only from this
+module's output and call the function only with two numbers (a string would concatenate).
 """
 
 from __future__ import annotations
