@@ -25,13 +25,20 @@ does when someone opens the shared link and then moves the point:
   widget's value from the session (SessionState compacts old values before applying new ones).
   Timed until `script_finished`; the click counts as "moved" when the app's link then shows the
   new x0 and y0.
+- `--via bridge` clicks the page's map instead, the way a real chart click arrives: the click
+  bridge (a st.components.v2 component whose data lists the charts it listens to) calls
+  setTriggerValue("click", {chart, x, y, cameras}), which reaches the server as a
+  `json_trigger_value` under Streamlit's trigger aggregator id for that component; the page's
+  callback then sets x0/y0. Same rerun, plus the component's callback.
 
 Measured per page and student count: open and click p50/p95/max, errors (exceptions, error
 alerts, page_not_found, timeouts, closed sockets), script runs, server CPU seconds per run (utime +
 stime from /proc of the server process and its children, e.g. the SymPy worker), the server's
 RSS, bytes received per open and per click (protobuf messages; `wire` also counts frame headers),
 and the load generator's own CPU. Each page first gets one uncounted warm-up open (its time is
-shown as "cold open"), then a one-student baseline in the same run.
+shown as "cold open"), then a one-student baseline in the same run. The one-student rows also
+list the largest elements sent per open and per click. `--json PATH` keeps the figures;
+`--set runner.postScriptGC=false` (any Streamlit option) A/B-tests the server started here.
 
 Bounded: at most MAX_STUDENTS students and MAX_CLICKS clicks each, a timeout per interaction and
 one for the whole run; loopback only (a --url must name 127.0.0.1, localhost or ::1, and the
