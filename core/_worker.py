@@ -145,6 +145,7 @@ def serve() -> None:
     tasks |= {"numeric": symbolic.numeric_forms, "prepare": symbolic.prepare}
     tasks |= {"differences": symbolic.differences_at, "edges": symbolic.edges}
     tasks |= {"kinks": symbolic.kinks, "substitute": symbolic.substitute}
+    tasks |= {"polynomial_critical_points": symbolic.polynomial_critical_points}
     if os.environ.get("CORE_WORKER_TEST_TASKS") == "1":
         import time
 

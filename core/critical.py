@@ -2,8 +2,11 @@
 
 One solver from one start finds one point. We start Newton on grad f = 0 (with backtracking)
 from a grid of points plus the centre of every cell of a finer grid where both partials change
-sign, polish each to |grad f| ~ 1e-10 (relative to the window's typical gradient), keep those in
-the window and merge duplicates. Degenerate points are probed once more to tell an isolated point
+sign, refined where they still do (so the starts are at the scale of f's features, not of the
+window: Himmelblau's nine points sit in one cell of [-1000, 1000]^2), plus, for a polynomial f,
+every real critical point from a resultant (exact, whatever the window). Each is polished to
+|grad f| ~ 1e-10 (relative to the window's typical gradient); we keep those in the window and
+merge duplicates. Degenerate points are probed once more to tell an isolated point
 (x^4 + y^4, the monkey saddle) from a curve of critical points (x^2, whose critical set is the
 line x = 0).
 
@@ -16,16 +19,30 @@ from __future__ import annotations
 
 import math
 import numbers
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
 
+from ._worker import shared_worker
 from .grid import check_window
+from .parse import ExpressionError
 
 KINDS = ("minimum", "maximum", "saddle", "degenerate")
 GRADIENT_TOLERANCE = 1e-10  # relative to the window's typical |grad f|
 EIGEN_TOLERANCE = 1e-8  # an eigenvalue this small relative to the Hessian's scale counts as zero
 MAX_ITERATIONS = 200  # degenerate points (x^4) converge only linearly
+# A Hessian eigenvalue below this fraction of the largest marks a flat direction (a curve of
+# critical points) when deciding whether Newton has arrived.
+FLAT_DIRECTION = 1e-8
+# Sign-change cells are refined this many times, each into REFINE_SPLIT^2 smaller cells (while
+# there are at most MAX_REFINED_CELLS of them).
+REFINE_LEVELS = 5
+REFINE_SPLIT = 4
+MAX_REFINED_CELLS = 400
+ALGEBRAIC_TIMEOUT = 0.5
+# Samples of a curve of critical points are about this far apart (in window widths).
+CURVE_SPACING = 1 / 25
 
 
 @dataclass(frozen=True)
@@ -69,7 +86,11 @@ def critical_points(f, xlim, ylim, starts: int = 12, resolution: int = 48, max_p
     scale = _typical(np.hypot(gradient[..., 0], gradient[..., 1]))
     tolerance = GRADIENT_TOLERANCE * scale
     candidates = np.concatenate(
-        [_grid(low, high, starts).reshape(-1, 2), _sign_cells(cells, gradient)]
+        [
+            _grid(low, high, starts).reshape(-1, 2),
+            _refined_sign_cells(f, cells, gradient),
+            _algebraic(f, low - span, high + span),
+        ]
     )
     points, ok = _newton(f, candidates, low, high, span, tolerance)
     points = points[ok]
@@ -116,7 +137,65 @@ def _sign_cells(cells, gradient) -> np.ndarray:
     return centres[hit]
 
 
-def _newton_step(hessian, gradient):
+def _refined_sign_cells(f, cells, gradient) -> np.ndarray:
+    """Centres of sign-change cells (see _sign_cells), each refined REFINE_LEVELS times into
+    REFINE_SPLIT x REFINE_SPLIT smaller cells, keeping those where both partials still change
+    sign: several critical points in one coarse cell (Himmelblau's nine in one cell of a wide
+    window) each get a start of their own, at the scale of the features, not of the window."""
+    centres = [_sign_cells(cells, gradient)]
+    corners = np.stack([cells[:-1, :-1], cells[1:, 1:]], axis=-2)[
+        _sign_mask(gradient)
+    ]  # (n, 2 corners, 2)
+    for _ in range(REFINE_LEVELS):
+        if len(corners) == 0 or len(corners) > MAX_REFINED_CELLS:
+            break
+        t = np.linspace(0.0, 1.0, REFINE_SPLIT + 1)
+        low, high = corners[:, 0], corners[:, 1]
+        xs = low[:, None, 0] + (high - low)[:, None, 0] * t  # (n, k+1)
+        ys = low[:, None, 1] + (high - low)[:, None, 1] * t
+        sub = np.stack(np.broadcast_arrays(xs[:, None, :], ys[:, :, None]), axis=-1)
+        sub_gradient = f.gradient(sub[..., 0], sub[..., 1])  # (n, k+1, k+1, 2)
+        mask = np.stack([_sign_mask(g) for g in sub_gradient])
+        centres.append(((sub[:, :-1, :-1] + sub[:, 1:, 1:]) / 2)[mask])
+        # Isolated points keep the count of cells about constant; a curve of critical points
+        # multiplies it by REFINE_SPLIT each level and soon stops the refinement.
+        corners = np.stack([sub[:, :-1, :-1], sub[:, 1:, 1:]], axis=-2)[mask]
+    return np.concatenate(centres).reshape(-1, 2)
+
+
+def _sign_mask(gradient) -> np.ndarray:
+    """Cells (between grid points) where both partials take both signs (or zero) at corners."""
+    corners = np.stack(
+        [gradient[:-1, :-1], gradient[1:, :-1], gradient[:-1, 1:], gradient[1:, 1:]], axis=0
+    )
+    with np.errstate(invalid="ignore"):
+        changes = (np.min(corners, axis=0) <= 0) & (np.max(corners, axis=0) >= 0)
+    return changes.all(axis=-1)
+
+
+_ALGEBRAIC: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _algebraic(f, low, high) -> np.ndarray:
+    """Every critical point of a polynomial f, wherever it is, from a resultant in the worker
+    (core.symbolic.polynomial_critical_points), those near the window; empty when that does not
+    apply or does not finish in time (the numeric search still runs)."""
+    if f not in _ALGEBRAIC:
+        try:
+            found = shared_worker().run(
+                "polynomial_critical_points",
+                f.derivative("x"),
+                f.derivative("y"),
+                timeout=ALGEBRAIC_TIMEOUT,
+            )
+        except ExpressionError:
+            found = None
+        _ALGEBRAIC[f] = np.array(found or [], dtype=np.float64).reshape(-1, 2)
+    points = _ALGEBRAIC[f]
+    return points[np.all((points >= low) & (points <= high), axis=1)]
+
+
+def _newton_step(hessian, gradient, flat=1e-14):
     """The Newton step -H^+ g for grad f = 0, batched, through H's eigen-decomposition.
 
     Eigenvalues below 1e-14 of the largest act as zero (pseudo-inverse), so a singular H (x^2
@@ -133,7 +212,7 @@ def _newton_step(hessian, gradient):
     scale = np.abs(hessian[good]).max(axis=(1, 2))[:, None]
     scale[scale == 0] = 1.0
     values, vectors = np.linalg.eigh(hessian[good] / scale[:, :, None])
-    cutoff = 1e-14 * np.abs(values).max(axis=1, keepdims=True) + 1e-300
+    cutoff = flat * np.abs(values).max(axis=1, keepdims=True) + 1e-300
     inverse = np.where(np.abs(values) > cutoff, 1 / np.where(values == 0, 1, values), 0.0)
     along = np.einsum("kji,kj->ki", vectors, gradient[good] / scale)
     step[good] = -np.einsum("kij,kj->ki", vectors, inverse * along)
@@ -171,19 +250,32 @@ def _newton(f, points, low, high, span, tolerance):
         outside = np.any((points[index] < low - margin) | (points[index] > high + margin), axis=1)
         active[index[done | outside]] = False
     # Accept a point only where |grad f| is tiny AND the Newton step is tiny: far out on a flat
-    # tail (a Gaussian's) the gradient is tiny too, but Newton still wants to move.
-    last = _newton_step(f.hessian(points[:, 0], points[:, 1]).reshape(-1, 2, 2), gradient)
+    # tail (a Gaussian's) the gradient is tiny too, but Newton still wants to move. Along a curve
+    # of critical points the Hessian is flat (eigenvalue ~1e-13 of the other) and rounding in
+    # the gradient would ask for a long step along it: such directions do not count here.
+    hessian = f.hessian(points[:, 0], points[:, 1]).reshape(-1, 2, 2)
+    last = _newton_step(hessian, gradient, flat=FLAT_DIRECTION)
     return points, (norm <= tolerance) & (np.hypot(last[:, 0], last[:, 1]) <= 1e-6 * span.max())
 
 
 def _merge(points, span, radius) -> np.ndarray:
     """One representative per cluster of points closer than `radius` (in window widths, so a
-    long thin window does not merge across its short side), sorted by (x, y)."""
+    long thin window does not merge across its short side), sorted by (x, y). Buckets of side
+    `radius` make it linear in the number of points (a curve gives thousands)."""
     kept: list[np.ndarray] = []
+    buckets: dict[tuple[int, int], list[np.ndarray]] = {}
     for p in points[np.lexsort((points[:, 1], points[:, 0]))]:
-        near = (q for q in reversed(kept) if (p[0] - q[0]) / span[0] < radius)  # sorted by x
-        if not any(np.hypot(*((p - q) / span)) < radius for q in near):
+        scaled = p / span
+        key = (int(np.floor(scaled[0] / radius)), int(np.floor(scaled[1] / radius)))
+        near = (
+            q
+            for dx in (-1, 0, 1)
+            for dy in (-1, 0, 1)
+            for q in buckets.get((key[0] + dx, key[1] + dy), ())
+        )
+        if not any(np.hypot(*(scaled - q)) < radius for q in near):
             kept.append(p)
+            buckets.setdefault(key, []).append(scaled)
     return np.array(kept).reshape(-1, 2)
 
 
@@ -232,16 +324,26 @@ def _with_isolated(point: CriticalPoint, isolated: bool) -> CriticalPoint:
     return point if isolated else CriticalPoint(**{**point.__dict__, "isolated": False})
 
 
+def _evenly(curve, span, spacing) -> list[CriticalPoint]:
+    """Farthest-point sampling: start from the first point, keep adding the point farthest from
+    those chosen until every point is within `spacing` (window widths) of one: samples about
+    evenly spaced along curves of any shape, without knowing the curves."""
+    xy = np.array([(p.x, p.y) for p in curve]) / span
+    chosen = [0]
+    distance = np.hypot(*(xy - xy[0]).T)
+    while distance.max() >= spacing:
+        farthest = int(np.argmax(distance))
+        chosen.append(farthest)
+        distance = np.minimum(distance, np.hypot(*(xy - xy[farthest]).T))
+    return [curve[i] for i in sorted(chosen)]
+
+
 def _summarise(found, span, max_points) -> CriticalPoints:
     isolated = [p for p in found if p.isolated]
     curve = [p for p in found if not p.isolated]
     if not curve:
         return CriticalPoints(isolated)
-    # Thin the samples of a curve to an even spacing, then cap the total.
-    thinned = []
-    for p in curve:
-        if all(np.hypot((p.x - q.x) / span[0], (p.y - q.y) / span[1]) >= 1 / 25 for q in thinned):
-            thinned.append(p)
+    thinned = _evenly(curve, span, CURVE_SPACING)
     room = max(0, max_points - len(isolated))
     truncated = len(thinned) > room
     if truncated:
@@ -268,4 +370,3 @@ def hessian_shape(eigenvalues, reference: float = 0.0) -> str:
     if high < 0:
         return "dome (curves down)"
     return "saddle"
-

@@ -6,6 +6,7 @@ simplification and differentiation have no time bound of their own.
 
 from __future__ import annotations
 
+import numpy as np
 import sympy
 
 from .parse import ExpressionError, X, Y, parse, to_sympy
@@ -111,6 +112,47 @@ def _finite_complex(value: complex) -> bool:
 def substitute(exprs, x0: sympy.Expr, y0: sympy.Expr) -> list[sympy.Expr]:
     """Each expression at the exact point (x0, y0) (core.geometry's exact Taylor forms)."""
     return [expr.subs({X: x0, Y: y0}) for expr in exprs]
+
+
+# Polynomial gradients up to this total degree get their critical points from a resultant.
+MAX_RESULTANT_DEGREE = 12
+
+
+def polynomial_critical_points(fx: sympy.Expr, fy: sympy.Expr) -> list[tuple[float, float]] | None:
+    """Every real solution of fx = fy = 0 for polynomial partials with rational coefficients,
+    approximately (core.critical polishes them with Newton), wherever it is: the resultant in y
+    is a polynomial in x whose real roots (isolated exactly, with their multiplicities removed)
+    are the x of every solution; each gives its y as a common root. None when that does not
+    apply: not polynomials, other coefficients, too high a degree, or a common factor (then the
+    critical points fill a curve, and the numeric search reports it)."""
+    try:
+        p, q = sympy.Poly(fx, X, Y), sympy.Poly(fy, X, Y)
+    except sympy.PolynomialError:
+        return None
+    if p.is_zero or q.is_zero or p.domain not in (sympy.ZZ, sympy.QQ):
+        return None
+    if q.domain not in (sympy.ZZ, sympy.QQ):
+        return None
+    if max(p.total_degree(), q.total_degree()) > MAX_RESULTANT_DEGREE:
+        return None
+    if sympy.gcd(p, q).total_degree() > 0:
+        return None
+    resultant = sympy.Poly(sympy.resultant(p.as_expr(), q.as_expr(), Y), X)
+    if resultant.is_zero:
+        return None
+    if resultant.degree() <= 0:
+        return []
+    points = []
+    for (low, high), _ in sympy.sqf_part(resultant).intervals(eps=sympy.Rational(1, 10**12)):
+        x0 = (low + high) / 2
+        ys: list[float] = []
+        for poly in (p, q):
+            along = sympy.Poly(poly.as_expr().subs(X, x0), Y)
+            if along.degree() > 0:
+                roots = np.roots([float(c) for c in along.all_coeffs()])
+                ys += [float(r.real) for r in roots if abs(r.imag) < 1e-6 * (1 + abs(r))]
+        points += [(float(x0), y) for y in ys]
+    return points
 
 
 MAX_EDGES = 8

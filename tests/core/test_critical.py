@@ -238,3 +238,102 @@ def test_a_long_thin_window_keeps_points_close_across_its_short_side():
 def test_tuning_arguments_are_checked(bad):
     with pytest.raises(ValueError):
         critical_points(Function("x^2 + y^2"), (-1, 1), (-1, 1), **bad)
+
+
+# --- window width does not change what is found (issue 11, item 4) ------------------------------
+
+
+@pytest.mark.parametrize("half", [5, 100, 200, 1000, 10_000])
+def test_himmelblau_has_all_nine_however_wide_the_window(half):
+    points = critical_points(Function(HIMMELBLAU), (-half, half), (-half, half))
+    assert kinds(points) == {"minimum": 4, "maximum": 1, "saddle": 4}
+    saddles = sorted((round(p.x, 4), round(p.y, 4)) for p in points if p.kind == "saddle")
+    assert (-0.128, -1.9537) in saddles  # the one lost on [-200, 200]^2
+
+
+@pytest.mark.parametrize("half", [100, 200, 1000])
+def test_a_non_polynomial_himmelblau_keeps_its_nine_on_wide_windows(half):
+    # log(1 + h) has h's critical points; no resultant applies, the refined search finds them.
+    points = critical_points(Function(f"log(1 + {HIMMELBLAU})"), (-half, half), (-half, half))
+    assert kinds(points) == {"minimum": 4, "maximum": 1, "saddle": 4}
+
+
+def _found(text, half, centre=(0.0, 0.0)):
+    xlim = (centre[0] - half, centre[0] + half)
+    ylim = (centre[1] - half, centre[1] + half)
+    return critical_points(Function(text), xlim, ylim), xlim, ylim
+
+
+def _inside(points, xlim, ylim):
+    return sorted(
+        (round(p.x, 6) + 0.0, round(p.y, 6) + 0.0)
+        for p in points
+        if xlim[0] <= p.x <= xlim[1] and ylim[0] <= p.y <= ylim[1]
+    )
+
+
+def _same_when_widened(text, half, centre=(0.0, 0.0)):
+    small, xlim, ylim = _found(text, half, centre)
+    wide, *_ = _found(text, 10 * half, centre)
+    assert _inside(wide, xlim, ylim) == _inside(small, xlim, ylim)
+    return small
+
+
+@settings(max_examples=8, deadline=None)
+@given(half=st.floats(5.0, 50.0), cx=st.floats(-0.5, 0.5), cy=st.floats(-0.5, 0.5))
+def test_himmelblau_count_is_invariant_under_widening(half, cx, cy):
+    points = _same_when_widened(HIMMELBLAU, half, (cx, cy))
+    assert len(points) == 9
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    a=st.integers(-5, 5).filter(bool),
+    b=st.integers(-5, 5),
+    c=st.integers(-5, 5).filter(bool),
+    d=st.integers(-9, 9),
+    e=st.integers(-9, 9),
+    half=st.floats(1.0, 100.0),
+)
+def test_a_quadratic_s_one_point_is_found_on_any_window_that_holds_it(a, b, c, d, e, half):
+    # f = a x^2 + b x y + c y^2 + d x + e y: grad f = 0 is a 2x2 linear system, solved here.
+    matrix = np.array([[2 * a, b], [b, 2 * c]], dtype=float)
+    if abs(np.linalg.det(matrix)) < 1e-9:
+        return  # a line of critical points or none: not this property
+    expected = np.linalg.solve(matrix, [-d, -e])
+    text = f"{a} x^2 + {b} x y + {c} y^2 + {d} x + {e} y"
+    centre = tuple(expected + 0.3)  # the point inside, off centre
+    if np.abs(expected - centre).max() >= half:
+        return
+    points = _same_when_widened(text, half, centre)
+    assert len(points) == 1
+    assert (points[0].x, points[0].y) == (
+        pytest.approx(expected[0], abs=1e-9),
+        pytest.approx(expected[1], abs=1e-9),
+    )
+
+
+@settings(max_examples=6, deadline=None)
+@given(half=st.floats(1.0, 2.5))
+def test_sin_sin_points_are_the_same_in_a_window_ten_times_wider(half):
+    points = _same_when_widened("sin(x) sin(y)", half)
+    by_hand = [
+        (x, y)
+        for k in range(-3, 4)
+        for m in range(-3, 4)
+        for x, y in ((k * math.pi, m * math.pi), ((k + 0.5) * math.pi, (m + 0.5) * math.pi))
+        if abs(x) <= half and abs(y) <= half
+    ]
+    assert len(points) == len(by_hand)
+
+
+def test_a_circle_of_critical_points_of_a_rational_function_is_reported_as_a_curve():
+    points = critical_points(Function("1/(x^2+y^2) + x^2 + y^2"), (-2, 2), (-2, 2))
+    assert points.continuum and not points.truncated and "not isolated" in points.note
+    assert points and not any(p.isolated for p in points)
+    angles = np.sort([math.atan2(p.y, p.x) for p in points])
+    for p in points:
+        assert math.hypot(p.x, p.y) == pytest.approx(1, abs=1e-6)
+        assert p.value == pytest.approx(2, abs=1e-9)
+    gaps = np.diff(np.concatenate([angles, [angles[0] + 2 * math.pi]]))
+    assert gaps.max() < 1.5 * gaps.min()  # evenly spaced along the circle
