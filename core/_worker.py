@@ -15,6 +15,7 @@ import atexit
 import contextlib
 import os
 import pickle
+import signal
 import subprocess
 import sys
 import threading
@@ -24,6 +25,9 @@ from pathlib import Path
 from .parse import ExpressionError
 
 TIMEOUT_SECONDS = 1.5
+# After its own time limit the child has this long to say so before it is killed.
+HARD_GRACE_SECONDS = 0.5
+TOO_LONG = "This formula takes too long to work with symbolically, so it was stopped."
 STARTUP_SECONDS = 60.0
 MEMORY_HEADROOM_BYTES = 1536 * 2**20
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -43,16 +47,16 @@ class SymbolicWorker:
         """Run `task(*args)` in the child; raise ExpressionError on refusal, timeout or crash."""
         with self._lock:
             self._ensure_started()
+            limit = self.timeout if timeout is None else timeout
             try:
-                self._send.send((task, args))
-                answered = self._receive.poll(self.timeout if timeout is None else timeout)
+                self._send.send((task, args, limit))
+                # The child stops itself at `limit` (a signal in its main thread) and stays
+                # ready; only work stuck where signals cannot reach (C code) needs the kill.
+                answered = self._receive.poll(limit + HARD_GRACE_SECONDS)
                 if not answered:
                     self._stop()
                     self._restart_in_background()
-                    raise ExpressionError(
-                        "This formula takes too long to work with symbolically, so it was stopped.",
-                        hint="Try a simpler formula.",
-                    )
+                    raise ExpressionError(TOO_LONG, hint="Try a simpler formula.")
                 status, payload = self._receive.recv()
             except (EOFError, OSError, pickle.PickleError):
                 self._stop()
@@ -137,6 +141,14 @@ def _limit_memory() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
+class _OutOfTime(BaseException):  # not an Exception: SymPy's own `except Exception` lets it by
+    pass
+
+
+def _out_of_time(signum, frame):
+    raise _OutOfTime
+
+
 def serve() -> None:
     from . import symbolic
 
@@ -149,7 +161,16 @@ def serve() -> None:
     if os.environ.get("CORE_WORKER_TEST_TASKS") == "1":
         import time
 
-        tasks["sleep"] = time.sleep  # lets the tests prove that a stuck task is killed
+        tasks["sleep"] = time.sleep  # stopped by the child's own time limit
+
+        def stuck(seconds):  # deaf to that limit, like C code: lets the tests prove the kill
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+            try:
+                time.sleep(seconds)
+            finally:
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGALRM})
+
+        tasks["stuck"] = stuck
 
     # Anything printed by a library must not corrupt the pickle stream on stdout.
     send = Connection(os.dup(1), readable=False)
@@ -158,14 +179,21 @@ def serve() -> None:
     # Without /proc or rlimits on some platform, the timeout alone still bounds the work.
     with contextlib.suppress(OSError, ValueError):
         _limit_memory()
+    signal.signal(signal.SIGALRM, _out_of_time)
     send.send("ready")
     while True:
         try:
-            task, args = receive.recv()
+            task, args, limit = receive.recv()
         except (EOFError, OSError):
             return
         try:
-            result = ("ok", tasks[task](*args))
+            signal.setitimer(signal.ITIMER_REAL, limit)
+            try:
+                result = ("ok", tasks[task](*args))
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+        except _OutOfTime:
+            result = ("error", ExpressionError(TOO_LONG, hint="Try a simpler formula."))
         except ExpressionError as error:
             result = ("error", error)
         except (MemoryError, RecursionError):

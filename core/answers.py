@@ -32,6 +32,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+import time
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -43,9 +44,15 @@ from .grid import check_window
 from .parse import ExpressionError, parse
 from .symbolic import SYMBOLS, node_count
 
-# SymPy gets this long to simplify the difference to 0; exact values at points get EXACT_TIMEOUT.
+# SymPy gets at most this long to simplify the difference to 0 (less when the rest of the check
+# has used part of CHECK_BUDGET, never less than MIN_SYMBOLIC_TIMEOUT); exact values at points
+# get EXACT_TIMEOUT.
 SYMBOLIC_TIMEOUT = 1.0
+CHECK_BUDGET = 1.25
+MIN_SYMBOLIC_TIMEOUT = 0.2
 EXACT_TIMEOUT = 0.4
+# When exact values already show a difference, SymPy gets this long to shorten it for display.
+DISPLAY_TIMEOUT = 0.3
 RANDOM_POINTS = 200
 SEED = 20240611
 RELATIVE_TOLERANCE = 1e-8
@@ -63,8 +70,6 @@ FAR_POINTS = 400
 # ... and just either side of every zero of an argument of abs, sqrt, log or a division.
 NEAR_OFFSETS = (1e-6, 1e-3, 0.1)
 MAX_NEAR_POINTS = 600
-# Beyond this, float64 may overflow where the exact value is finite.
-FAR_BEYOND = 100.0
 # Exact values are computed at this many points (where floats may have rounded).
 EXACT_POINTS = 12
 VERDICTS = ("equivalent", "different", "undecided")
@@ -110,6 +115,7 @@ def check_partial(
     window)? The same question always gets the same answer. ExpressionError for an answer that
     cannot be read (hostile, too long, unknown names such as z: with a reason); ValueError for a
     variable other than "x" or "y" or a bad window."""
+    started = time.perf_counter()
     if variable not in SYMBOLS:
         raise ValueError(f"variables are 'x' and 'y', not {variable!r}")
     xlim, ylim = check_window(xlim, ylim)
@@ -126,6 +132,12 @@ def check_partial(
     if exact is not None:
         compared.confirm(exact)
 
+    if timeout is None:
+        # SymPy gets what is left of the check's budget; once the numbers have shown a
+        # difference, it only shortens that difference for display.
+        left = CHECK_BUDGET - (time.perf_counter() - started)
+        ceiling = DISPLAY_TIMEOUT if compared.wrong.any() else SYMBOLIC_TIMEOUT
+        timeout = min(ceiling, max(MIN_SYMBOLIC_TIMEOUT, left))
     decided, difference = _symbolic(true, answer, timeout)
     difference_latex = _readable(difference)
     if decided is True:
@@ -307,11 +319,10 @@ class _Comparison:
             if value is None or not self.wrong[i]:
                 continue
             difference, scale, answer_real = value
-            # An answer undefined in float64 is a real difference (sqrt(x) at x = -1, even where
-            # its complex value happens to match), except far out, where it may be an overflow
-            # of a real value (exp(x)^2/exp(x) at x = 400).
-            far = np.abs(self.points[i]).max() > FAR_BEYOND
-            undefined = math.isnan(self.theirs[i]) and not (far and answer_real)
+            # An answer undefined in float64 is a real difference where it is not a real number
+            # (sqrt(x) at x = -1, even where its complex value happens to match), and rounding
+            # where it is (an overflow: exp(x)^2/exp(x) at x = 400).
+            undefined = math.isnan(self.theirs[i]) and not answer_real
             if undefined or difference > EXACT_TOLERANCE * max(1.0, scale):
                 real[i] = True
             else:

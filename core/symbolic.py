@@ -82,10 +82,10 @@ def equivalent(a: sympy.Expr, b: sympy.Expr) -> tuple[bool | None, sympy.Expr]:
 
 
 def differences_at(a: sympy.Expr, b: sympy.Expr, points, digits: int = 30) -> list:
-    """(|a - b|, max(|a|, |b|), whether b is real) at each (x, y), evaluated exactly (the floats
-    as exact rationals) to `digits` digits, so cancellation in float64 cannot fake or hide a
-    difference; None where either is not a finite number. Complex values count (a formula
-    compared off the real domain)."""
+    """(|a - b|, max(|a|, |b|), whether every part of b is real) at each (x, y), evaluated
+    exactly (the floats as exact rationals) to `digits` digits, so cancellation in float64
+    cannot fake or hide a difference; None where either is not a finite number. Complex values
+    count (a formula compared off the real domain)."""
     results = []
     for px, py in points:
         at = {X: sympy.Rational(float(px)), Y: sympy.Rational(float(py))}
@@ -100,9 +100,25 @@ def differences_at(a: sympy.Expr, b: sympy.Expr, points, digits: int = 30) -> li
             results.append(None)
             continue
         difference, *pair = (abs(n) for n in numbers)
-        scale = max(pair)
-        results.append((difference, scale, abs(numbers[2].imag) <= 1e-20 * max(1.0, scale)))
+        results.append((difference, max(pair), _real_at(b, at)))
     return results
+
+
+_MAY_LEAVE_THE_REALS = (sympy.log, sympy.asin, sympy.acos, sympy.atanh, sympy.acosh)
+
+
+def _real_at(expr: sympy.Expr, at: dict) -> bool:
+    """Whether every part of expr is a real number at the point: sqrt(y)/sqrt(x) at x = -3,
+    y = 0 is 0 in complex arithmetic, but not defined in the reals (sqrt(-3) is not real)."""
+    for node in sympy.preorder_traversal(expr):
+        risky = isinstance(node, _MAY_LEAVE_THE_REALS) or (
+            isinstance(node, sympy.Pow) and not node.exp.is_Integer
+        )
+        if risky and node.free_symbols:
+            value = complex(sympy.N(node.xreplace(at), 15))
+            if not _finite_complex(value) or value.imag != 0:
+                return False
+    return True
 
 
 def _finite_complex(value: complex) -> bool:

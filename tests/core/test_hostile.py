@@ -86,8 +86,24 @@ def test_a_stuck_task_is_killed_and_the_worker_restarts(monkeypatch):
         worker.run("sleep", 0)  # started and answering
         first_process = worker._process
         with pytest.raises(ExpressionError, match="too long"):
-            worker.run("sleep", 30)
+            worker.run("stuck", 30)  # deaf to the child's own limit: killed
         assert first_process.poll() is not None  # killed, not left running
+        expr, _ = worker.run("build", "x^2 y")
+        assert str(expr) == "x**2*y"
+    finally:
+        worker.close()
+
+
+def test_a_slow_task_stops_itself_and_the_same_worker_answers_next(monkeypatch):
+    """No restart (0.7 s of start-up for the next question) when SymPy merely runs long."""
+    monkeypatch.setenv("CORE_WORKER_TEST_TASKS", "1")
+    worker = SymbolicWorker(timeout=0.5)
+    try:
+        worker.run("sleep", 0)
+        process = worker._process
+        with pytest.raises(ExpressionError, match="too long"):
+            worker.run("sleep", 30)
+        assert worker._process is process and process.poll() is None  # not killed
         expr, _ = worker.run("build", "x^2 y")
         assert str(expr) == "x**2*y"
     finally:
