@@ -6,7 +6,8 @@ import time
 
 import numpy as np
 
-from core import Function, critical_points
+from core import Function, check_partial, critical_points
+from core.critical import _ALGEBRAIC
 from core.function import _compile, compile_numpy
 from core.symbolic import prepare
 
@@ -163,5 +164,89 @@ def critical_point_rows() -> list[Row]:
     ]
 
 
+WIDE = (-1000, 1000)
+
+
+def wide_critical_point_rows() -> list[Row]:
+    """Issue 11: what is found does not depend on the window's width."""
+    f = Function(HIMMELBLAU)
+
+    def search(window):
+        _ALGEBRAIC.clear()  # the resultant again every run: what a new formula costs
+        return critical_points(f, window, window)
+
+    assert len(search(WIDE)) == 9
+    seconds = median_seconds(lambda: search(WIDE), repeats=11)
+    baseline = median_seconds(lambda: search((-5, 5)), repeats=11)
+    return [
+        Row(
+            "critical points of Himmelblau on [-1000,1000]^2 (all 9)",
+            seconds,
+            "same search on [-5,5]^2",
+            baseline,
+            "<= 200 ms",
+            seconds <= 0.200,
+        )
+    ]
+
+
+# SymPy cannot simplify this right answer within its time: the check's slowest path (numbers
+# across the domain, exact values at points, then SymPy's whole remaining budget).
+WORST_F = "sinh(x)^3 cosh(y)^2 + tanh(x y)^4 + {k} x"
+WORST_ANSWER = (
+    "3 ((e^x - e^(-x))/2)^2 (e^x + e^(-x))/2 ((e^y+e^(-y))/2)^2"
+    " + 4 ((e^(x y) - e^(-x y))/(e^(x y) + e^(-x y)))^3 y (1 - tanh(x y)^2) + {k}"
+)
+QUICK_ANSWER = "3 sinh(x)^2 cosh(x) cosh(y)^2 + 4 tanh(x y)^3 y (1 - tanh(x y)^2) + {k}"
+
+
+def answer_check_rows() -> list[Row]:
+    counter = iter(range(1, 10**9))
+
+    def check(answer: str) -> str:
+        k = next(counter)  # a new formula every run: no SymPy cache serves an old result
+        return check_partial(Function(WORST_F.format(k=k)), "x", answer.format(k=k)).verdict
+
+    assert check(WORST_ANSWER) == check(QUICK_ANSWER) == "equivalent"
+    seconds = median_seconds(lambda: check(WORST_ANSWER), repeats=7, warmup=1)
+    baseline = median_seconds(lambda: check(QUICK_ANSWER), repeats=7, warmup=1)
+    return [
+        Row(
+            "answer check, worst case (SymPy out of time; numbers and exact values decide)",
+            seconds,
+            "same check, an answer SymPy simplifies at once",
+            baseline,
+            "<= 1.5 s",
+            seconds <= 1.5,
+        )
+    ]
+
+
+def tower_rows() -> list[Row]:
+    """Issue 11: the 9-level tower link took 167 s to compile in the server."""
+    tower = "x^" + "^".join(f"(1/{p})" for p in (3, 5, 7, 11, 13, 17, 19, 23, 29))
+    variant = _fresh(tower)
+    seconds = median_seconds(lambda: _build_uncached(variant()), repeats=5, warmup=1)
+    typical = _fresh(TYPICAL)
+    baseline = median_seconds(lambda: _build_uncached(typical()), repeats=5, warmup=1)
+    return [
+        Row(
+            "Function build, the 9-level tower link x^(1/3)^(1/5)^...^(1/29)",
+            seconds,
+            "typical input, same build",
+            baseline,
+            "<= 2 s",
+            seconds <= 2.0,
+        )
+    ]
+
+
 def rows() -> list[Row]:
-    return [*build_rows(), *grid_rows(), *critical_point_rows()]
+    return [
+        *build_rows(),
+        *tower_rows(),
+        *grid_rows(),
+        *critical_point_rows(),
+        *wide_critical_point_rows(),
+        *answer_check_rows(),
+    ]
