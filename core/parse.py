@@ -5,6 +5,11 @@ recursive-descent parser build a tiny syntax tree (`Node`) from an allowlist of 
 every limit before any real work: input length, token count, nesting depth, and the size of constant
 subexpressions (so `9^9^9^9` is refused before anything tries to compute it). `to_sympy` then turns
 the checked tree into a SymPy expression in the real symbols X and Y.
+
+As students type: |u| is abs(u); log10, log2 and cbrt (the real cube root: x^(1/3) is undefined
+for x < 0) are functions; a run of letters that splits into known names is read as Desmos and
+GeoGebra read it (xy is x*y, pix is pi*x, sinx is sin(x), sinx^2 is sin(x^2)); a run that does
+not split (sinz) is refused with a hint.
 """
 
 from __future__ import annotations
@@ -50,6 +55,11 @@ FUNCTIONS = {
     "log": (sympy.log, math.log, 1),
     "sqrt": (sympy.sqrt, math.sqrt, 1),
     "abs": (sympy.Abs, abs, 1),
+    "log10": (lambda u: sympy.log(u, 10), math.log10, 1),
+    "log2": (lambda u: sympy.log(u, 2), math.log2, 1),
+    # The real cube root, also of negative numbers (x^(1/3) is undefined for x < 0).
+    "cbrt": (lambda u: sympy.sign(u) * sympy.Abs(u) ** sympy.Rational(1, 3), math.cbrt, 1),
+    "sign": (sympy.sign, lambda t: math.copysign(1.0, t) if t else 0.0, 1),
 }
 ALIASES = {"ln": "log", "arcsin": "asin", "arccos": "acos", "arctan": "atan", "arctan2": "atan2"}
 KNOWN_NAMES = {*VARIABLES, *CONSTANTS, *FUNCTIONS, *ALIASES}
@@ -58,7 +68,7 @@ KNOWN_NAMES = {*VARIABLES, *CONSTANTS, *FUNCTIONS, *ALIASES}
 # turn fullwidth letters into `__import__`).
 FRIENDLY = {"\u2212": "-", "\u00d7": "*", "\u00b7": "*", "\u00f7": "/", "\u03c0": "pi"}
 SUPERSCRIPTS = {"\u00b2": "2", "\u00b3": "3"}
-OPERATORS = set("+-*/^(),")
+OPERATORS = set("+-*/^(),|")
 WHITESPACE = set(" \t\r\n\u00a0")
 
 
@@ -265,6 +275,7 @@ class _Parser:
         self.tokens = tokens
         self.position = 0
         self.depth = 0
+        self.bars = 0  # how many |...| are open: inside one, a '|' closes it
 
     # -- helpers -------------------------------------------------------------------------------
     @property
@@ -301,6 +312,8 @@ class _Parser:
             raise self.error(f"The formula is nested too deeply (over {MAX_DEPTH} levels).", column)
 
     def starts_operand(self, token: Token) -> bool:
+        if token.kind == "op" and token.text == "|":
+            return self.bars == 0  # |x| |y| is a product; inside |x ...| a bar closes
         return token.kind in ("number", "name") or (token.kind == "op" and token.text == "(")
 
     # -- grammar -------------------------------------------------------------------------------
@@ -386,6 +399,8 @@ class _Parser:
             self.expect(")", opened_at=token)
             self.depth -= 1
             return node
+        if token.kind == "op" and token.text == "|":
+            return self.absolute(token)
         if token.kind == "end":
             raise self.error("The formula ends too early: something is missing here.", token.column)
         if token.text == ")":
@@ -394,17 +409,89 @@ class _Parser:
             f"Expected a number, a name or '(' but found '{token.text}'.", token.column
         )
 
+    def absolute(self, opening: Token) -> Node:
+        """|u| is abs(u)."""
+        self.advance()
+        self.enter(opening.column)
+        self.bars += 1
+        inside = self.sum()
+        self.bars -= 1
+        closing = self.current
+        if not (closing.kind == "op" and closing.text == "|"):
+            where = "the end" if closing.kind == "end" else f"'{closing.text}'"
+            raise self.error(
+                f"An absolute value |...| opened here is never closed (found {where}).",
+                opening.column,
+                "Add the missing '|', or write abs(...).",
+            )
+        self.advance()
+        self.depth -= 1
+        return _call("abs", opening, [inside], self.text)
+
     def name(self, token: Token) -> Node:
         name = ALIASES.get(token.text, token.text)
         if name in VARIABLES or name in CONSTANTS:
-            value = float(CONSTANTS[name]) if name in CONSTANTS else None
-            return Node("name", token.column, name=name, value=value)
+            return _name(name, token.column)
         if name not in FUNCTIONS:
+            pieces = _split_name(token.text)
+            if pieces and len(pieces) > 1 and not any(piece.isdigit() for piece in pieces):
+                return self.implicit(token, pieces)
             raise self.error(
                 f"'{token.text}' is not a name this calculator knows.",
                 token.column,
                 _unknown_name_hint(token.text),
             )
+        return self.call(token, name)
+
+    def implicit(self, token: Token, pieces: list[str]) -> Node:
+        """A run of letters that splits into known names, read as Desmos and GeoGebra do: xy is
+        x*y, pix is pi*x, sinx is sin(x), sinxy is sin(x*y), xsiny is x*sin(y), sinxcosy is
+        sin(x)*cos(y). A power binds to the last name, as in writing: xy^2 is x*y^2 and sinx^2
+        is sin(x^2). A function name at the end takes the brackets that follow (xsin(y))."""
+        names = [ALIASES.get(piece, piece) for piece in pieces]
+        atoms = [None if n in FUNCTIONS else _name(n, token.column) for n in names]
+        if atoms[-1] is not None and self.current.kind == "op" and self.current.text == "^":
+            caret = self.advance()
+            self.enter(caret.column)
+            exponent = self.unary()
+            self.depth -= 1
+            atoms[-1] = _combine("pow", caret, atoms[-1], exponent, self.text)
+
+        def product(nodes: list[Node]) -> Node:
+            node = nodes[0]
+            for other in nodes[1:]:
+                node = _combine("mul", token, node, other, self.text)
+            return node
+
+        def factor(k: int) -> tuple[Node, int]:
+            """The factor that starts at piece k, and where the next one starts."""
+            if atoms[k] is not None:
+                return atoms[k], k + 1
+            name = names[k]
+            if k == len(names) - 1:
+                return self.call(token, name), k + 1  # xsin(y): the brackets follow
+            if FUNCTIONS[name][2] != 1:
+                raise self.error(
+                    f"'{token.text}' reads as {name} without brackets.",
+                    token.column,
+                    f"Write {name}(...) with its arguments in brackets.",
+                )
+            end = k + 1
+            while end < len(names) and atoms[end] is not None:
+                end += 1
+            if end == k + 1:  # sincosx: the argument is the next function's factor
+                argument, end = factor(k + 1)
+            else:
+                argument = product(atoms[k + 1 : end])
+            return _call(name, token, [argument], self.text), end
+
+        factors, k = [], 0
+        while k < len(names):
+            node, k = factor(k)
+            factors.append(node)
+        return product(factors)
+
+    def call(self, token: Token, name: str) -> Node:
         power_of_result = None
         if self.current.kind == "op" and self.current.text == "^":
             # sin^2(x) means sin(x)^2; sin^-1(x) is ambiguous, so it is refused below.
@@ -490,6 +577,11 @@ def _checked(value: float, token: Token, text: str) -> float:
             return 0.0  # underflow of a constant is harmless: it is simply tiny
         raise _too_big(token, text)
     return value
+
+
+def _name(name: str, column: int) -> Node:
+    value = float(CONSTANTS[name]) if name in CONSTANTS else None
+    return Node("name", column, name=name, value=value)
 
 
 def _negate(token: Token, operand: Node) -> Node:
