@@ -48,6 +48,7 @@ from .geometry import (
 from .grid import Grid, evaluate_grid
 from .javascript import JavascriptError, JsFunctions, compile_javascript
 from .optimizers import DEFAULTS, OPTIMIZERS, Optimizer, optimizer
+from .overflow import Magnitude, magnitude
 from .parse import ExpressionError, X, Y, parse, to_text
 
 __all__ = [
@@ -72,6 +73,7 @@ __all__ = [
     "Grid",
     "JavascriptError",
     "JsFunctions",
+    "Magnitude",
     "NotAnalyticError",
     "Optimizer",
     "Stability",
@@ -91,6 +93,7 @@ __all__ = [
     "evaluate_grid",
     "finite_difference",
     "hessian_shape",
+    "magnitude",
     "mixed_partials",
     "optimizer",
     "parse",

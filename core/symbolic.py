@@ -171,6 +171,24 @@ def polynomial_critical_points(fx: sympy.Expr, fy: sympy.Expr) -> list[tuple[flo
     return points
 
 
+def magnitude(expr: sympy.Expr, x0: sympy.Expr, y0: sympy.Expr) -> tuple[float, int] | None:
+    """(log10 |value|, sign) of expr at the exact point, however large or small (SymPy's
+    floats have no exponent limit); None where it is not a real number there."""
+    at = {X: x0, Y: y0}
+    if not _real_at(expr, at):
+        return None
+    try:
+        value = sympy.N(expr.xreplace(at), 30)
+    except (TypeError, ValueError, ArithmeticError):
+        return None
+    if not (value.is_number and value.is_real and value.is_finite):
+        return None
+    if value == 0:
+        return float("-inf"), 0
+    exponent = sympy.log(abs(value), 10)
+    return float(sympy.N(exponent, 15)), 1 if value > 0 else -1
+
+
 MAX_EDGES = 8
 
 

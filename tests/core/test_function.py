@@ -229,3 +229,36 @@ def test_numeric_value_matches_exact_sympy_evaluation(text, x0, y0):
     exact = f.expr.evalf(30, subs={X: sympy.Float(x0, 30), Y: sympy.Float(y0, 30)})
     assume(exact.is_finite)
     assert float(f(x0, y0)) == pytest.approx(float(exact), rel=1e-9, abs=1e-12)
+
+
+# --- overflow is not "undefined" (issue 11) ------------------------------------------------------
+
+
+def test_an_overflow_is_told_from_undefined():
+    import mpmath
+
+    from core import magnitude
+
+    f = Function("(x+y+1)^999 cos(x)^999")
+    assert math.isnan(float(f(2, 1)))  # float64: 4^999 overflows on the way
+    found = magnitude(f, 2, 1)
+    # by hand: 999 (log10 4 + log10 |cos 2|), negative since cos 2 < 0 and 999 is odd
+    assert found.log10 == pytest.approx(999 * (math.log10(4) + math.log10(-math.cos(2))))
+    assert found.sign == -1 and found.fits_float64
+    independent = float(mpmath.mpf(4) ** 999 * mpmath.cos(2) ** 999)  # mpmath, not SymPy
+    assert found.value == pytest.approx(independent, rel=1e-12)
+    assert found.words == "about −1.2 × 10^221"
+    huge = magnitude(Function("(x+y+1)^999"), 2, 1)
+    assert huge.log10 == pytest.approx(999 * math.log10(4)) and not huge.fits_float64
+    assert huge.words == "about 2.9 × 10^601" and huge.value == math.inf
+    assert magnitude(Function("sqrt(x) + y"), -1, 0) is None  # truly undefined
+    assert magnitude(Function("log(x) + y"), 0, 0) is None
+    assert magnitude(Function("x - y"), 1, 1).sign == 0
+
+
+def test_the_magnitude_of_a_derivative():
+    from core import magnitude
+
+    found = magnitude(Function("exp(x^2)"), 30, 0, "x")  # 60 e^900: beyond float64
+    assert found.log10 == pytest.approx(math.log10(60) + 900 / math.log(10))
+    assert found.words.startswith("about ") and "10^392" in found.words
