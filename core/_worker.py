@@ -27,6 +27,7 @@ from .parse import ExpressionError
 TIMEOUT_SECONDS = 1.5
 # After its own time limit the child has this long to say so before it is killed.
 HARD_GRACE_SECONDS = 0.5
+WORKER_SEED = 20240611
 TOO_LONG = "This formula takes too long to work with symbolically, so it was stopped."
 STARTUP_SECONDS = 60.0
 MEMORY_HEADROOM_BYTES = 1536 * 2**20
@@ -150,6 +151,10 @@ def _out_of_time(signum, frame):
 
 
 def serve() -> None:
+    import random
+
+    from sympy.core import random as sympy_random
+
     from . import symbolic
 
     tasks = {"build": symbolic.build, "differentiate": symbolic.differentiate}
@@ -187,6 +192,10 @@ def serve() -> None:
             task, args, limit = receive.recv()
         except (EOFError, OSError):
             return
+        # SymPy draws random numbers (the order of its assumption deductions, random test
+        # points): the same seed for every task, so an answer never depends on the task before.
+        random.seed(WORKER_SEED)
+        sympy_random.seed(WORKER_SEED)
         try:
             signal.setitimer(signal.ITIMER_REAL, limit)
             try:
