@@ -99,8 +99,9 @@ def critical_points(f, xlim, ylim, starts: int = 12, resolution: int = 48, max_p
     # Hessians in window units (D H D, D = diag(width, height)): fxx and fyy carry different
     # units when x and y have different scales, and only this form compares them fairly.
     window_units = np.outer(span, span)
-    hessians = f.hessian(cells[..., 0], cells[..., 1]) * window_units
-    hessian_scale = _typical(np.linalg.norm(hessians, axis=(-2, -1)))
+    with np.errstate(over="ignore", invalid="ignore"):  # inf is atypical, _typical skips it
+        hessians = f.hessian(cells[..., 0], cells[..., 1]) * window_units
+        hessian_scale = _typical(np.linalg.norm(hessians, axis=(-2, -1)))
     found = [_classify(f, p, window_units, hessian_scale) for p in points]
     isolated = _isolated(f, points, found, low, high, span, tolerance)
     found = [_with_isolated(point, flag) for point, flag in zip(found, isolated, strict=True)]

@@ -194,7 +194,9 @@ def _is_pole(f, point, value, median, steps, window) -> bool:
             nearby = np.abs(np.asarray(f(probes[:, 0], probes[:, 1]), dtype=np.float64) - median)
         nearby[~np.isfinite(nearby)] = -np.inf
         best = int(np.argmax(nearby))
-        if not nearby[best] > min(POLE_GROWTH * excess, np.finfo(np.float64).max):
+        with np.errstate(over="ignore"):
+            growing = nearby[best] > POLE_GROWTH * excess
+        if not growing:
             # No closer look grows, but a spike sitting on the pole (a grid point within
             # rounding of it) halves a millionth of a step away; a smooth peak does not.
             close = np.abs(probes - point).max(axis=1) <= 1e-6 * scales.max()
