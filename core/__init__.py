@@ -49,7 +49,7 @@ from .grid import Grid, evaluate_grid
 from .javascript import JavascriptError, JsFunctions, compile_javascript
 from .optimizers import DEFAULTS, OPTIMIZERS, Optimizer, optimizer
 from .overflow import Magnitude, magnitude
-from .parse import ExpressionError, X, Y, parse, to_text
+from .parse import ExpressionError, X, Y, parse, to_latex, to_text
 
 __all__ = [
     "ALL_SCHEMES",
@@ -103,5 +103,6 @@ __all__ = [
     "stability",
     "tangent_plane",
     "taylor2",
+    "to_latex",
     "to_text",
 ]

@@ -41,7 +41,7 @@ import sympy
 from ._worker import shared_worker
 from .function import Function, _numeric, compile_numpy
 from .grid import check_window
-from .parse import ExpressionError, parse
+from .parse import ExpressionError, parse, to_latex
 from .symbolic import SYMBOLS, node_count
 
 # SymPy gets at most this long to simplify the difference to 0 (less when the rest of the check
@@ -121,7 +121,7 @@ def check_partial(
     xlim, ylim = check_window(xlim, ylim)
     answer = read_answer(answer_text, variable)
     true = f.derivative(variable)
-    answer_latex = sympy.latex(answer)
+    answer_latex = to_latex(answer)
     name = f"∂f/∂{variable}"
     result = functools.partial(AnswerCheck, variable, answer_expr=answer)
 
@@ -476,7 +476,7 @@ def _symbolic(true, answer, timeout) -> tuple[bool | str | None, sympy.Expr | No
 def _readable(difference) -> str | None:
     if difference is None or node_count(difference) > MAX_DIFFERENCE_NODES:
         return None
-    return sympy.latex(difference)
+    return to_latex(difference)
 
 
 def _undecided_reason(decided, name) -> str:

@@ -10,7 +10,7 @@ import numpy as np
 import sympy
 
 from ._worker import shared_worker
-from .parse import X, Y, parse, to_text
+from .parse import X, Y, parse, to_latex, to_text
 from .symbolic import SYMBOLS
 
 # Integers beyond float64's exact range would reach numpy as Python ints, which it cannot convert.
@@ -116,7 +116,7 @@ class Function:
 
     @functools.cached_property
     def latex(self) -> str:
-        return sympy.latex(self.expr)
+        return to_latex(self.expr)
 
     @functools.cached_property
     def canonical_text(self) -> str:

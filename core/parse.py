@@ -717,6 +717,12 @@ class _TextPrinter(sympy.printing.str.StrPrinter):
         return repr(float(expr))
 
 
+def to_latex(expr: sympy.Expr) -> str:
+    """LaTeX as the app writes formulas: the natural log as ln (what a student typing ln(x)
+    expects to see echoed; log alone could be read as log10, now a function of its own)."""
+    return sympy.latex(expr, ln_notation=True)
+
+
 def to_text(expr: sympy.Expr) -> str:
     """Text that `parse` reads back to the same expression: the canonical form of a formula."""
     return _TextPrinter().doprint(expr)

@@ -231,3 +231,8 @@ def test_log10_and_log2_are_offered_and_computed():
 def test_input_over_the_length_limit_says_why():
     with pytest.raises(ExpressionError, match=r"too long \(501 characters; the limit is 500\)"):
         Function("x" + "+x" * 250)
+
+
+def test_ln_is_echoed_as_ln():
+    assert Function("ln(x) + y").latex == r"y + \ln{\left(x \right)}"
+    assert r"\ln" in Function("log(x y)").latex  # the natural log is written ln everywhere
