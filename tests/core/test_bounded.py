@@ -42,6 +42,10 @@ TOWERS = {
     "sum power tower 8": "^".join(["(x+y+1)"] * 8),
     "root tower": "^".join(["(x+2)"] + [f"(1/{p})" for p in PRIMES[:12]]),
     "constant towers everywhere": " + ".join(f"sin(x^{tower(4)[2:]} y^{k})" for k in range(1, 6)),
+    # wide rather than deep: the product rule and cse work on many arguments at once
+    "product of 13 factors": "".join(f"(x+{k}y+{k})" for k in range(1, 14)),
+    "sum of products": " + ".join(f"sin({k}x+y)cos(x-{k}y)exp({k}x y)" for k in range(1, 12)),
+    "rational": "(" + "+".join(f"x^{k} y^{20 - k}" for k in range(20)) + ")/(x y + 1)",
 }
 
 
