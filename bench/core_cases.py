@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 
 import numpy as np
 
-from core import Function, check_partial, critical_points
+from core import ExpressionError, Function, check_partial, critical_points
 from core.critical import _ALGEBRAIC
 from core.function import _compile, compile_numpy
 from core.symbolic import prepare
@@ -222,23 +223,35 @@ def answer_check_rows() -> list[Row]:
     ]
 
 
+PRIMES = (3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59)
+
+
+def _built_or_refused(text: str) -> None:
+    with contextlib.suppress(ExpressionError):  # refused in words: also an answer
+        _build_uncached(text)
+
+
 def tower_rows() -> list[Row]:
-    """Issue 11: the 9-level tower link took 167 s to compile in the server."""
-    tower = "x^" + "^".join(f"(1/{p})" for p in (3, 5, 7, 11, 13, 17, 19, 23, 29))
-    variant = _fresh(tower)
-    seconds = median_seconds(lambda: _build_uncached(variant()), repeats=5, warmup=1)
+    """Issue 11: the 9-level tower link took 167 s to compile in the server (7 levels ~2 s, 8
+    ~17 s). Now: built or refused, within the worker's limit, at every height."""
     typical = _fresh(TYPICAL)
     baseline = median_seconds(lambda: _build_uncached(typical()), repeats=5, warmup=1)
-    return [
-        Row(
-            "Function build, the 9-level tower link x^(1/3)^(1/5)^...^(1/29)",
-            seconds,
-            "typical input, same build",
-            baseline,
-            "<= 2 s",
-            seconds <= 2.0,
+    rows = []
+    for levels in (9, 12, 16):
+        tower = "x^" + "^".join(f"(1/{p})" for p in PRIMES[:levels])
+        variant = _fresh(tower)
+        seconds = median_seconds(lambda v=variant: _built_or_refused(v()), repeats=3, warmup=1)
+        rows.append(
+            Row(
+                f"Function build or refusal, {levels}-level tower x^(1/3)^(1/5)^...",
+                seconds,
+                "typical input, same build",
+                baseline,
+                "<= 2 s",
+                seconds <= 2.0,
+            )
         )
-    ]
+    return rows
 
 
 def rows() -> list[Row]:
