@@ -50,7 +50,7 @@ from .symbolic import SYMBOLS, node_count
 SYMBOLIC_TIMEOUT = 1.0
 CHECK_BUDGET = 1.25
 MIN_SYMBOLIC_TIMEOUT = 0.2
-EXACT_TIMEOUT = 0.4
+EXACT_TIMEOUT = 0.8
 # When exact values already show a difference, SymPy gets this long to shorten it for display.
 DISPLAY_TIMEOUT = 0.3
 RANDOM_POINTS = 200
