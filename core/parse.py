@@ -276,6 +276,7 @@ class _Parser:
         self.position = 0
         self.depth = 0
         self.bars = 0  # how many |...| are open: inside one, a '|' closes it
+        self.split_pieces = 0  # extra tokens from runs of letters read as several names
 
     # -- helpers -------------------------------------------------------------------------------
     @property
@@ -448,6 +449,16 @@ class _Parser:
         x*y, pix is pi*x, sinx is sin(x), sinxy is sin(x*y), xsiny is x*sin(y), sinxcosy is
         sin(x)*cos(y). A power binds to the last name, as in writing: xy^2 is x*y^2 and sinx^2
         is sin(x^2). A function name at the end takes the brackets that follow (xsin(y))."""
+        # Each piece is a token of its own: the token limit counts them (x repeated 400 times
+        # is x^400 to Desmos, and 400 parts to the limits).
+        self.split_pieces += len(pieces) - 1
+        if len(self.tokens) - 1 + self.split_pieces > MAX_TOKENS:
+            raise self.error(
+                f"The formula has too many parts (more than {MAX_TOKENS} tokens, counting "
+                f"'{token.text[:20]}{'...' if len(token.text) > 20 else ''}' as "
+                f"{len(pieces)} names).",
+                token.column,
+            )
         names = [ALIASES.get(piece, piece) for piece in pieces]
         atoms = [None if n in FUNCTIONS else _name(n, token.column) for n in names]
         if atoms[-1] is not None and self.current.kind == "op" and self.current.text == "^":

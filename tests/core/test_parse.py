@@ -236,3 +236,11 @@ def test_input_over_the_length_limit_says_why():
 def test_ln_is_echoed_as_ln():
     assert Function("ln(x) + y").latex == r"y + \ln{\left(x \right)}"
     assert r"\ln" in Function("log(x y)").latex  # the natural log is written ln everywhere
+
+
+def test_split_names_count_against_the_token_limit():
+    assert Function("x" * 100).expr == X**100
+    with pytest.raises(ExpressionError, match="too many parts"):
+        Function("x" * 400)
+    with pytest.raises(ExpressionError, match="too many parts"):
+        Function(" + ".join(["xy"] * 90))  # 179 tokens, 269 with each xy read as x, y
