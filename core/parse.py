@@ -718,6 +718,14 @@ class _TextPrinter(sympy.printing.str.StrPrinter):
 
     _print_Abs = _print_Function
 
+    def _print_Mul(self, expr):
+        # "-(x + y)*sin(x)" would read back as (-(x + y))*sin(x), which SymPy expands into
+        # (-x - y)*sin(x): keep the minus outside the whole product instead.
+        text = super()._print_Mul(expr)
+        if text.startswith("-("):
+            return f"-({self._print(-expr)})"
+        return text
+
     def _print_Exp1(self, expr):
         return "e"
 
