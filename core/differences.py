@@ -363,4 +363,3 @@ def estimates(
         relative = error / abs(exact) if exact != 0 else math.nan
         rows.append(Estimate(scheme, h, value, exact, error, relative))
     return rows
-
