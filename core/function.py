@@ -15,6 +15,7 @@ from .symbolic import SYMBOLS
 
 # Integers beyond float64's exact range would reach numpy as Python ints, which it cannot convert.
 _EXACT_FLOAT_LIMIT = 2**53
+PREPARE_SECONDS = 1.2
 # At a kink, the one-sided limits of a derivative count as equal within this (relative) slack.
 KINK_TOLERANCE = 1e-9
 
@@ -206,5 +207,7 @@ class _Compiled:
 @functools.lru_cache(maxsize=256)
 def _compile(text: str) -> _Compiled:
     parse(text)  # syntax errors are found here, in-process, without a round trip to the worker
-    expr, derivatives, forms = shared_worker().run("prepare", text)
+    # The worker's part of the build gets PREPARE_SECONDS; compiling what it returns is bounded
+    # by core.symbolic.MAX_COMPILED_NODES: together about 2 s at most.
+    expr, derivatives, forms = shared_worker().run("prepare", text, timeout=PREPARE_SECONDS)
     return _Compiled(expr, derivatives, forms)

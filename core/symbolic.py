@@ -14,6 +14,9 @@ from .parse import ExpressionError, X, Y, parse, to_sympy
 SYMBOLS = {"x": X, "y": Y}
 # A derivative bigger than this is unreadable and slow to compile; refuse it with a reason.
 MAX_DERIVATIVE_NODES = 6000
+# What gets compiled for numpy (f and its derivatives, kinks resolved) is bounded too: compiling
+# costs about 20 microseconds per part, in the caller's process, where no time limit reaches.
+MAX_COMPILED_NODES = 30000
 # Built eagerly with every Function: enough for the gradient and the Hessian.
 FIRST_AND_SECOND = (("x",), ("y",), ("x", "x"), ("x", "y"), ("y", "y"))
 
@@ -22,14 +25,17 @@ def node_count(expr: sympy.Basic) -> int:
     return sum(1 for _ in sympy.preorder_traversal(expr))
 
 
+def _without_deltas(expr: sympy.Expr) -> sympy.Expr:
+    deltas = expr.atoms(sympy.DiracDelta)
+    return expr.xreplace(dict.fromkeys(deltas, sympy.S.Zero)) if deltas else expr
+
+
 def _derivative_step(expr: sympy.Expr, variable: str) -> sympy.Expr:
     # d|u|/dx is sign(u) u', exact wherever u != 0, and d sign(u)/dx is 2 DiracDelta(u) u', which
     # is 0 wherever u != 0. Where u = 0 the derivative may or may not exist (x|x| has one at 0, |x|
     # has none): that is decided numerically from the one-sided limits (kink_aware below), never
     # by rewriting sign(u) as u/|u|, which turns x sign(x) into 0/0 at the very point it exists.
-    derivative = sympy.diff(expr, SYMBOLS[variable])
-    deltas = derivative.atoms(sympy.DiracDelta)
-    return derivative.xreplace(dict.fromkeys(deltas, sympy.S.Zero)) if deltas else derivative
+    return _without_deltas(sympy.diff(expr, SYMBOLS[variable]))
 
 
 def differentiate(expr: sympy.Expr, variables: tuple[str, ...]) -> sympy.Expr:
@@ -308,8 +314,8 @@ def _sided(expr: sympy.Expr, variable: sympy.Symbol, side: int) -> sympy.Expr:
     replacements = {}
     for atom in signs:
         u = atom.args[0]
-        du = sympy.diff(u, variable)
-        replacements[atom] = KinkSide(u, side * du, sympy.diff(du, variable))
+        du = _without_deltas(sympy.diff(u, variable))  # u itself may hold |...|
+        replacements[atom] = KinkSide(u, side * du, _without_deltas(sympy.diff(du, variable)))
     return expr.xreplace(replacements)
 
 
@@ -339,7 +345,15 @@ def numeric_forms(expr: sympy.Expr, derivatives: dict, keys) -> list[sympy.Expr]
             forms[key] = kink_aware(every[key], every[key[:-1]], key[-1], below)
         return forms[key]
 
-    return [_fold_constants(form(tuple(key))) for key in keys]
+    result = [_fold_constants(form(tuple(key))) for key in keys]
+    size = sum(node_count(expr) for expr in result)
+    if size > MAX_COMPILED_NODES:
+        raise ExpressionError(
+            f"This formula and its derivatives are too large to compute with ({size} parts "
+            f"to evaluate; the limit is {MAX_COMPILED_NODES}).",
+            hint="Try a simpler formula.",
+        )
+    return result
 
 
 EVERY_FORM = ((), *FIRST_AND_SECOND)

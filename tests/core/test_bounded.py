@@ -46,6 +46,10 @@ TOWERS = {
     "product of 13 factors": "".join(f"(x+{k}y+{k})" for k in range(1, 14)),
     "sum of products": " + ".join(f"sin({k}x+y)cos(x-{k}y)exp({k}x y)" for k in range(1, 12)),
     "rational": "(" + "+".join(f"x^{k} y^{20 - k}" for k in range(20)) + ")/(x y + 1)",
+    # kinks: what is compiled holds both one-sided forms of each derivative
+    "nested abs 10": nest("abs({} - 1)", "x y", 10),
+    "nested abs 30": nest("abs({} - 1)", "x y", 30),
+    "product of 11 abs": "".join(f"abs(x+{k}y-{k})" for k in range(1, 12)),
 }
 
 

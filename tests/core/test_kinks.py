@@ -104,3 +104,11 @@ def test_gradient_on_a_kink_matches_one_sided_slopes(case):
             assert gradient[k] == pytest.approx((right + left) / 2, abs=1e-4 * scale), (text, k)
         elif abs(right - left) >= 1e-2 * scale:
             assert math.isnan(gradient[k]), (text, k, right, left, gradient[k])
+
+
+def test_kinks_inside_kinks_compile_and_evaluate():
+    # |(|x y - 1|) - 1|: the one-sided forms hold derivatives of |...| themselves
+    f = Function("abs(abs(x y - 1) - 1)")
+    assert f.gradient(1.5, 1.0) == pytest.approx([-1.0, -1.5])  # x y - 1 = 0.5 > 0, 0.5 - 1 < 0
+    assert np.isfinite(f.hessian(1.5, 1.0)).all()
+    assert np.isnan(f.gradient(2.0, 1.0)).all()  # |x y - 1| = 1: the outer kink
