@@ -66,7 +66,7 @@ def test_kinks_leave_the_exact_derivative_readable():
     assert str(f.derivative("x", "x")) == "2*sign(x)"  # d sign/dx = 2 DiracDelta, 0 off the kink
 
 
-OUTER = ["{}", "sin({})", "exp({})", "sqrt(1 + {})", "({})^2", "({})^3"]
+OUTER = ["{}", "sin({})", "exp({})", "sqrt(1 + {})", "({})^2", "({})^3", "abs({} - 1)", "cbrt(1 + {})"]
 small = st.integers(-2, 2)
 
 
