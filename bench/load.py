@@ -25,9 +25,10 @@ does when someone opens the shared link and then moves the point:
   widget's value from the session (SessionState compacts old values before applying new ones).
   Timed until `script_finished`; the click counts as "moved" when the app's link then shows the
   new x0 and y0.
-- `--via bridge` clicks the page's map instead, the way a real chart click arrives: the click
-  bridge (a st.components.v2 component whose data lists the charts it listens to) calls
-  setTriggerValue("click", {chart, x, y, cameras}), which reaches the server as a
+- `--via bridge` clicks the page's map instead, the way a real chart click arrives: a live chart
+  (ui.shell.live_chart, Explore) sends setTriggerValue("moved", {x, y}) when a drag or a click ends;
+  elsewhere the click bridge (a st.components.v2 component whose data lists the charts it
+  listens to) calls setTriggerValue("click", {chart, x, y, cameras}), which reaches the server as a
   `json_trigger_value` under Streamlit's trigger aggregator id for that component; the page's
   callback then sets x0/y0. Same rerun, plus the component's callback.
 
@@ -160,6 +161,7 @@ class Student:
         self.page_script_hash = ""
         self.widget_ids: dict[str, str] = {}
         self.bridge: tuple[str, list[str]] | None = None  # the click bridge: id, its charts
+        self.live: dict[str, str] = {}  # live charts (ui.shell.live_chart): chart -> component id
         self.cache = MessageCache()
         self.socket: CountingConnection | None = None
 
@@ -201,7 +203,10 @@ class Student:
         click on a chart reported by the page's click bridge ("bridge")."""
         result = Interaction("click")
         states: dict[str, float | str] = {}
-        if via == "bridge" and self.bridge is not None:
+        if via == "bridge" and self.live:
+            chart = next((c for c in self.live if "contour" in c), next(iter(self.live)))
+            states = {_trigger_id(self.live[chart]): _live_move(x, y)}
+        elif via == "bridge" and self.bridge is not None:
             states = {_trigger_id(self.bridge[0]): _bridge_click(self.bridge[1], x, y)}
         elif via == "widgets" and all(key in self.widget_ids for key in POINT_KEYS):
             states = {self.widget_ids["x0"]: x, self.widget_ids["y0"]: y}
@@ -315,6 +320,9 @@ class Student:
             charts = _charts(element.bidi_component)
             if charts:
                 self.bridge = (widget_id, charts)
+            live = _live_chart(element.bidi_component)
+            if live:
+                self.live[live] = widget_id
         elif kind == "number_input":
             for key in POINT_KEYS:
                 if widget_id.endswith(f"-{key}"):
@@ -331,6 +339,23 @@ def _charts(component) -> list[str]:
     except (ValueError, AttributeError):
         return []
     return [str(chart) for chart in charts] if isinstance(charts, list) else []
+
+
+def _live_chart(component) -> str | None:
+    """The chart name of a live chart's base component (its data: {"role": "base", "chart"})."""
+    text = component.json or component.mixed.json
+    if not text or '"role"' not in text:
+        return None
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    return str(data["chart"]) if data.get("role") == "base" and "chart" in data else None
+
+
+def _live_move(x: float, y: float) -> str:
+    """What a live chart's setTriggerValue("moved", ...) sends when a drag or a click ends."""
+    return json.dumps([{"event": "moved", "value": {"x": x, "y": y, "frames": 0}}])
 
 
 def _trigger_id(component_id: str) -> str:

@@ -27,9 +27,50 @@ def rerun(app: AppTest) -> AppTest:
     return app
 
 
+def _elements(node):
+    children = getattr(node, "children", None)
+    for child in children.values() if isinstance(children, dict) else ():
+        yield child
+        yield from _elements(child)
+
+
 def charts(app: AppTest) -> list[dict]:
-    """The Plotly figures on the page, as the JSON sent to the browser."""
-    return [json.loads(element.proto.spec) for element in app.get("plotly_chart")]
+    """The Plotly figures on the page in page order, as the JSON sent to the browser: those of
+    st.plotly_chart, and each live chart (ui.shell.live_chart) put together from its base and
+    its point, as the browser draws it before anything moves."""
+    found, points = [], {}
+    for element in _elements(app._tree):
+        kind = getattr(element, "type", None)
+        if kind == "plotly_chart":
+            found.append(json.loads(element.proto.spec))
+        elif kind == "bidi_component":
+            data = json.loads(element.proto.json or "{}")
+            if element.proto.component_name.endswith("derivatives_live_chart"):
+                found.append(data)
+            elif element.proto.component_name.endswith("derivatives_live_point"):
+                points[data["chart"]] = data
+    figures = []
+    for item in found:
+        if "figure" not in item:
+            figures.append(item)
+            continue
+        figure = json.loads(item["figure"])
+        point = points.get(item["chart"], {})
+        data = []
+        for trace in figure["data"]:
+            if trace.get("meta") == "level curve":
+                if point.get("level") is None:
+                    continue
+                level = point["level"]
+                trace = {
+                    **trace,
+                    "visible": True,
+                    "contours": {**trace["contours"], "start": level, "end": level},
+                }
+            data.append(trace)
+        data += json.loads(point.get("traces") or "[]")
+        figures.append({"data": data, "layout": {**figure["layout"], **point.get("layout", {})}})
+    return figures
 
 
 def link(app: AppTest) -> dict[str, str]:

@@ -95,13 +95,14 @@ def test_every_other_page_survives_a_hostile_link(query):
 
 
 def test_a_bad_formula_keeps_the_last_good_picture_and_shows_caret_and_hint():
-    app = open_app({"f": "xy"})
+    # "xy" now reads as x*y (as Desmos does); "sinz" splits into no known names.
+    app = open_app({"f": "sinz"})
     assert any("Column 1" in block.value for block in app.error)
-    assert any(block.value.splitlines() == ["xy", "^"] for block in app.code)
-    assert any("x\\*y" in block.value for block in app.info)  # the hint, Markdown-escaped
+    assert any(block.value.splitlines() == ["sinz", "^"] for block in app.code)
+    assert any("sin or sinh" in block.value for block in app.info)  # the hint
     assert any("Still showing" in block.value for block in app.warning)
     assert len(charts(app)) == 4
-    assert link(app)["f"] == "xy"  # the link keeps what the person typed
+    assert link(app)["f"] == "sinz"  # the link keeps what the person typed
 
 
 def test_a_point_where_f_is_undefined_says_so_instead_of_nan():

@@ -101,11 +101,14 @@ PAGE_PACKAGES = sorted(
 )
 # What ui/ and pages/ may take from core: results to show, never the numerics that compute
 # derivatives (finite differences, compiled derivative functions): those stay behind these doors.
+# (compile_javascript hands the browser core's own checked code; the browser evaluates, core
+# decided.)
 CORE_ENTRY_POINTS = {
     "core": {
         "AnswerCheck", "CriticalPoints", "DEFAULT_H", "DIVERGED", "ErrorSweep", "Estimate",
-        "ExpressionError", "Function", "Grid", "UNDEFINED", "UNSETTLED", "X", "Y",
-        "approximation_errors", "basins", "check_partial", "critical_points",
+        "ExpressionError", "Function", "Grid", "JavascriptError", "UNDEFINED", "UNSETTLED", "X",
+        "Y", "approximation_errors", "basins", "check_partial", "compile_javascript",
+        "critical_points",
         "directional_derivative", "directional_profile", "directional_slice", "error_sweep",
         "estimates", "evaluate_grid", "hessian_shape", "mixed_partials", "point_summary", "race",
         "slices", "stability", "tangent_plane", "taylor2",

@@ -5,12 +5,14 @@ import streamlit as st
 from pages.explore.readout import show_readout
 from pages.explore.work import explore_figures
 from ui.plots.config import PLOT_CONFIG
-from ui.shell import bridge
+from ui.plots.contour import CONTOUR_HEIGHT
+from ui.plots.surface import SURFACE_HEIGHT
+from ui.shell.live_chart import Moved, live_chart
 from ui.shell.presets import BY_NAME
 from ui.shell.sidebar import page_start, set_point
 from ui.shell.text import plain
 
-CLICKS, SURFACE, CONTOUR = "chart_clicks", "surface_chart", "contour_chart"
+SURFACE, CONTOUR = "surface_chart", "contour_chart"
 
 explorer = page_start("Explore f(x, y)")
 view, f = explorer.view, explorer.function
@@ -18,10 +20,11 @@ preset = BY_NAME.get(st.session_state.get("preset"))
 st.caption(
     plain(preset.story)
     if preset
-    else "Click the surface or the contour map to move the point (drag to rotate the surface)."
+    else "Drag the point on the surface or the map, click to move it there, or focus a chart and "
+    "use the arrow keys (drag elsewhere to rotate the surface)."
 )
 
-drawn = explore_figures(f, view, camera=bridge.current_camera(CLICKS, SURFACE))
+drawn = explore_figures(f, view)
 grid = drawn.grid
 
 if grid.z_range is None:
@@ -40,12 +43,30 @@ else:
 if not view.point_in_window:
     st.caption("The point is outside the window: widen the window to see it on the charts.")
 
+
+def moved(to: Moved) -> None:
+    set_point(to.x, to.y)
+
+
 surface_column, contour_column = st.columns(2, gap="medium")
 with surface_column, st.container(key=SURFACE):
-    st.plotly_chart(drawn.surface, key="surface_figure", config=PLOT_CONFIG)
+    live_chart(
+        f"{SURFACE}_live",
+        base=drawn.surface_live.base,
+        point=drawn.surface_live.point,
+        on_move=moved,
+        height=SURFACE_HEIGHT,
+        label="The surface of f in 3D with the point, its tangent slices and the gradient",
+    )
 with contour_column, st.container(key=CONTOUR):
-    st.plotly_chart(drawn.contour, key="contour_figure", config=PLOT_CONFIG)
-bridge.chart_clicks(CLICKS, [SURFACE, CONTOUR], on_click=lambda click: set_point(click.x, click.y))
+    live_chart(
+        f"{CONTOUR}_live",
+        base=drawn.contour_live.base,
+        point=drawn.contour_live.point,
+        on_move=moved,
+        height=CONTOUR_HEIGHT,
+        label="The contour map of f with the point, the level curve through it and the gradient",
+    )
 
 show_readout(f, drawn.point)
 

@@ -13,21 +13,11 @@ from ui.plots.colours import COLORSCALE, GRADIENT, POINT, X_SLICE, Y_SLICE
 from ui.plots.config import TITLE_FONT_SIZE, base_layout, legend_layout, notes_annotation
 
 FIELD_COLOR = "rgba(255, 255, 255, 0.9)"
-
-
 LEVEL_COLOR = "#000000"
-
-
 CONTOUR_HEIGHT = 560
-
-
 # The 2D gradient arrow: this share of the window's shorter side.
 ARROW_2D = 0.15
-
-
 FIELD_ARROWS = 15
-
-
 LEVEL_SAMPLES = 100
 
 
@@ -67,6 +57,46 @@ def field_arrows(grid, count: int = FIELD_ARROWS) -> tuple[np.ndarray, np.ndarra
     x = np.column_stack([tails_x, tips_x, gaps]).ravel()
     y = np.column_stack([tails_y, tips_y, gaps]).ravel()
     return f32(x), f32(y), int(keep.sum())
+
+
+def point_level(grid, point) -> float | None:
+    """The level of the curve through the point, or None: f undefined there, or at the window's
+    lowest or highest value, where the level set is a point, not a curve."""
+    value = point.value
+    if not all_finite(value) or grid.z_range is None:
+        return None
+    return value if grid.z_range[0] < value < grid.z_range[1] else None
+
+
+def level_curve_trace(grid, level: float | None) -> dict:
+    """The level curve f = level as a one-level contour (hidden when level is None). It needs no
+    more than LEVEL_SAMPLES per side to look smooth, and its copy of z would otherwise double the
+    chart's bytes."""
+    g = grid.as_float32()
+    cols = slice(None, None, -(-len(g.x) // LEVEL_SAMPLES))
+    rows = slice(None, None, -(-len(g.y) // LEVEL_SAMPLES))
+    shown = level is not None
+    return {
+        "type": "contour",
+        "x": g.x[cols],
+        "y": g.y[rows],
+        "z": g.z[rows, cols],
+        "autocontour": False,
+        # One level: start = end; size only has to be positive.
+        "contours": {
+            "start": level if shown else 0.0,
+            "end": level if shown else 0.0,
+            "size": 1.0,
+            "coloring": "none",
+        },
+        "line": {"color": LEVEL_COLOR, "width": 4},
+        "showscale": False,
+        "hoverinfo": "skip",
+        "name": f"level f = {fmt(level)}" if shown else "level curve",
+        "meta": "level curve",
+        "showlegend": True,
+        "visible": shown,
+    }
 
 
 def contour_figure(
@@ -110,30 +140,9 @@ def contour_figure(
     traces = [contour]
 
     defined = all_finite(point.value)
-    # At the window's lowest or highest value the level set is a point, not a curve.
-    if defined and grid.z_range is not None and grid.z_range[0] < point.value < grid.z_range[1]:
-        level = point.value
-        # The level curve needs no more than LEVEL_SAMPLES per side to look smooth, and its
-        # copy of z would otherwise double the chart's bytes.
-        cols = slice(None, None, -(-len(g.x) // LEVEL_SAMPLES))
-        rows = slice(None, None, -(-len(g.y) // LEVEL_SAMPLES))
-        traces.append(
-            {
-                "type": "contour",
-                "x": g.x[cols],
-                "y": g.y[rows],
-                "z": g.z[rows, cols],
-                "autocontour": False,
-                # One level: start = end; size only has to be positive.
-                "contours": {"start": level, "end": level, "size": 1.0, "coloring": "none"},
-                "line": {"color": LEVEL_COLOR, "width": 4},
-                "showscale": False,
-                "hoverinfo": "skip",
-                "name": f"level f = {fmt(level)}",
-                "meta": "level curve",
-                "showlegend": True,
-            }
-        )
+    level = point_level(grid, point)
+    if level is not None:
+        traces.append(level_curve_trace(grid, level))
 
     if show_slices:
         for xs, ys, colour, name, role in (

@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from ui.plots.arrays import all_finite, f32, fmt, grid_window, nan_outside, single_colour
+from ui.plots.arrays import all_finite, f32, fmt, grid_window, nan_outside
 from ui.plots.axes import DEFAULT_CAMERA, HOVER, LIFT, clip_line, scene_aspect, scene_axis, z_limits
 from ui.plots.colours import COLORSCALE, GRADIENT, PLANE, POINT, X_SLICE, Y_SLICE
 from ui.plots.config import base_layout, legend_layout, notes_annotation
@@ -185,23 +185,25 @@ def _slice_traces_3d(piece, xlim, ylim, zlim, point) -> list[dict]:
     group = f"slice-{piece.variable}"
     if along_x:
         name = "slice y = y₀ (∂f/∂x)"
-        plane_x = f32([[xlim[0], xlim[1]], [xlim[0], xlim[1]]])
-        plane_y = f32(np.full((2, 2), piece.fixed))
+        corners_x, corners_y = [xlim[0], xlim[1], xlim[1], xlim[0]], [piece.fixed] * 4
     else:
         name = "slice x = x₀ (∂f/∂y)"
-        plane_x = f32(np.full((2, 2), piece.fixed))
-        plane_y = f32([[ylim[0], ylim[1]], [ylim[0], ylim[1]]])
+        corners_x, corners_y = [piece.fixed] * 4, [ylim[0], ylim[1], ylim[1], ylim[0]]
     t = f32(piece.t)
     fixed = np.full_like(t, piece.fixed)
     curve_x, curve_y = (t, fixed) if along_x else (fixed, t)
     traces = [
+        # The cutting plane: a rectangle of two triangles (a mesh moves in place in the browser;
+        # a surface trace would be rebuilt).
         {
-            "type": "surface",
-            "x": plane_x,
-            "y": plane_y,
-            "z": f32([[zlim[0], zlim[0]], [zlim[1], zlim[1]]]),
-            "colorscale": single_colour(colour),
-            "showscale": False,
+            "type": "mesh3d",
+            "x": f32(corners_x),
+            "y": f32(corners_y),
+            "z": f32([zlim[0], zlim[0], zlim[1], zlim[1]]),
+            "i": [0, 0],
+            "j": [1, 2],
+            "k": [2, 3],
+            "color": colour,
             "opacity": 0.18,
             "hoverinfo": "skip",
             "legendgroup": group,

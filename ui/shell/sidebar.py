@@ -145,7 +145,6 @@ def render(page: PageSettings | None = None) -> Explorer:
         key="f",
         persist_state="session",
         live="400ms",
-        max_chars=500,
         placeholder="for example x^2 y + y^3",
         help=SYNTAX_HELP,
     )

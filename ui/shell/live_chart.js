@@ -1,0 +1,710 @@
+// Live chart: one Plotly chart that stays mounted across reruns and moves its point in place.
+//
+// Two mounts of this component work on one chart (ui/shell/live_chart.py):
+// - the "base" mount draws the chart into its own element: what depends on the function, the
+//   window and the resolution (the surface, the filled contours, the level-curve grid). Its data
+//   only changes with those, so a rerun after a point move sends Streamlit's short ref instead.
+// - the "point" mount (zero height) carries what moves with the point: Python's traces for the
+//   current point, the notes, the level. It is a few kilobytes.
+// Both are modules of one definition, loaded once per page: the `charts` map below is shared.
+//
+// While a person drags the point (or presses the arrow keys on a focused chart), this module
+// evaluates f, ∂f/∂x, ∂f/∂y itself with the function body core compiled and checked
+// (core/javascript.py: only numbers, x, y, operators and allowlisted Math calls) and redraws the
+// moving traces with Plotly.react, restyling copies of the server's own traces. Nothing goes to
+// the server until the drag ends; then one trigger ("moved") reruns the script, whose answer
+// replaces the preview. The chart itself is never remounted: one WebGL context, the camera kept.
+
+const CLICK_SLOP_PX = 5; // a pointer that moved more than this between down and up was a drag
+const GRAB_PX = 28; // a press this close to the point's marker grabs it (2D)
+const KEY_STEP_SHARE = 0.01; // an arrow key moves the point by this share of the window
+const KEY_COMMIT_MS = 450; // after the last arrow key, the move is sent to the server
+const PLOTLY_WAIT_MS = 4000;
+
+// chart id -> {gd, base, point, live, evaluate, preview, frame}
+const charts = new Map();
+
+function chartState(id) {
+  if (!charts.has(id)) charts.set(id, { id });
+  return charts.get(id);
+}
+
+function finite(value) {
+  return typeof value === "number" && Number.isFinite(value);
+}
+
+// window.Plotly is set by Streamlit's own Plotly chunk (the build its st.plotly_chart uses). A
+// page with a st.plotly_chart loads it anyway; otherwise it is imported here from its URL.
+let plotlyPromise = null;
+function plotly(chunkUrl) {
+  if (window.Plotly) return Promise.resolve(window.Plotly);
+  if (!plotlyPromise) {
+    plotlyPromise = new Promise((resolve, reject) => {
+      const started = performance.now();
+      let imported = false;
+      const poll = () => {
+        if (window.Plotly) return resolve(window.Plotly);
+        if (!imported && chunkUrl && performance.now() - started > 150) {
+          imported = true;
+          import(new URL(chunkUrl, document.baseURI).href).catch(() => {});
+        }
+        if (performance.now() - started > PLOTLY_WAIT_MS) return reject(new Error("no Plotly"));
+        requestAnimationFrame(poll);
+      };
+      poll();
+    });
+  }
+  return plotlyPromise;
+}
+
+// --- evaluation and geometry (the same rules as ui/plots: surface.py, contour.py, axes.py) ------
+
+function compile(live) {
+  if (!live || typeof live.body !== "string") return null;
+  try {
+    // The body was generated and allowlist-checked by core/javascript.py, never typed by a person.
+    return new Function("x", "y", live.body); // eslint-disable-line no-new-func
+  } catch (error) {
+    return null;
+  }
+}
+
+function linspace(low, high, n) {
+  const out = new Array(n);
+  for (let i = 0; i < n; i += 1) out[i] = low + ((high - low) * i) / (n - 1);
+  return out;
+}
+
+function clipLine(t0, z0, slope, tRange, zRange) {
+  if (!finite(t0) || !finite(z0) || !finite(slope)) return null;
+  const [tLow, tHigh] = tRange;
+  const [zLow, zHigh] = zRange;
+  let start;
+  let end;
+  if (slope === 0) {
+    if (!(zLow <= z0 && z0 <= zHigh)) return null;
+    start = tLow;
+    end = tHigh;
+  } else {
+    const a = t0 + (zLow - z0) / slope;
+    const b = t0 + (zHigh - z0) / slope;
+    start = Math.max(Math.min(a, b), tLow);
+    end = Math.min(Math.max(a, b), tHigh);
+    if (!(start < end)) return null;
+  }
+  return { t: [start, end], z: [z0 + slope * (start - t0), z0 + slope * (end - t0)] };
+}
+
+function clipPolygon(polygon, inside) {
+  const kept = [];
+  for (let i = 0; i < polygon.length; i += 1) {
+    const p = polygon[i];
+    const q = polygon[(i + 1) % polygon.length];
+    const a = inside(p);
+    const b = inside(q);
+    if (a >= 0) kept.push(p);
+    if (a < 0 !== b < 0) {
+      const share = a / (a - b);
+      kept.push([p[0] + share * (q[0] - p[0]), p[1] + share * (q[1] - p[1])]);
+    }
+  }
+  return kept;
+}
+
+function sub(a, b) {
+  return [a[0] - b[0], a[1] - b[1], a[2] - b[2]];
+}
+function cross(a, b) {
+  return [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
+}
+function norm(a) {
+  return Math.hypot(a[0], a[1], a[2]);
+}
+
+// The arrow of steepest ascent in the tangent plane: tail and tip, or null (gradient_arrow_3d).
+function arrow3d(p, g) {
+  if (!finite(p.value) || !finite(p.norm) || !(p.norm > 0)) return null;
+  const tail = [p.x, p.y, p.value];
+  const lows = [g.xlim[0], g.ylim[0], g.zlim[0]];
+  const highs = [g.xlim[1], g.ylim[1], g.zlim[1]];
+  for (let i = 0; i < 3; i += 1) if (tail[i] < lows[i] || tail[i] > highs[i]) return null;
+  const direction = [p.fx / p.norm, p.fy / p.norm, p.norm];
+  const perUnit = [0, 1, 2].map((i) => g.aspect[i] / (highs[i] - lows[i]));
+  let length = g.arrow3d / norm(direction.map((d, i) => d * perUnit[i]));
+  for (let i = 0; i < 3; i += 1) {
+    if (direction[i] === 0) continue;
+    const room = direction[i] > 0 ? (highs[i] - tail[i]) / direction[i] : (lows[i] - tail[i]) / direction[i];
+    if (Number.isFinite(room)) length = Math.min(length, room);
+  }
+  if (!(length > 0)) return null;
+  return { tail, tip: tail.map((v, i) => v + length * direction[i]), lows, perUnit };
+}
+
+// The cone of the 3D arrow's head, built in scene units (as _gradient_traces_3d).
+function arrowHead(arrow, g) {
+  const { tail, tip, lows, perUnit } = arrow;
+  const toScene = (p) => p.map((v, i) => (v - lows[i]) * perUnit[i]);
+  const shaft = sub(toScene(tip), toScene(tail));
+  const span = norm(shaft);
+  const axis = shaft.map((v) => v / span);
+  const head = Math.min(g.headLength, 0.45 * span);
+  const base = toScene(tip).map((v, i) => v - head * axis[i]);
+  const helper = Math.abs(axis[2]) < 0.9 ? [0, 0, 1] : [1, 0, 0];
+  let across = cross(axis, helper);
+  const size = norm(across);
+  across = across.map((v) => v / size);
+  const across2 = cross(axis, across);
+  const radius = (g.headRadius * head) / g.headLength;
+  const vertices = [toScene(tip), base];
+  for (let s = 0; s < g.headSides; s += 1) {
+    const angle = (2 * Math.PI * s) / g.headSides;
+    vertices.push(base.map((v, i) => v + radius * (Math.cos(angle) * across[i] + Math.sin(angle) * across2[i])));
+  }
+  const data = vertices.map((p) => p.map((v, i) => v / perUnit[i] + lows[i]));
+  const i = [];
+  const j = [];
+  const k = [];
+  for (let s = 0; s < g.headSides; s += 1) {
+    const ring = s + 2;
+    const next = ((s + 1) % g.headSides) + 2;
+    i.push(0);
+    j.push(ring);
+    k.push(next);
+  }
+  for (let s = 0; s < g.headSides; s += 1) {
+    const ring = s + 2;
+    const next = ((s + 1) % g.headSides) + 2;
+    i.push(1);
+    j.push(next);
+    k.push(ring);
+  }
+  const shaftEnd = tail.map((v, n) => v + (1 - head / span) * (tip[n] - v));
+  return { vertices: data, i, j, k, shaftEnd };
+}
+
+function summary(state, x, y) {
+  let values;
+  try {
+    values = state.evaluate(x, y);
+  } catch (error) {
+    values = [NaN, NaN, NaN];
+  }
+  const [value, fx, fy] = values;
+  const n = Math.hypot(fx, fy);
+  return { x, y, value, fx, fy, norm: n };
+}
+
+function like(state, meta, changes) {
+  const template = state.templates && state.templates.get(meta);
+  if (!template) return null;
+  return Object.assign({}, template, changes);
+}
+
+// Copies of the server's traces for the point (x, y), with their coordinates recomputed here.
+function previewTraces3d(state, x, y) {
+  const g = state.base.geometry;
+  const p = summary(state, x, y);
+  const show = state.point ? state.point.show || {} : {};
+  const out = [];
+  const lift = g.lift * (g.zlim[1] - g.zlim[0]);
+  const inZ = (v) => (finite(v) && v >= g.zlim[0] && v <= g.zlim[1] ? v + lift : null);
+  if (show.slices) {
+    for (const variable of ["x", "y"]) {
+      const alongX = variable === "x";
+      const range = alongX ? g.xlim : g.ylim;
+      const fixed = alongX ? y : x;
+      const t = linspace(range[0], range[1], g.samples);
+      const values = t.map((v) => {
+        let out2;
+        try {
+          out2 = alongX ? state.evaluate(v, fixed)[0] : state.evaluate(fixed, v)[0];
+        } catch (error) {
+          out2 = NaN;
+        }
+        return inZ(out2);
+      });
+      const fixedArray = t.map(() => fixed);
+      const corners = alongX ? [g.xlim[0], g.xlim[1], g.xlim[1], g.xlim[0]] : [g.ylim[0], g.ylim[1], g.ylim[1], g.ylim[0]];
+      const level = [fixed, fixed, fixed, fixed];
+      const cut = alongX ? { x: corners, y: level } : { x: level, y: corners };
+      cut.z = [g.zlim[0], g.zlim[0], g.zlim[1], g.zlim[1]];
+      const plane = like(state, `cutting plane ${variable}`, cut);
+      if (plane) out.push(plane);
+      const curve = like(state, `slice ${variable}`, alongX ? { x: t, y: fixedArray, z: values } : { x: fixedArray, y: t, z: values });
+      if (curve) out.push(curve);
+      const slope = alongX ? p.fx : p.fy;
+      const segment = finite(p.value) ? clipLine(alongX ? x : y, p.value, slope, range, g.zlim) : null;
+      if (segment) {
+        const line = like(
+          state,
+          `tangent ${variable}`,
+          alongX ? { x: segment.t, y: [fixed, fixed], z: segment.z } : { x: [fixed, fixed], y: segment.t, z: segment.z },
+        );
+        if (line) out.push(line);
+      }
+    }
+  }
+  if (show.plane && finite(p.value) && finite(p.fx) && finite(p.fy)) {
+    const reachX = g.planeReach * (g.xlim[1] - g.xlim[0]);
+    const reachY = g.planeReach * (g.ylim[1] - g.ylim[0]);
+    const x0 = Math.max(g.xlim[0], x - reachX);
+    const x1 = Math.min(g.xlim[1], x + reachX);
+    const y0 = Math.max(g.ylim[0], y - reachY);
+    const y1 = Math.min(g.ylim[1], y + reachY);
+    const plane = (q) => p.value + p.fx * (q[0] - x) + p.fy * (q[1] - y);
+    if (x0 < x1 && y0 < y1) {
+      let polygon = [[x0, y0], [x1, y0], [x1, y1], [x0, y1]];
+      polygon = clipPolygon(polygon, (q) => plane(q) - g.zlim[0]);
+      polygon = clipPolygon(polygon, (q) => g.zlim[1] - plane(q));
+      if (polygon.length >= 3) {
+        const fan = polygon.slice(1, -1).map((_, n) => n + 1);
+        const patch = like(state, "tangent plane", {
+          x: polygon.map((q) => q[0]),
+          y: polygon.map((q) => q[1]),
+          z: polygon.map(plane),
+          i: fan.map(() => 0),
+          j: fan,
+          k: fan.map((n) => n + 1),
+        });
+        if (patch) out.push(patch);
+      }
+    }
+  }
+  const arrow = arrow3d(p, g);
+  if (arrow) {
+    const head = arrowHead(arrow, g);
+    const shaft = like(state, "gradient", {
+      x: [arrow.tail[0], head.shaftEnd[0]],
+      y: [arrow.tail[1], head.shaftEnd[1]],
+      z: [arrow.tail[2], head.shaftEnd[2]],
+    });
+    const cone = like(state, "gradient head", {
+      x: head.vertices.map((v) => v[0]),
+      y: head.vertices.map((v) => v[1]),
+      z: head.vertices.map((v) => v[2]),
+      i: head.i,
+      j: head.j,
+      k: head.k,
+    });
+    if (shaft) out.push(shaft);
+    if (cone) out.push(cone);
+  }
+  if (finite(p.value)) {
+    const marker = like(state, "point", { x: [x], y: [y], z: [p.value] });
+    if (marker) out.push(marker);
+  }
+  return { traces: out, level: null };
+}
+
+function previewTraces2d(state, x, y) {
+  const g = state.base.geometry;
+  const p = summary(state, x, y);
+  const show = state.point ? state.point.show || {} : {};
+  const out = [];
+  if (show.slices) {
+    const xs = like(state, "slice x", { x: [g.xlim[0], g.xlim[1]], y: [y, y] });
+    const ys = like(state, "slice y", { x: [x, x], y: [g.ylim[0], g.ylim[1]] });
+    if (xs) out.push(xs);
+    if (ys) out.push(ys);
+  }
+  if (finite(p.value) && finite(p.norm) && p.norm > 0) {
+    const length = g.arrow2d * Math.min(g.xlim[1] - g.xlim[0], g.ylim[1] - g.ylim[0]);
+    const arrow = like(state, "gradient", {
+      x: [x, x + (length * p.fx) / p.norm],
+      y: [y, y + (length * p.fy) / p.norm],
+    });
+    if (arrow) out.push(arrow);
+  }
+  if (finite(p.value)) {
+    const marker = like(state, "point", { x: [x], y: [y] });
+    if (marker) out.push(marker);
+  }
+  const inside = g.zRange && finite(p.value) && g.zRange[0] < p.value && p.value < g.zRange[1];
+  return { traces: out, level: inside ? p.value : null };
+}
+
+// --- drawing ---------------------------------------------------------------------------------
+
+// Four significant digits, trailing zeros dropped (Python's "{:.4g}", as ui.plots.arrays.fmt).
+function fmt(value) {
+  return finite(value) ? String(Number((value + 0).toPrecision(4))) : "undefined";
+}
+
+function levelUpdate(trace, level) {
+  const visible = level !== null && level !== undefined && finite(level);
+  const copy = Object.assign({}, trace, { visible });
+  if (visible) {
+    copy.contours = Object.assign({}, trace.contours, { start: level, end: level, size: 1 });
+    copy.name = `level f = ${fmt(level)}`;
+  }
+  return copy;
+}
+
+function draw(state, moving, level, layoutParts) {
+  const Plotly = window.Plotly;
+  const gd = state.gd;
+  if (!Plotly || !gd || !state.figure) return Promise.resolve();
+  const base = state.figure.data.map((trace) =>
+    trace.meta === "level curve" ? levelUpdate(trace, level) : trace,
+  );
+  // Plotly keeps what the person changed (the camera, a zoom) while uirevision stays the same:
+  // for the 3D scene always, for the map until the window or the function changes.
+  const uirevision = state.base.kind === "3d" ? "live" : state.revision;
+  const layout = Object.assign({}, state.figure.layout, { annotations: [], uirevision }, layoutParts || {});
+  const scene = glScene(gd);
+  if (scene) {
+    // The turntable coasts on after the button is released, past the camera Plotly recorded
+    // then: the camera on screen now is the one to keep.
+    const camera = JSON.parse(JSON.stringify(scene.getCamera()));
+    if (gd.layout && gd.layout.scene) gd.layout.scene.camera = camera;
+    layout.scene = Object.assign({}, layout.scene, { camera });
+  }
+  return Plotly.react(gd, base.concat(moving), layout, state.config);
+}
+
+function applyServerPoint(state) {
+  if (!state.point || !state.figure || dragging) return;
+  clearOverlay(state);
+  const moving = state.point.traces || [];
+  state.templates = state.templates || new Map();
+  for (const trace of moving) if (trace.meta) state.templates.set(trace.meta, trace);
+  state.shown = { x: state.point.x, y: state.point.y };
+  draw(state, moving, state.point.level, state.point.layout);
+}
+
+// --- the preview while the point moves ------------------------------------------------------
+// Plotly.react redraws a whole chart: about 0.5 s for the 3D scene and 0.07 s for the map here
+// (software WebGL), far from 30 frames a second. While the point moves, the 3D scene's moving
+// traces are updated in place in its WebGL scene (each a few vertices) and the map's are drawn
+// on an SVG layer over the chart; the server's answer then replaces both with one Plotly.react.
+
+const MOVING_DATA = ["x", "y", "z", "i", "j", "k"];
+let dragging = false; // a gesture on any live chart of the page is moving the point
+let target = null;
+let frame = 0;
+
+function liveCharts() {
+  return Array.from(charts.values()).filter((c) => c.gd && c.gd.isConnected && c.evaluate && c.base);
+}
+
+function glScene(gd) {
+  const scene = gd._fullLayout && gd._fullLayout.scene;
+  return scene && scene._scene ? scene._scene : null;
+}
+
+function moveInScene(state, traces) {
+  const scene = glScene(state.gd);
+  if (!scene) return;
+  const given = new Map(traces.map((t) => [t.meta, t]));
+  for (const object of Object.values(scene.traces)) {
+    const meta = object.data && object.data.meta;
+    if (!meta || meta === "surface") continue;
+    const trace = given.get(meta);
+    const changes = {};
+    if (trace) {
+      for (const key of MOVING_DATA) if (trace[key] !== undefined) changes[key] = trace[key];
+    } else if (object.data.type === "mesh3d") {
+      Object.assign(changes, { i: [], j: [], k: [] }); // gone at this point: no faces
+    } else {
+      Object.assign(changes, { x: [NaN], y: [NaN], z: [NaN] });
+    }
+    object.update(Object.assign({}, object.data, changes));
+  }
+  scene.glplot.redraw();
+}
+
+const SVG = "http://www.w3.org/2000/svg";
+
+function svgElement(name, attributes) {
+  const element = document.createElementNS(SVG, name);
+  for (const [key, value] of Object.entries(attributes)) element.setAttribute(key, value);
+  return element;
+}
+
+// The map's moving traces drawn on an SVG layer over the chart, in the chart's own pixels.
+function drawOverlay(state, traces) {
+  const gd = state.gd;
+  const full = gd._fullLayout;
+  if (!full || !full.xaxis) return;
+  hideMoving(state, true);
+  let layer = state.overlay;
+  if (!layer || !layer.isConnected) {
+    layer = svgElement("svg", { class: "live-overlay" });
+    Object.assign(layer.style, { position: "absolute", left: "0", top: "0", pointerEvents: "none" });
+    state.host.style.position = "relative";
+    state.host.appendChild(layer);
+    state.overlay = layer;
+  }
+  layer.setAttribute("width", gd.clientWidth);
+  layer.setAttribute("height", gd.clientHeight);
+  layer.replaceChildren();
+  const px = (x) => full.xaxis._offset + full.xaxis.l2p(x);
+  const py = (y) => full.yaxis._offset + full.yaxis.l2p(y);
+  for (const trace of traces) {
+    const colour = (trace.line && trace.line.color) || (trace.marker && trace.marker.color) || "#111";
+    if (trace.meta === "point") {
+      layer.appendChild(svgElement("circle", {
+        cx: px(trace.x[0]), cy: py(trace.y[0]), r: 7, fill: colour, stroke: "white", "stroke-width": 2,
+      }));
+      continue;
+    }
+    const width = (trace.line && trace.line.width) || 3;
+    const dashed = trace.line && trace.line.dash === "dash";
+    layer.appendChild(svgElement("line", {
+      x1: px(trace.x[0]), y1: py(trace.y[0]), x2: px(trace.x[1]), y2: py(trace.y[1]),
+      stroke: colour, "stroke-width": width, "stroke-dasharray": dashed ? "12 8" : "none",
+    }));
+    if (trace.meta === "gradient") {
+      const angle = Math.atan2(py(trace.y[1]) - py(trace.y[0]), px(trace.x[1]) - px(trace.x[0]));
+      const tip = [px(trace.x[1]), py(trace.y[1])];
+      const wing = (side) => [tip[0] - 16 * Math.cos(angle + side * 0.45), tip[1] - 16 * Math.sin(angle + side * 0.45)];
+      const [a, b] = [wing(1), wing(-1)];
+      layer.appendChild(svgElement("polygon", { points: `${tip} ${a} ${b}`, fill: colour }));
+    }
+  }
+}
+
+// The chart's own moving traces (and the level curve) hidden while the overlay stands in.
+function hideMoving(state, hidden) {
+  const full = state.gd._fullData || [];
+  for (const trace of full) {
+    if (trace.meta !== "level curve" && (trace.meta === "contour" || trace.meta === "field")) continue;
+    for (const element of state.gd.querySelectorAll(`.trace${CSS.escape(trace.uid)}`)) {
+      element.style.visibility = hidden ? "hidden" : "";
+    }
+  }
+}
+
+function clearOverlay(state) {
+  if (state.overlay) state.overlay.replaceChildren();
+  if (state.gd) hideMoving(state, false);
+}
+
+// One frame per animation frame at most, however fast the pointer moves; every live chart of
+// the page follows. A frame of the 3D scene costs 0.15-0.5 s in software WebGL (a laptop without a
+// GPU; measured here) and blocks the page while it draws; with a GPU it is a few milliseconds. So
+// the scene's cost is measured: a cheap scene follows every frame, an expensive one catches up
+// whenever the pointer rests for SCENE_REST_MS, and the map follows every frame either way.
+const SCENE_CHEAP_MS = 40;
+const SCENE_REST_MS = 180;
+let sceneCost = 0; // the last 3D frame's cost (ms), 0 before the first
+let sceneTimer = 0;
+
+function previewScenes(scenes) {
+  if (!target) return;
+  const started = performance.now();
+  for (const state of scenes) {
+    moveInScene(state, previewTraces3d(state, target.x, target.y).traces);
+    state.shown = { x: target.x, y: target.y };
+    state.gd.liveFrames = (state.gd.liveFrames || 0) + 1; // read by the browser tests
+  }
+  // Plotly draws the scene in its next animation frame; the one after it sees the cost.
+  requestAnimationFrame(() => requestAnimationFrame(() => {
+    sceneCost = performance.now() - started;
+  }));
+}
+
+function preview(x, y) {
+  target = { x, y };
+  if (frame) return;
+  frame = requestAnimationFrame(() => {
+    frame = 0;
+    if (!target) return;
+    const scenes = [];
+    for (const state of liveCharts()) {
+      if (state.base.kind === "3d") {
+        scenes.push(state);
+        continue;
+      }
+      drawOverlay(state, previewTraces2d(state, target.x, target.y).traces);
+      state.shown = { x: target.x, y: target.y };
+      state.gd.liveFrames = (state.gd.liveFrames || 0) + 1;
+    }
+    if (!scenes.length) return;
+    clearTimeout(sceneTimer);
+    if (sceneCost < SCENE_CHEAP_MS) previewScenes(scenes);
+    else sceneTimer = setTimeout(() => previewScenes(scenes), SCENE_REST_MS);
+  });
+}
+
+function clampToWindow(state, x, y) {
+  const g = state.base.geometry;
+  return [Math.min(Math.max(x, g.xlim[0]), g.xlim[1]), Math.min(Math.max(y, g.ylim[0]), g.ylim[1])];
+}
+
+// --- the person's gestures -----------------------------------------------------------------------
+
+// The data point under the pointer on the map; null in the margins unless `anywhere` (a drag
+// that leaves the plot keeps going, clamped to the window).
+function dataPoint2d(gd, event, anywhere) {
+  const full = gd._fullLayout;
+  if (!full || !full.xaxis || !full.yaxis) return null;
+  const box = gd.getBoundingClientRect();
+  const px = event.clientX - box.left - full.xaxis._offset;
+  const py = event.clientY - box.top - full.yaxis._offset;
+  const inside = px >= 0 && py >= 0 && px <= full.xaxis._length && py <= full.yaxis._length;
+  if (!inside && !anywhere) return null;
+  return [full.xaxis.p2l(px), full.yaxis.p2l(py)];
+}
+
+function pixel2d(gd, x, y) {
+  const full = gd._fullLayout;
+  const box = gd.getBoundingClientRect();
+  return [box.left + full.xaxis._offset + full.xaxis.l2p(x), box.top + full.yaxis._offset + full.yaxis.l2p(y)];
+}
+
+function wire(state, host) {
+  const gd = state.gd;
+  let press = null;
+  let hovered = null; // the surface point under the pointer (3D), from plotly_hover
+  let keyTimer = 0;
+
+  const commit = (x, y) => {
+    const [cx, cy] = clampToWindow(state, x, y);
+    dragging = false;
+    target = null;
+    if (state.send) state.send({ x: cx, y: cy, frames: gd.liveFrames || 0 });
+  };
+
+  gd.on("plotly_hover", (event) => {
+    const p = event && event.points && event.points[0];
+    if (p && p.data && p.data.meta === "surface") hovered = [Number(p.x), Number(p.y)];
+  });
+  gd.on("plotly_unhover", () => {
+    hovered = null;
+  });
+
+  // On the map, a press on the point's marker grabs it; a press anywhere else is a click (or a
+  // zoom box). On the surface a drag rotates, as always; a still click moves the point there.
+  const grabs = (event) => {
+    if (state.base.kind !== "2d" || !state.shown) return false;
+    const [px, py] = pixel2d(gd, state.shown.x, state.shown.y);
+    return Math.hypot(event.clientX - px, event.clientY - py) <= GRAB_PX;
+  };
+
+  const onDown = (event) => {
+    if (event.button !== 0 || !state.evaluate) return;
+    press = { x: event.clientX, y: event.clientY, grabbed: grabs(event), moved: false };
+    if (press.grabbed) {
+      event.stopPropagation();
+      event.preventDefault();
+      dragging = true;
+      if (host.setPointerCapture && event.pointerId !== undefined) host.setPointerCapture(event.pointerId);
+    }
+  };
+  const onMove = (event) => {
+    if (!press || !press.grabbed) return;
+    event.stopPropagation();
+    const at = dataPoint2d(gd, event, true);
+    if (at) {
+      press.moved = true;
+      preview(...clampToWindow(state, at[0], at[1]));
+    }
+  };
+  const onUp = (event) => {
+    if (!press) return;
+    const moved = Math.hypot(event.clientX - press.x, event.clientY - press.y);
+    const grabbed = press.grabbed;
+    const wasMoved = press.moved;
+    press = null;
+    if (grabbed) {
+      event.stopPropagation();
+      if (wasMoved && target) commit(target.x, target.y);
+      else dragging = false;
+      return;
+    }
+    if (moved > CLICK_SLOP_PX) return; // a rotation or a zoom box, not a click
+    const at = state.base.kind === "2d" ? dataPoint2d(gd, event, false) : hovered;
+    if (at) {
+      const [cx, cy] = clampToWindow(state, at[0], at[1]);
+      dragging = true;
+      preview(cx, cy);
+      commit(cx, cy);
+    }
+  };
+  const onKey = (event) => {
+    const steps = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, 1], ArrowDown: [0, -1] };
+    const step = steps[event.key];
+    if (!step || !state.shown || !state.evaluate) return;
+    event.preventDefault();
+    const g = state.base.geometry;
+    const scale = event.shiftKey ? 10 : 1;
+    const from = target || state.shown;
+    const x = from.x + step[0] * scale * KEY_STEP_SHARE * (g.xlim[1] - g.xlim[0]);
+    const y = from.y + step[1] * scale * KEY_STEP_SHARE * (g.ylim[1] - g.ylim[0]);
+    const [cx, cy] = clampToWindow(state, x, y);
+    dragging = true;
+    preview(cx, cy);
+    clearTimeout(keyTimer);
+    keyTimer = setTimeout(() => commit(cx, cy), KEY_COMMIT_MS);
+  };
+  host.addEventListener("pointerdown", onDown, true);
+  host.addEventListener("pointermove", onMove, true);
+  // Plotly lays a cover over the page while a button is held on the map (its drag layer), so the
+  // release is heard on the window.
+  window.addEventListener("pointerup", onUp, true);
+  host.addEventListener("keydown", onKey);
+}
+
+function mountBase(state, data, parentElement, chunkUrl) {
+  let host = state.host;
+  if (!host || !parentElement.contains(host)) {
+    host = document.createElement("div");
+    host.className = "live-chart";
+    host.tabIndex = 0;
+    host.setAttribute("role", "application");
+    parentElement.appendChild(host);
+    const gd = document.createElement("div");
+    host.appendChild(gd);
+    state.host = host;
+    state.gd = gd;
+    state.wired = false;
+    state.revision = null; // a new element (the page was left and opened again): draw anew
+  }
+  host.setAttribute("aria-label", data.label || "chart");
+  host.style.height = `${data.height}px`;
+  state.gd.style.height = `${data.height}px`;
+  if (state.revision === data.revision && state.figure) return Promise.resolve();
+  state.revision = data.revision;
+  state.base = data;
+  state.figure = JSON.parse(data.figure);
+  state.config = data.config || {};
+  state.evaluate = compile(data.live);
+  return plotly(chunkUrl).then((Plotly) => {
+    const first = !state.gd._fullLayout;
+    const promise = first
+      ? Plotly.newPlot(state.gd, state.figure.data, state.figure.layout, state.config)
+      : draw(state, [], null, {});
+    return promise.then(() => {
+      if (!state.wired) {
+        wire(state, host);
+        state.wired = true;
+      }
+      applyServerPoint(state);
+    });
+  });
+}
+
+// The point arrives through a tiny component of its own (ui/shell/live_point.js): Streamlit puts a
+// component's whole JavaScript in every message of its element, and the point's element changes
+// on every move, so it must not carry this module. It hands its data over through this function.
+function receivePoint(data) {
+  if (!data || typeof data.chart !== "string") return;
+  const state = chartState(data.chart);
+  state.point = Object.assign({}, data, { traces: data.traces ? JSON.parse(data.traces) : [] });
+  applyServerPoint(state);
+}
+const mailbox = (window.derivativesLivePoints = window.derivativesLivePoints || { waiting: [] });
+mailbox.receive = receivePoint;
+for (const data of mailbox.waiting.splice(0)) receivePoint(data);
+
+export default function liveChart(component) {
+  const { data, parentElement, setTriggerValue } = component;
+  if (!data || typeof data.chart !== "string") return undefined;
+  const state = chartState(data.chart);
+  state.send = (moved) => setTriggerValue("moved", moved);
+  mountBase(state, data, parentElement, data.plotly_chunk).catch(() => {
+    parentElement.textContent = "This chart could not be drawn in this browser.";
+  });
+  return undefined;
+}
