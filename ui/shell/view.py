@@ -22,7 +22,6 @@ MIN_RESOLUTION, MAX_RESOLUTION, RESOLUTION_STEP = 20, 300, 10
 MAX_TEXT = 500  # core.parse refuses longer formulas anyway; this keeps notices short
 
 
-
 @dataclass(frozen=True)
 class View:
     """Everything that changes what the Explore page (and its sister pages) show."""
@@ -122,8 +121,6 @@ def window_problem(low: float, high: float) -> str | None:
     except ValueError:
         return "is too narrow to draw"
     return None
-
-
 
 
 def to_query(view: View) -> dict[str, str]:
