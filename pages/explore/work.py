@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import plotly.graph_objects as go
-from plotly.io.json import to_json_plotly
 
 from core import (
     Function,
@@ -39,7 +38,7 @@ from ui.plots.surface import (
     surface_figure,
 )
 from ui.shell.cache import grid_for, per_function
-from ui.shell.live_chart import figure_json
+from ui.shell.live_chart import plotly_json
 from ui.shell.view import View
 
 SLICE_SAMPLES = 200  # as core.slices
@@ -93,8 +92,8 @@ def _split(figure: go.Figure, *, base_extra: tuple[dict, ...] = ()) -> tuple[str
         point_layout["margin"] = layout["margin"]
     base = [t for t in traces if t.get("meta") in BASE_ROLES and t.get("meta") != "level curve"]
     moving = [t for t in traces if t.get("meta") not in BASE_ROLES]
-    base_json = figure_json({"data": [*base, *base_extra], "layout": layout})
-    return base_json, to_json_plotly(moving), point_layout
+    base_json = plotly_json({"data": [*base, *base_extra], "layout": layout})
+    return base_json, plotly_json(moving), point_layout
 
 
 def explore_figures(f: Function, view: View) -> ExploreFigures:

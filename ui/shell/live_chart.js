@@ -464,14 +464,20 @@ function drawOverlay(state, traces) {
   }
 }
 
-// The chart's own moving traces (and the level curve) hidden while the overlay stands in.
+// The chart's own moving traces (and the level curve) hidden while the overlay stands in. Plotly
+// marks a scatter trace's group with its uid; contour groups only by their order.
 function hideMoving(state, hidden) {
-  const full = state.gd._fullData || [];
+  const gd = state.gd;
+  const full = gd._fullData || [];
+  const contours = full.filter((trace) => trace.type === "contour");
+  const groups = gd.querySelectorAll(".contourlayer > g");
   for (const trace of full) {
-    if (trace.meta !== "level curve" && (trace.meta === "contour" || trace.meta === "field")) continue;
-    for (const element of state.gd.querySelectorAll(`.trace${CSS.escape(trace.uid)}`)) {
-      element.style.visibility = hidden ? "hidden" : "";
-    }
+    if (trace.meta === "contour" || trace.meta === "field") continue;
+    const elements =
+      trace.type === "contour"
+        ? [groups[contours.indexOf(trace)]].filter(Boolean)
+        : Array.from(gd.querySelectorAll(`.trace${CSS.escape(trace.uid)}`));
+    for (const element of elements) element.style.visibility = hidden ? "hidden" : "";
   }
 }
 

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import streamlit as st
+from _plotly_utils.utils import convert_to_base64  # what plotly.io.to_json uses
 from plotly.io.json import to_json_plotly
 
 _JS = (Path(__file__).with_name("live_chart.js")).read_text(encoding="utf-8")
@@ -59,10 +60,12 @@ def plotly_chunk() -> str | None:
     return f"static/js/{found[0].name}" if found else None
 
 
-def figure_json(figure: Mapping[str, Any]) -> str:
-    """A figure (data + layout) as Plotly JSON: numpy arrays as base64 typed arrays, no
-    validation (the builders make plain dicts)."""
-    return to_json_plotly(dict(figure))
+def plotly_json(value: Any) -> str:
+    """A figure (data + layout) or a list of traces as Plotly JSON, numpy arrays as base64 typed
+    arrays (as st.plotly_chart sends them; plotly.io.to_json does this only for go.Figure, whose
+    validation a live chart skips). Converts the given dicts in place."""
+    convert_to_base64(value)
+    return to_json_plotly(value)
 
 
 def parse_moved(payload: Any, xlim: Sequence[float], ylim: Sequence[float]) -> Moved | None:
@@ -102,7 +105,7 @@ def live_chart(
     `point` (traces JSON, layout parts, level, what is shown). on_move(Moved) runs in a callback
     before the rerun that a drag, a click or the arrow keys cause."""
     geometry = base["geometry"]
-    figure = base["figure"]
+    figure = base["figure"]  # JSON text (plotly_json)
     live = base.get("live")
     revision = hashlib.blake2b(
         (figure + (live or {}).get("body", "")).encode(), digest_size=12
