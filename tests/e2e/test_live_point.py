@@ -109,6 +109,7 @@ def test_dragging_the_point_on_the_map_moves_everything_in_the_browser_and_rerun
     assert not close((x, y), (0.5, -1), tolerance=0.05), "the 3D point followed"
     assert tangent is not None and len(tangent) == 2
     page.mouse.up()
+    page.wait_for_function("(runs) => window.__runs > runs", arg=runs)
     live.idle()
     page.wait_for_timeout(500)
     assert counts(page)[1] == runs + 1, "one rerun when the point is released"
