@@ -39,7 +39,7 @@ import numpy as np
 import sympy
 
 from ._worker import shared_worker
-from .function import Function, _numeric, compile_numpy
+from .function import Function, compile_numpy, numeric_forms
 from .grid import check_window
 from .parse import ExpressionError, parse, to_latex
 from .symbolic import SYMBOLS, node_count
@@ -515,7 +515,7 @@ def _sample(xlim, ylim, count, seed) -> np.ndarray:
 
 
 def _answer_values(answer: sympy.Expr, x, y) -> np.ndarray:
-    compiled = compile_numpy(_numeric(answer, {}, [()]))  # constants folded in the worker
+    compiled = compile_numpy(numeric_forms(answer, {}, [()]))  # constants folded in the worker
     with np.errstate(all="ignore"):
         values = np.broadcast_to(np.asarray(compiled(x, y)[0]), np.shape(x))
         if np.iscomplexobj(values):

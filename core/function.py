@@ -11,7 +11,7 @@ import sympy
 
 from ._worker import shared_worker
 from .parse import X, Y, parse, to_latex, to_text
-from .symbolic import SYMBOLS
+from .symbolic import SYMBOLS, without_reciprocal_trig
 
 # Integers beyond float64's exact range would reach numpy as Python ints, which it cannot convert.
 _EXACT_FLOAT_LIMIT = 2**53
@@ -21,6 +21,7 @@ KINK_TOLERANCE = 1e-9
 
 
 def _numeric_form(expr: sympy.Expr) -> sympy.Expr:
+    expr = without_reciprocal_trig(expr)  # for trees compiled directly (core.differences)
     big = {
         number: sympy.Float(number, 17)
         for number in expr.atoms(sympy.Rational)
@@ -59,8 +60,9 @@ def compile_numpy(exprs: Sequence[sympy.Expr], modules=("numpy",)) -> Callable:
     return sympy.lambdify((X, Y), numeric, modules=modules, cse=len(numeric) > 1)
 
 
-def _numeric(expr, derivatives, keys) -> list[sympy.Expr]:
-    """core.symbolic.numeric_forms, run in the worker (its SymPy work is bounded there)."""
+def numeric_forms(expr, derivatives, keys) -> list[sympy.Expr]:
+    """core.symbolic.numeric_forms, run in the worker (its SymPy work is bounded there): the
+    trees to compile for `expr` (key ()) and its derivatives at `keys`."""
     return shared_worker().run("numeric", expr, derivatives, list(keys))
 
 
@@ -110,6 +112,7 @@ class Function:
         self._value = compiled.value
         self._gradient = compiled.gradient
         self._hessian = compiled.hessian
+        self._forms: tuple[sympy.Expr, ...] = compiled.forms
         self._derivative_functions: dict[tuple[str, ...], Callable] = {}
 
     def __repr__(self) -> str:
@@ -143,9 +146,15 @@ class Function:
         key = tuple(variables)
         if key not in self._derivative_functions:
             prefixes = {key[:k]: self.derivative(*key[:k]) for k in range(1, len(key) + 1)}
-            compiled = compile_numpy(_numeric(self.expr, prefixes, [(), key]))
+            compiled = compile_numpy(numeric_forms(self.expr, prefixes, [(), key]))
             self._derivative_functions[key] = functools.partial(_evaluate, compiled, layout=_VALUE)
         return self._derivative_functions[key]
+
+    def numeric_forms(self) -> list[sympy.Expr]:
+        """The trees compiled for f, fx, fy, fxx, fxy, fyy (in that order): kinks resolved,
+        sec/csc/cot as reciprocals, constants folded (core.symbolic.numeric_forms). Whatever
+        evaluates f elsewhere (core.javascript) prints these, so it follows numpy."""
+        return list(self._forms)
 
     def __call__(self, x, y) -> np.ndarray:
         return _evaluate(self._value, x, y, _VALUE)
@@ -190,11 +199,12 @@ class Function:
 
 
 class _Compiled:
-    __slots__ = ("derivatives", "expr", "gradient", "hessian", "value")
+    __slots__ = ("derivatives", "expr", "forms", "gradient", "hessian", "value")
 
     def __init__(self, expr, derivatives, forms):
         self.expr = expr
         self.derivatives = derivatives
+        self.forms = tuple(forms)
         value, fx, fy, fxx, fxy, fyy = forms  # core.symbolic.EVERY_FORM
         self.value = compile_numpy([value])
         # A polynomial is defined everywhere, so its derivatives need no mask from f (and skip

@@ -17,11 +17,11 @@ with common subexpressions in `const` temporaries; the browser builds it once wi
 
 Same numbers as the server
 --------------------------
-The trees are the ones core.Function compiles for numpy (core.symbolic.numeric_forms: constants
-folded, kinks resolved), grouped as core groups them (f alone; the gradient, then the Hessian, each
-with f as its mask, under SymPy's cse with lambdify's own settings) and printed in the same
-operation order (SymPy's code printers share one Add/Mul printer and its rewrites with lambdify's),
-with every place where JavaScript and numpy differ handled:
+The trees are the ones core.Function compiles for numpy (Function.numeric_forms: constants
+folded, kinks resolved, sec/csc/cot as reciprocals), grouped as core groups them (f alone; the
+gradient, then the Hessian, each with f as its mask, under SymPy's cse with lambdify's own
+settings) and printed in the same operation order (SymPy's code printers share one Add/Mul printer
+and its rewrites with lambdify's), with every place where JavaScript and numpy differ handled:
 
 - x^(1/3) stays Math.pow (NaN for x < 0, as numpy) rather than SymPy's Math.cbrt (real root);
 - Math.pow(1, ±Infinity or NaN) and Math.pow(-1, ±Infinity) are NaN in JavaScript but 1 in C and
@@ -39,8 +39,9 @@ So the body's numbers equal core's to 1e-12 relative, and are NaN exactly where 
 differ from glibc's in the last place, and where a formula cancels (y (1 - tanh(x y)^2) where tanh
 is near 1) that difference grows relative to the result, as it would between two numpy builds.
 The single expressions (`value`, `fx`, ...) are the raw formulas: they skip both NaN rules.
-A tree with no real JavaScript form (the complex derivative of (-2)^x; sec(cosh x), which SymPy's
-printers write as 1/cos(cos(i x))) raises JavascriptError: the page then asks the server.
+A tree with no real JavaScript form (a complex number) raises JavascriptError: the page then asks
+the server. Core's own trees hold none: it refuses (-2)^x (no real derivative), and it compiles
+sec, csc, cot as 1/cos, 1/sin, cos/sin (SymPy's printers wrote sec(cosh x) as 1/cos(cos(i x))).
 
 Security
 --------
@@ -81,7 +82,7 @@ import sympy
 from sympy.printing.jscode import JavascriptCodePrinter
 from sympy.printing.precedence import precedence
 
-from .function import KINK_TOLERANCE, Function, _numeric
+from .function import KINK_TOLERANCE, Function
 from .parse import X, Y
 
 # Every Math member the generated code may use, and how many arguments each function takes.
@@ -186,7 +187,7 @@ class _Printer(JavascriptCodePrinter):
         return repr(float(str(expr)))  # the digits lambdify prints for numpy, read as a float
 
     def _print_ImaginaryUnit(self, expr):
-        # d/dx (-2)^x = (-2)^x (log 2 + i pi); SymPy writes sec(cosh x) as 1/cos(cos(i x))
+        # Not in core's numeric forms (core.parse refuses (-2)^x; sec, csc, cot are reciprocals)
         raise JavascriptError("the tree holds a complex number, which has no JavaScript form")
 
     def _print_re(self, expr):
@@ -336,16 +337,6 @@ def _expression(expr: sympy.Expr) -> str:
     return code
 
 
-_DERIVATIVES = (("x",), ("y",), ("x", "x"), ("x", "y"), ("y", "y"))
-
-
-def _numeric_trees(f: Function) -> list[sympy.Expr]:
-    """The trees core.Function compiles for numpy: f, fx, fy, fxx, fxy, fyy in numeric form
-    (kinks resolved, constants folded: core.symbolic.numeric_forms, run in the worker)."""
-    derivatives = {key: f.derivative(*key) for key in _DERIVATIVES}
-    return list(_numeric(f.expr, derivatives, [(), *_DERIVATIVES]))
-
-
 def compile_javascript(f: Function | str) -> JsFunctions:
     """Compile f's own SymPy trees (f, gradient, Hessian) to checked JavaScript.
 
@@ -356,7 +347,7 @@ def compile_javascript(f: Function | str) -> JsFunctions:
     per function, as the numpy functions are."""
     if isinstance(f, str):
         f = Function(f)
-    numeric = _numeric_trees(f)
+    numeric = f.numeric_forms()  # the very trees numpy evaluates: f, fx, fy, fxx, fxy, fyy
     masked = not f.expr.is_polynomial(X, Y)
     value, fx, fy, fxx, fxy, fyy = (_expression(tree) for tree in numeric)
     value_body, first_order_body, second_order_body = _bodies(numeric, masked)

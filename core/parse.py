@@ -696,6 +696,14 @@ def to_sympy(node: Node, text: str = "") -> sympy.Expr:
     elif node.kind == "call":
         result = FUNCTIONS[node.name][0](*args)
     else:
+        if node.kind == "pow" and _negative_constant(args[0]) and args[1].free_symbols:
+            raise ExpressionError(
+                "A negative number to a variable power is not a real function: "
+                f"it is a real number only where the power {_shown(args[1])} is a whole number.",
+                node.column,
+                text,
+                "Use a positive base, or cos(pi x) for a sign that alternates like (-1)^x.",
+            )
         result = _BINARY[node.kind](*args)
     if result.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
         raise ExpressionError(
@@ -704,6 +712,19 @@ def to_sympy(node: Node, text: str = "") -> sympy.Expr:
     if result.has(sympy.I) or (not result.free_symbols and result.is_extended_real is False):
         raise ExpressionError("This part of the formula is not a real number.", node.column, text)
     return result
+
+
+def _shown(expr: sympy.Expr) -> str:
+    return to_text(expr).replace("**", "^")
+
+
+def _negative_constant(expr: sympy.Expr) -> bool:
+    if expr.free_symbols:
+        return False
+    if expr.is_extended_negative is not None:
+        return bool(expr.is_extended_negative)
+    value = expr.evalf(15)
+    return bool(value.is_real and value < 0)
 
 
 _PRINT_NAMES = {"Abs": "abs"}

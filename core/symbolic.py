@@ -25,17 +25,42 @@ def node_count(expr: sympy.Basic) -> int:
     return sum(1 for _ in sympy.preorder_traversal(expr))
 
 
-def _without_deltas(expr: sympy.Expr) -> sympy.Expr:
-    deltas = expr.atoms(sympy.DiracDelta)
-    return expr.xreplace(dict.fromkeys(deltas, sympy.S.Zero)) if deltas else expr
+class _RealAbs(sympy.Function):
+    """|u| while differentiating: d|u| = sign(u) du, for any u."""
+
+    nargs = 1
+
+    def fdiff(self, argindex=1):
+        return sympy.sign(self.args[0])
+
+
+class _RealSign(sympy.Function):
+    """sign(u) while differentiating: d sign(u) = 0 (2 DiracDelta(u) du, 0 wherever u != 0)."""
+
+    nargs = 1
+
+    def fdiff(self, argindex=1):
+        return sympy.S.Zero
+
+
+def real_diff(expr: sympy.Expr, variable: sympy.Symbol) -> sympy.Expr:
+    """d expr / d variable for a real function: every part of f is real wherever f is defined
+    (core evaluates in float64: a part that leaves the reals makes f NaN there).
+
+    SymPy differentiates |u| as sign(u) u' only when it can prove u real; for sqrt(x), asin(x),
+    x^y it goes through re(u) and im(u) and leaves Derivative(re(u), x), which no printer can
+    compile; for sign(u) it leaves Derivative(sign(u), x). Here d|u| = sign(u) u' always, exact
+    wherever u != 0, and d sign(u) = 0 wherever u != 0. Where u = 0 the derivative may or may not
+    exist (x|x| has one at 0, |x| has none): that is decided numerically from the one-sided limits
+    (kink_aware below), never by rewriting sign(u) as u/|u|, which turns x sign(x) into 0/0 at
+    the very point it exists."""
+    stand_in = expr.replace(sympy.Abs, _RealAbs).replace(sympy.sign, _RealSign)
+    derivative = sympy.diff(stand_in, variable)
+    return derivative.replace(_RealAbs, sympy.Abs).replace(_RealSign, sympy.sign)
 
 
 def _derivative_step(expr: sympy.Expr, variable: str) -> sympy.Expr:
-    # d|u|/dx is sign(u) u', exact wherever u != 0, and d sign(u)/dx is 2 DiracDelta(u) u', which
-    # is 0 wherever u != 0. Where u = 0 the derivative may or may not exist (x|x| has one at 0, |x|
-    # has none): that is decided numerically from the one-sided limits (kink_aware below), never
-    # by rewriting sign(u) as u/|u|, which turns x sign(x) into 0/0 at the very point it exists.
-    return _without_deltas(sympy.diff(expr, SYMBOLS[variable]))
+    return real_diff(expr, SYMBOLS[variable])
 
 
 def differentiate(expr: sympy.Expr, variables: tuple[str, ...]) -> sympy.Expr:
@@ -236,7 +261,7 @@ def kinks(exprs) -> list[tuple[sympy.Expr, tuple[str, str]]]:
         reading = (to_text(u).replace("**", "^"), "0")
         if len(u.free_symbols) == 1:
             (v,) = u.free_symbols
-            slope = sympy.diff(u, v)
+            slope = real_diff(u, v)
             rest = sympy.expand(u - slope * v)
             if slope.is_Number and slope != 0 and rest.is_Number:
                 root = -rest / slope
@@ -266,6 +291,27 @@ class KinkValue(sympy.Function):
     Evaluated by numpy only (core.function.KINK_FUNCTIONS)."""
 
     nargs = 5
+
+
+_RECIPROCAL_TRIG = {
+    sympy.sec: lambda u: 1 / sympy.cos(u),
+    sympy.csc: lambda u: 1 / sympy.sin(u),
+    sympy.cot: lambda u: sympy.cos(u) / sympy.sin(u),
+}
+
+
+def without_reciprocal_trig(expr: sympy.Expr) -> sympy.Expr:
+    """sec, csc, cot as 1/cos, 1/sin, cos/sin, before any printer sees them.
+
+    SymPy's numpy printer (and the JavaScript one) rewrites sec(u) as 1/cos(u) by rewriting the
+    whole of u in cosines too: sec(cosh x) became 1/cos(cos(i x)), complex arithmetic, and csc(x)
+    became 1/cos(x - pi/2), finite at x = 0, so -sec(csc(x)) had a value where csc is infinite.
+    Here only the three functions change; their arguments stay as they are, so each is infinite
+    (NaN) exactly where its own cos or sin is 0."""
+    for function, rewrite in _RECIPROCAL_TRIG.items():
+        if expr.has(function):
+            expr = expr.replace(function, rewrite)
+    return expr
 
 
 def _fold_constants(expr: sympy.Expr) -> sympy.Expr:
@@ -314,8 +360,8 @@ def _sided(expr: sympy.Expr, variable: sympy.Symbol, side: int) -> sympy.Expr:
     replacements = {}
     for atom in signs:
         u = atom.args[0]
-        du = _without_deltas(sympy.diff(u, variable))  # u itself may hold |...|
-        replacements[atom] = KinkSide(u, side * du, _without_deltas(sympy.diff(du, variable)))
+        du = real_diff(u, variable)  # u itself may hold |...|
+        replacements[atom] = KinkSide(u, side * du, real_diff(du, variable))
     return expr.xreplace(replacements)
 
 
@@ -334,8 +380,9 @@ def kink_aware(derivative: sympy.Expr, of: sympy.Expr, variable: str, of_form=No
 
 def numeric_forms(expr: sympy.Expr, derivatives: dict, keys) -> list[sympy.Expr]:
     """What core.function compiles for f (key ()) and its derivatives (keys such as ("x", "y"),
-    each with every shorter prefix in `derivatives`): kinks resolved (kink_aware), constants
-    folded to floats. Runs in the worker."""
+    each with every shorter prefix in `derivatives`): kinks resolved (kink_aware), sec, csc and
+    cot as reciprocals (without_reciprocal_trig), constants folded to floats. Runs in the
+    worker."""
     every = {(): expr, **derivatives}
     forms: dict[tuple[str, ...], sympy.Expr] = {(): expr}
 
@@ -345,7 +392,7 @@ def numeric_forms(expr: sympy.Expr, derivatives: dict, keys) -> list[sympy.Expr]
             forms[key] = kink_aware(every[key], every[key[:-1]], key[-1], below)
         return forms[key]
 
-    result = [_fold_constants(form(tuple(key))) for key in keys]
+    result = [_fold_constants(without_reciprocal_trig(form(tuple(key)))) for key in keys]
     size = sum(node_count(expr) for expr in result)
     if size > MAX_COMPILED_NODES:
         raise ExpressionError(

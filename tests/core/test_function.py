@@ -3,13 +3,16 @@
 import math
 import warnings
 
+import mpmath
 import numpy as np
 import pytest
 import sympy
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from core import Function, X, Y
+from core import ExpressionError, Function, X, Y
+
+from .grammar import formulas
 
 E, PI, SQRT3 = math.e, math.pi, math.sqrt(3)
 
@@ -262,3 +265,188 @@ def test_the_magnitude_of_a_derivative():
     found = magnitude(Function("exp(x^2)"), 30, 0, "x")  # 60 e^900: beyond float64
     assert found.log10 == pytest.approx(math.log10(60) + 900 / math.log(10))
     assert found.words.startswith("about ") and "10^392" in found.words
+
+
+# -- against mpmath: a tree walk of its own (SymPy's mpmath printer rewrites sec as numpy's does) --
+
+_MPMATH = {
+    **{name: getattr(mpmath, name) for name in ("sin", "cos", "tan", "sec", "csc", "cot")},
+    **{name: getattr(mpmath, name) for name in ("asin", "acos", "atan", "sinh", "cosh", "tanh")},
+    **{name: getattr(mpmath, name) for name in ("asinh", "acosh", "atanh", "exp", "log")},
+    "Abs": abs,
+    "sign": mpmath.sign,
+    "atan2": mpmath.atan2,
+}
+
+
+def _mp(expr: sympy.Expr, x, y):
+    """expr at (x, y) in mpmath (complex where a part leaves the reals)."""
+    if expr == X:
+        return x
+    if expr == Y:
+        return y
+    if not expr.free_symbols:
+        value = sympy.N(expr, mpmath.mp.dps + 5)
+        return mpmath.mpf(str(value)) if value.is_Float or value.is_Integer else mpmath.nan
+    args = [_mp(arg, x, y) for arg in expr.args]
+    if expr.is_Add:
+        return mpmath.fsum(args)
+    if expr.is_Mul:
+        return mpmath.fprod(args)
+    if expr.is_Pow:
+        return mpmath.power(*args)
+    return _MPMATH[type(expr).__name__](*args)
+
+
+def _mp_real(expr, x, y):
+    """expr at (x, y) as an mpf, or None where it is not a finite real number."""
+    try:
+        value = _mp(expr, x, y)
+    except (ZeroDivisionError, ValueError):
+        return None
+    if isinstance(value, mpmath.mpc):
+        if value.imag != 0:
+            return None
+        value = value.real
+    return value if mpmath.isfinite(value) else None
+
+
+def assert_matches_mpmath(f: Function, x0: float, y0: float) -> None:
+    """f and its gradient at (x0, y0) as mpmath has them, where core gives numbers; at points
+    where f is not real, core gives NaN for f and its gradient."""
+    value, gradient = float(f(x0, y0)), f.gradient(x0, y0)
+    with mpmath.workdps(40):
+        exact = _mp_real(f.expr, mpmath.mpf(x0), mpmath.mpf(y0))
+        if exact is None:
+            assert math.isnan(value) and np.isnan(gradient).all(), (f, x0, y0)
+            return
+        if math.isnan(value):
+            return  # too large for float64, or real only through a complex detour
+        assert value == pytest.approx(float(exact), rel=1e-9, abs=1e-12), (f, x0, y0)
+        for k, along in enumerate("xy"):
+            if math.isnan(gradient[k]):
+                continue  # at a kink, or beyond float64
+            slope = _mp_real(f.derivative(along), mpmath.mpf(x0), mpmath.mpf(y0))
+            assert slope is not None, (f, along, x0, y0)
+            assert gradient[k] == pytest.approx(float(slope), rel=1e-8, abs=1e-10), (f, along)
+
+
+# Issue: SymPy differentiates |u| through re(u) and im(u) unless it knows u is real, leaving
+# Derivative(re(...)) that no printer can compile. Where f is defined u is real: sign(u) u'.
+ABS_OF_A_MAYBE_COMPLEX = [
+    ("abs(sqrt(x)) + y", (0.7, 0.2), (0.5 / math.sqrt(0.7), 1.0)),
+    ("abs(asin(x))", (-0.5, 0.0), (-1 / math.sqrt(0.75), 0.0)),
+    ("abs(x^y)", (2.0, 3.0), (12.0, 8 * math.log(2))),
+    ("abs(log(x)) y", (0.5, 2.0), (-4.0, math.log(2))),
+    ("abs(abs(x)^(1/2) - 1)", (0.25, 0.0), (-1.0, 0.0)),
+]
+
+
+@pytest.mark.parametrize(("text", "point", "gradient"), ABS_OF_A_MAYBE_COMPLEX)
+def test_abs_of_a_maybe_complex_argument_differentiates_as_sign_times_slope(text, point, gradient):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        f = Function(text)
+        np.testing.assert_allclose(f.gradient(*point), gradient, rtol=1e-12)
+        for key in (("x",), ("y",), ("x", "x"), ("x", "y"), ("y", "y")):
+            assert not f.derivative(*key).has(sympy.Derivative, sympy.re, sympy.im, sympy.I)
+        assert np.isfinite(f.hessian(*point)).all()
+    assert np.isnan(Function("abs(sqrt(x)) + y").gradient(-1.0, 0.0)).all()
+    assert_matches_mpmath(f, *point)
+
+
+# Issue: SymPy's numpy printer writes sec(u) as 1/cos(u) after rewriting u in cosines too:
+# sec(cosh x) became 1/cos(cos(i x)) (complex arithmetic), csc(x) became 1/cos(x - pi/2), which is
+# finite at x = 0, so -sec(csc(x)) had a value where csc is infinite.
+RECIPROCAL_TRIG = [
+    "sec(cosh(x)) + y",
+    "-sec(csc(x))",
+    "cot(sinh(x)) y",
+    "csc(cot(x) + y)",
+    "sec(x) csc(y) + cot(x y)",
+    "sec(tanh(x))^2 - cot(sqrt(x)) + |csc(y)|",
+]
+
+
+@pytest.mark.parametrize("text", RECIPROCAL_TRIG)
+def test_sec_csc_cot_match_mpmath(text):
+    rng = np.random.default_rng(7)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        f = Function(text)
+        for x0, y0 in rng.uniform(-2, 2, (25, 2)):
+            assert_matches_mpmath(f, float(x0), float(y0))
+
+
+@pytest.mark.parametrize(
+    ("text", "pole"),
+    [
+        ("-sec(csc(x))", (0.0, 1.0)),  # csc(0) is infinite
+        ("sec(cot(x)) + y", (0.0, 1.0)),
+        ("csc(x) + y", (0.0, 1.0)),
+        ("cot(y) x", (1.0, 0.0)),
+        ("csc(sec(x) - 1)", (0.0, 0.0)),  # sec(0) - 1 = 0: csc(0)
+    ],
+)
+def test_sec_csc_cot_are_undefined_at_their_poles(text, pole):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        f = Function(text)
+        assert math.isnan(f(*pole))
+        assert np.isnan(f.gradient(*pole)).all()
+        assert np.isnan(f.hessian(*pole)).all()
+
+
+def test_sec_csc_cot_compile_without_complex_numbers():
+    f = Function("sec(cosh(x)) + csc(sinh(y)) + cot(cosh(x y))")
+    for form in f.numeric_forms():
+        assert not form.has(sympy.I, sympy.sec, sympy.csc, sympy.cot)
+
+
+# Issue: d/dx (-2)^x = (-2)^x (log 2 + i pi). (-2)^x is real only at whole numbers x, so it has no
+# real derivative: such formulas are refused, with the reason, where the power is written.
+@pytest.mark.parametrize(
+    ("text", "column"),
+    [("(-2)^x + y", 5), ("(-1)^x + y", 5), ("x + (-pi)^y", 10), ("(1 - 3)^(x y)", 8)],
+)
+def test_a_negative_number_to_a_variable_power_is_refused(text, column):
+    with pytest.raises(ExpressionError, match="negative number to a variable power") as caught:
+        Function(text)
+    assert caught.value.column == column
+    assert "cos(pi x)" in caught.value.hint
+
+
+@pytest.mark.parametrize("text", ["(-2)^2 x", "(-2)^(x - x) + y", "(-x)^y", "(-8)^(1/3 + 2/3) y"])
+def test_a_negative_base_is_fine_with_a_constant_power_or_a_variable_base(text):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        f = Function(text)
+        f.gradient(0.5, 2.0)
+        f.hessian(0.5, 2.0)
+
+
+# -- the whole grammar, against mpmath ---------------------------------------------------------
+
+
+@settings(max_examples=80, deadline=None)
+@given(formulas(max_leaves=4), coordinates, coordinates)
+def test_any_formula_matches_mpmath_where_it_builds(text, x0, y0):
+    try:
+        f = Function(text)
+    except ExpressionError:
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assume_well_conditioned(f, x0, y0)
+        assert_matches_mpmath(f, x0, y0)
+
+
+def assume_well_conditioned(f: Function, x0: float, y0: float) -> None:
+    """Skip points where float64 cannot hold f's value or slopes to the digits compared: a nudge
+    of one part in 1e12 must not move them by more than a part in 1e10."""
+    here = np.array([f(x0, y0), *f.gradient(x0, y0)])
+    for dx, dy in ((1e-12 * (1 + abs(x0)), 0.0), (0.0, 1e-12 * (1 + abs(y0)))):
+        there = np.array([f(x0 + dx, y0 + dy), *f.gradient(x0 + dx, y0 + dy)])
+        assume(np.array_equal(np.isnan(here), np.isnan(there)))
+        finite = ~np.isnan(here)
+        assume(np.all(np.abs(here - there)[finite] <= 1e-10 * (1 + np.abs(here[finite]))))

@@ -4,6 +4,7 @@ import ast
 import builtins
 import os
 import time
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +16,7 @@ from hypothesis import strategies as st
 from core import ExpressionError, Function, parse
 from core._worker import SymbolicWorker
 
+from .grammar import formulas
 from .hostile_corpus import HOSTILE
 
 CORE = Path(__file__).resolve().parents[2] / "core"
@@ -158,3 +160,25 @@ def test_any_text_is_either_a_function_or_a_clear_error(text):
     value = f(0.5, -0.25)
     assert isinstance(value, np.float64)
     assert f.gradient(0.5, -0.25).shape == (2,)
+
+
+@settings(max_examples=150, deadline=None)
+@given(formulas(max_leaves=5))
+def test_any_formula_of_the_grammar_builds_or_is_refused_clearly(text):
+    """Every formula the grammar accepts either builds, with derivatives that evaluate without
+    warnings (only numbers and NaN), or is refused with an ExpressionError: never another
+    exception (SymPy's printers, numpy's complex casts)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        try:
+            f = Function(text)
+        except ExpressionError as error:
+            assert error.message.endswith(".")
+            return
+        points = np.random.default_rng(len(text)).uniform(-3, 3, (40, 2))
+        points[:4] = [(0, 0), (1, 0), (0, 1), (-1, -1)]
+        x, y = points.T
+        for values in (f(x, y), f.gradient(x, y), f.hessian(x, y)):
+            assert values.dtype == np.float64
+            assert not np.isinf(values).any()
+        assert all(not form.has(sympy.I) for form in f.numeric_forms())

@@ -21,12 +21,11 @@ import sympy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core import ExpressionError, Function
+from core import ExpressionError, Function, X, javascript
 from core.function import compile_numpy
 from core.javascript import (
     JavascriptError,
     JsFunctions,
-    _numeric_trees,
     check_body,
     check_expression,
     compile_javascript,
@@ -220,7 +219,7 @@ def assert_same_numbers(f: Function, at: np.ndarray, browser: np.ndarray, server
         close = np.abs(js - py) <= 1e-12 * np.abs(py)
         if np.all(close[defined]):
             continue
-        trees = trees or _numeric_trees(f)
+        trees = trees or f.numeric_forms()
         slack = 1e-12 * np.abs(py) + 8 * rounding_sensitivity(trees[k], at)
         far = np.flatnonzero(defined & (np.abs(js - py) > slack))
         assert not far.size, (
@@ -278,12 +277,29 @@ def test_cube_root_of_a_negative_is_undefined_as_in_numpy():
     assert math.isnan(body[0, 0]) and body[1, 0] == 2.0
 
 
-@pytest.mark.parametrize("text", ["(-2)^x", "(-1)^x + y", "(-pi)^y", "sec(cosh(x))"])
-def test_complex_numbers_are_refused(text):
-    """d/dx (-2)^x = (-2)^x (log 2 + i pi), and SymPy's printers write sec(cosh x) as
-    1/cos(cos(i x)): no real JavaScript form, so the page asks the server."""
+def test_complex_numbers_are_refused():
+    """A tree with a complex number has no real JavaScript form, so the page asks the server."""
     with pytest.raises(JavascriptError, match="complex"):
+        javascript._expression(sympy.I * X)  # what compile_javascript prints each tree with
+
+
+@pytest.mark.parametrize("text", ["(-2)^x", "(-1)^x + y", "(-pi)^y"])
+def test_a_negative_number_to_a_variable_power_is_refused_by_core(text):
+    """d/dx (-2)^x = (-2)^x (log 2 + i pi): core refuses the formula, before any printing."""
+    with pytest.raises(ExpressionError, match="negative number to a variable power"):
         compile_javascript(text)
+
+
+@pytest.mark.parametrize("text", ["sec(cosh(x)) + y", "-sec(csc(x)) + y", "cot(sinh(x y))"])
+def test_sec_csc_cot_are_printed_as_reciprocals_as_numpy_evaluates_them(text):
+    """SymPy's printers once wrote sec(cosh x) as 1/cos(cos(i x)) (a complex number) and csc(x) as
+    1/cos(x - pi/2) (finite at 0): core now compiles 1/cos, 1/sin, cos/sin of the same argument."""
+    f = Function(text)
+    js = compile_javascript(f)
+    assert "1j" not in js.body(2) and "pi/2" not in js.body(2).replace("Math.PI", "pi")
+    at = np.array([[0.0, 0.0], [0.5, 1.0], [-1.2, 0.3], [0.0, 1.0], [1e-300, 2.0]])
+    ((browser,),) = run_in_node([[js.body(2)]], at)
+    assert_same_numbers(f, at, browser, core_values(f, at))
 
 
 @pytest.mark.parametrize(
@@ -359,28 +375,14 @@ def _formulas() -> st.SearchStrategy[str]:
 
 
 def _compiled_or_none(text: str, at: np.ndarray):
-    """(f, its JavaScript, core's values at `at`), or None where core itself gives no numbers."""
+    """(f, its JavaScript, core's values at `at`), or None where core refuses the formula (a
+    constant division by zero, too large, (-2)^x, ...). Any other exception fails the test, and
+    so does a tree JavaScript cannot print: core compiles only real trees."""
     try:
         f = Function(text)
-        server = core_values(f, at)
     except ExpressionError:
-        return None  # core refuses it (a constant division by zero, too large, ...)
-    except Exception:  # core's own trouble with a valid formula, not ours
-        CORE_FAILURES.add(text)
         return None
-    try:
-        return f, compile_javascript(f), server
-    except JavascriptError as error:
-        if "complex" in str(error):
-            return (
-                None  # (-2)^x, sec(cosh(x)): numpy computes in complex numbers, JavaScript cannot
-            )
-        raise
-
-
-# Valid formulas core itself cannot evaluate (reported to core's owners, e.g. abs(x^y) and
-# abs(abs(x) - 1): SymPy leaves Derivative or DiracDelta in the trees core compiles).
-CORE_FAILURES: set[str] = set()
+    return f, compile_javascript(f), core_values(f, at)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
