@@ -167,8 +167,27 @@ def test_ui_and_pages_take_from_core_only_its_entry_points(path):
     assert not found, f"derivatives are evaluated in core/: {found}"
 
 
+def relative_imports_from(path: Path) -> list[tuple[str, str]]:
+    """(module, name) of every `from .module import name` in a file, the module made absolute
+    (`from .function import x` in core/answers.py is core.function)."""
+    package = path.relative_to(ROOT).with_suffix("").parts[:-1]
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.level > 0:
+            base = package[: len(package) - (node.level - 1)]
+            module = ".".join([*base, *([node.module] if node.module else [])])
+            found += [(module, alias.name) for alias in node.names]
+    return found
+
+
+def test_relative_imports_are_read_as_their_modules():
+    found = relative_imports_from(ROOT / "core" / "answers.py")
+    assert ("core.function", "Function") in found
+    assert all(module.startswith("core") for module, _ in found)
+
+
 @pytest.mark.parametrize("path", CORE + SHOWN, ids=lambda p: str(p.relative_to(ROOT)))
 def test_no_private_name_crosses_a_file(path):
-    for module, name in imports_from(path):
+    for module, name in imports_from(path) + relative_imports_from(path):
         if module.split(".")[0] in {"core", "ui", "pages"}:
             assert not name.startswith("_"), f"{path}: from {module} import {name}"
