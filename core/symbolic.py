@@ -393,6 +393,7 @@ def numeric_forms(expr: sympy.Expr, derivatives: dict, keys) -> list[sympy.Expr]
         return forms[key]
 
     result = [_fold_constants(without_reciprocal_trig(form(tuple(key)))) for key in keys]
+    _refuse_unless_real(result)
     size = sum(node_count(expr) for expr in result)
     if size > MAX_COMPILED_NODES:
         raise ExpressionError(
@@ -401,6 +402,33 @@ def numeric_forms(expr: sympy.Expr, derivatives: dict, keys) -> list[sympy.Expr]
             hint="Try a simpler formula.",
         )
     return result
+
+
+# What a real float64 evaluation cannot compute, in words: lambdify cannot print unevaluated
+# derivatives, and numpy would compute the rest in complex numbers.
+_NOT_REAL = {
+    sympy.Derivative: "a derivative SymPy could not work out",
+    sympy.Subs: "a derivative SymPy could not work out",
+    sympy.re: "the real part of a complex number",
+    sympy.im: "the imaginary part of a complex number",
+    sympy.arg: "the angle of a complex number",
+    sympy.conjugate: "a complex conjugate",
+    sympy.core.numbers.ImaginaryUnit: "the imaginary unit i",
+}
+
+
+def _refuse_unless_real(forms: list[sympy.Expr]) -> None:
+    """Refuse, with a reason, trees numpy cannot evaluate as real numbers. core's own rules
+    (real_diff, core.parse's refusals) keep them out; this makes sure a case they miss is a
+    clear ExpressionError, never a printer's exception or a silently dropped imaginary part."""
+    for form in forms:
+        found = form.atoms(*_NOT_REAL)
+        if found:
+            raise ExpressionError(
+                "This formula's derivatives cannot be computed in real numbers: they hold "
+                f"{_NOT_REAL[type(next(iter(found)))]}.",
+                hint="Try writing the formula another way.",
+            )
 
 
 EVERY_FORM = ((), *FIRST_AND_SECOND)

@@ -425,6 +425,24 @@ def test_a_negative_base_is_fine_with_a_constant_power_or_a_variable_base(text):
         f.hessian(0.5, 2.0)
 
 
+@pytest.mark.parametrize(
+    ("tree", "words"),
+    [
+        (sympy.Derivative(sympy.Function("g")(X), X), "a derivative SymPy could not work out"),
+        (sympy.I * X + Y, "the imaginary unit i"),
+        (sympy.re(sympy.Function("g")(X)) * Y, "the real part of a complex number"),
+    ],
+)
+def test_what_numpy_cannot_evaluate_in_real_numbers_is_refused_clearly(tree, words):
+    """The last guard before compiling: a tree core's rules did not keep real is refused, never
+    handed to lambdify (a printer's exception) or to numpy (complex, a ComplexWarning)."""
+    from core.symbolic import numeric_forms
+
+    with pytest.raises(ExpressionError, match="cannot be computed in real numbers") as caught:
+        numeric_forms(tree, {}, [()])
+    assert words in caught.value.message
+
+
 # -- the whole grammar, against mpmath ---------------------------------------------------------
 
 
