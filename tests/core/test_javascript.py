@@ -32,6 +32,7 @@ from core.javascript import (
     tokenize,
 )
 
+from .grammar import formulas
 from .hostile_corpus import HOSTILE
 
 NODE = Path("/usr/bin/node")
@@ -386,7 +387,7 @@ def _compiled_or_none(text: str, at: np.ndarray):
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(_formulas(), min_size=4, max_size=8))
+@given(st.lists(_formulas() | formulas(), min_size=4, max_size=8))  # and the whole grammar
 def test_fuzzed_formulas_match_core_in_node(texts):
     at = points(seed=len(texts), n=60)
     compiled = [c for text in texts if (c := _compiled_or_none(text, at))]
