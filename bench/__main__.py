@@ -16,6 +16,10 @@ def main(argv: list[str] | None = None) -> int:
         from .load import main as load
 
         return load(argv[1:])
+    if argv[:1] == ["browser"]:  # a click and a drag in Chromium: `python -m bench browser --help`
+        from .browser import main as browser
+
+        return browser(argv[1:])
     table = [*rows(), *javascript_rows(), *explore_rows(), *descent_rows()]
     print(f"Python {platform.python_version()}, numpy {np.__version__}, {platform.machine()}")
     print(render(table))
