@@ -690,6 +690,8 @@ def to_sympy(node: Node, text: str = "") -> sympy.Expr:
         return node.number
     if node.kind == "name":
         return VARIABLES.get(node.name) or CONSTANTS[node.name]
+    if node.kind in ("mul", "div"):
+        return _checked_sympy(sympy.Mul(*_factors(node, text)), node, text)
     args = [to_sympy(arg, text) for arg in node.args]
     if node.kind == "neg":
         result = -args[0]
@@ -705,6 +707,23 @@ def to_sympy(node: Node, text: str = "") -> sympy.Expr:
                 "Use a positive base, or cos(pi x) for a sign that alternates like (-1)^x.",
             )
         result = _BINARY[node.kind](*args)
+    return _checked_sympy(result, node, text)
+
+
+def _factors(node: Node, text: str, power: int = 1) -> list[sympy.Expr]:
+    """The factors of a chain of products and quotients, a divisor's own factors to the power -1.
+    The chain becomes one n-ary product: SymPy spreads a number over a sum in a product of two
+    (2*(x + y) is 2x + 2y) but not in a longer one, so a chain built two factors at a time would
+    read `2*(x + y)/x` or `7/(3*(x + y))` back as a different tree from the one printed."""
+    if node.kind == "mul":
+        return _factors(node.args[0], text, power) + _factors(node.args[1], text, power)
+    if node.kind == "div":
+        return _factors(node.args[0], text, power) + _factors(node.args[1], text, -power)
+    factor = to_sympy(node, text)
+    return [factor if power == 1 else factor**-1]
+
+
+def _checked_sympy(result: sympy.Expr, node: Node, text: str) -> sympy.Expr:
     if result.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
         raise ExpressionError(
             "This part of the formula is undefined (a division by zero).", node.column, text

@@ -244,3 +244,10 @@ def test_split_names_count_against_the_token_limit():
         Function("x" * 400)
     with pytest.raises(ExpressionError, match="too many parts"):
         Function(" + ".join(["xy"] * 90))  # 179 tokens, 269 with each xy read as x, y
+
+
+@pytest.mark.parametrize("text", ["((x)+(y))*((2)/(x))", "(7/3)/((x)+(y))", "2*(x + y)/x"])
+def test_a_number_times_a_sum_in_a_longer_product_reads_back_as_printed(text):
+    # Found by the property above: SymPy spreads 2 over (x + y) in a product of two factors only.
+    expr = expr_of(text)
+    assert expr_of(to_text(expr)) == expr
