@@ -41,7 +41,7 @@ from ui.shell.cache import grid_for, per_function
 from ui.shell.live_chart import plotly_json
 from ui.shell.view import View
 
-SLICE_SAMPLES = 200  # as core.slices
+SLICE_SAMPLES = 150  # per slice: smooth at a chart's width, and the point's bytes stay under 20 KB
 # One WebGL pixel per screen pixel (Plotly's default is 2): a frame of the 3D scene costs about a
 # quarter, which is what a laptop without a GPU can afford while the point moves.
 SCENE_CONFIG = {**PLOT_CONFIG, "plotGlPixelRatio": 1}
