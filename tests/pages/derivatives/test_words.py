@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core import DEFAULT_H, Function, error_sweep, estimates, finite_difference
+from core import Function, error_sweep, estimates
 from core.answers import check_partial, difference_map
 from pages.derivatives.figures_difference import difference_figure
 from pages.derivatives.figures_error import ERROR_FLOOR, error_figure, regime_split
@@ -98,18 +98,6 @@ def test_steps(h, text):
 
 
 # --- the table ------------------------------------------------------------------------------------
-
-
-def test_estimates_are_core_values():
-    f = Function(ARTICLE)
-    rows = estimates(f, 2, 1, "y", 7.0, SCHEMES)
-    assert [row.scheme for row in rows] == list(SCHEMES)
-    for row in rows:
-        value = finite_difference(f, 2, 1, "y", scheme=row.scheme)
-        assert row.h == DEFAULT_H[row.scheme]
-        assert row.value == value and row.error == abs(value - 7)
-        assert row.relative == pytest.approx(abs(value - 7) / 7)
-        assert row.refused is None
 
 
 def test_a_refused_scheme_keeps_its_reason_and_reads_as_words():
