@@ -144,6 +144,7 @@ def measure(app_dir: Path) -> dict[str, float | None]:
                 sizes.append(received[0] - before_bytes)
                 contexts.append(page.evaluate("window.__contexts") - before_contexts)
                 page.wait_for_timeout(500)
+            page.wait_for_timeout(2000)  # the last click's redraw has finished
             floor = page.evaluate(FLOOR)
             fps = None
             if page.evaluate(
