@@ -25,7 +25,7 @@ import plotly.graph_objects as go
 from pages.descent.race_map import GREYS, MAP_AXIS, level_lines, shading_image
 from pages.descent.runner import COLOURS, START_COLOUR, STOP_COLOUR, SYMBOLS, Runner, legend_name
 from ui.plots.arrays import f32, fmt, grid_window
-from ui.plots.axes import LIFT, equal_scale, scene_aspect, scene_axis, z_limits
+from ui.plots.axes import LIFT, equal_scale, scene_aspect, scene_layout, z_limits
 from ui.plots.config import TITLE_FONT_SIZE, base_layout, legend_layout, notes_annotation
 from ui.plots.surface import surface_trace
 
@@ -133,7 +133,6 @@ def race_figure(
     "<key> stop 2d". Every frame updates only the racers' traces."""
     xlim, ylim = grid_window(grid)
     zlim = z_limits(grid.z_range, start_value)
-    aspect = scene_aspect(xlim, ylim)
     notes = []
     if grid.z_range is None:
         notes.append("f is undefined everywhere in this window")
@@ -199,17 +198,8 @@ def race_figure(
             for step in frames_at
         ]
 
-    scene = {
-        "domain": {"x": [0.05, 0.5], "y": [PLOTS_BOTTOM, 1.0]},
-        "xaxis": scene_axis("x", xlim),
-        "yaxis": scene_axis("y", ylim),
-        "zaxis": scene_axis("f(x, y)", zlim),
-        "aspectmode": "manual",
-        "aspectratio": aspect,
-        "dragmode": "turntable",
-        "camera": camera if camera is not None else DEFAULT_CAMERA,
-        "uirevision": "race",
-    }
+    scene = scene_layout(xlim, ylim, zlim, camera if camera is not None else DEFAULT_CAMERA, "race")
+    scene["domain"] = {"x": [0.05, 0.5], "y": [PLOTS_BOTTOM, 1.0]}
     xaxis = MAP_AXIS | {
         "title": {"text": "x", "font": {"size": TITLE_FONT_SIZE}, "standoff": 4},
         "range": list(xlim),

@@ -48,25 +48,18 @@ def moved(to: Moved) -> None:
     set_point(to.x, to.y)
 
 
-surface_column, contour_column = st.columns(2, gap="medium")
-with surface_column, st.container(key=SURFACE):
-    live_chart(
-        f"{SURFACE}_live",
-        base=drawn.surface_live.base,
-        point=drawn.surface_live.point,
-        on_move=moved,
-        height=SURFACE_HEIGHT,
-        label="The surface of f in 3D with the point, its tangent slices and the gradient",
-    )
-with contour_column, st.container(key=CONTOUR):
-    live_chart(
-        f"{CONTOUR}_live",
-        base=drawn.contour_live.base,
-        point=drawn.contour_live.point,
-        on_move=moved,
-        height=CONTOUR_HEIGHT,
-        label="The contour map of f with the point, the level curve through it and the gradient",
-    )
+CHARTS = (
+    (SURFACE, drawn.surface_live, SURFACE_HEIGHT, "The surface of f in 3D with the point, its "
+     "tangent slices and the gradient"),
+    (CONTOUR, drawn.contour_live, CONTOUR_HEIGHT, "The contour map of f with the point, the level "
+     "curve through it and the gradient"),
+)  # fmt: skip
+for column, (key, live, height, label) in zip(st.columns(2, gap="medium"), CHARTS, strict=True):
+    with column, st.container(key=key):
+        live_chart(
+            f"{key}_live", base=live.base, point=live.point, on_move=moved, height=height,
+            label=label,
+        )  # fmt: skip
 
 show_readout(f, drawn.point)
 

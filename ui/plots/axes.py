@@ -90,3 +90,18 @@ def equal_scale(xlim, ylim) -> bool:
     window is more elongated than MAX_ASPECT:1, where that would squash the plot to a strip."""
     ratio = (ylim[1] - ylim[0]) / (xlim[1] - xlim[0])
     return 1 / MAX_ASPECT <= ratio <= MAX_ASPECT
+
+
+def scene_layout(xlim, ylim, zlim, camera: dict | None, uirevision: str) -> dict:
+    """A 3D scene fixed to the window and z range, in the window's proportions, turned like a
+    turntable and seen from `camera` (DEFAULT_CAMERA when None)."""
+    return {
+        "xaxis": scene_axis("x", xlim),
+        "yaxis": scene_axis("y", ylim),
+        "zaxis": scene_axis("f(x, y)", zlim),
+        "aspectmode": "manual",
+        "aspectratio": scene_aspect(xlim, ylim),
+        "dragmode": "turntable",
+        "camera": camera if camera is not None else DEFAULT_CAMERA,
+        "uirevision": uirevision,
+    }

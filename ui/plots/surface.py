@@ -24,7 +24,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ui.plots.arrays import all_finite, f32, fmt, grid_window, nan_outside
-from ui.plots.axes import DEFAULT_CAMERA, HOVER, LIFT, clip_line, scene_aspect, scene_axis, z_limits
+from ui.plots.axes import HOVER, LIFT, clip_line, scene_aspect, scene_layout, z_limits
 from ui.plots.colours import COLORSCALE, GRADIENT, PLANE, POINT, X_SLICE, Y_SLICE
 from ui.plots.config import base_layout, legend_layout, notes_annotation
 
@@ -154,16 +154,7 @@ def surface_figure(
     else:
         notes.append(f"f is undefined at ({fmt(point.x)}, {fmt(point.y)})")
 
-    scene = {
-        "xaxis": scene_axis("x", xlim),
-        "yaxis": scene_axis("y", ylim),
-        "zaxis": scene_axis("f(x, y)", zlim),
-        "aspectmode": "manual",
-        "aspectratio": aspect,
-        "dragmode": "turntable",
-        "uirevision": "surface",
-    }
-    scene["camera"] = camera if camera is not None else DEFAULT_CAMERA
+    scene = scene_layout(xlim, ylim, zlim, camera, "surface")
     layout = {
         **base_layout(height),
         "margin": {"l": 10, "r": 10, "t": 10, "b": 0},  # room for the outermost tick labels
