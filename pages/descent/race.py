@@ -225,10 +225,7 @@ def race_moving(
     animated = list(range(first, len(traces)))
     frames = {"steps": [], "parts": []}
     if len(frames_at) > 1 and runners:
-        frames = compact_frames(
-            [traces[index] for index in animated], [moving.at(int(step)) for step in frames_at]
-        )
-        frames["steps"] = [int(step) for step in frames_at]
+        frames = {"steps": [int(step) for step in frames_at], "parts": moving.compact(frames_at)}
     else:
         notes.append("nothing to animate: no racer took a step")
     layout = {"scene": {"zaxis": {"range": list(zlim)}}}
@@ -240,57 +237,12 @@ def race_moving(
 ARRAY_KEYS = ("x", "y", "z", "text")
 
 
-def _same(a, b) -> bool:
-    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
-        a, b = np.asarray(a), np.asarray(b)
-        if a.dtype.kind in "fc" and b.dtype.kind in "fc":
-            return a.shape == b.shape and bool(np.array_equal(a, b, equal_nan=True))
-        return a.shape == b.shape and bool(np.all(a == b))
-    return list(a) == list(b)
-
-
-def _prefix_length(final: dict, part: dict) -> int | None:
-    """n when every array of `part` is the first n items of the same array of `final`."""
-    keys = [key for key in ARRAY_KEYS if key in part]
-    if not keys or any(key not in final for key in keys):
-        return None
-    lengths = {len(part[key]) for key in keys}
-    if len(lengths) != 1:
-        return None
-    (n,) = lengths
-    if any(not _same(part[key], final[key][:n]) for key in keys):
-        return None
-    return n
-
-
-def compact_frames(finals: Sequence[dict], frames: Sequence[Sequence[dict]]) -> dict:
-    """The animation with only what moves, per animated trace over all frames: {"n": [...]} when
-    every frame shows the first n[k] points of the finished trace (a path growing, the ✕ marks
-    appearing), else {"rows": {key: every frame's array, end to end}, "ends": [...]} (frame k's
-    array is rows[key][ends[k - 1]:ends[k]]: the current markers). expand_frame undoes it."""
-    parts = []
-    for index, final in enumerate(finals):
-        per_frame = [frame[index] for frame in frames]
-        lengths = [_prefix_length(final, part) for part in per_frame]
-        if all(n is not None for n in lengths):
-            parts.append({"n": lengths})
-            continue
-        keys = [key for key in ARRAY_KEYS if key in per_frame[0]]
-        ends = np.cumsum([len(part[keys[0]]) for part in per_frame]).tolist()
-        rows = {}
-        for key in keys:
-            chunks = [part[key] for part in per_frame]
-            if key == "text":
-                rows[key] = [item for chunk in chunks for item in chunk]
-            else:
-                rows[key] = f32(np.concatenate([np.asarray(c, dtype=np.float32) for c in chunks]))
-        parts.append({"rows": rows, "ends": ends})
-    return {"parts": parts}
-
-
 def expand_frame(moving: dict, frame: int) -> list[dict]:
-    """The animated traces' data at frame number `frame` (what pages/descent/race_chart.js
-    computes in the browser): the reference for its tests."""
+    """The animated traces' data at frame number `frame` from the compact animation (what
+    pages/descent/race_chart.js computes in the browser). Per animated trace, the compact form is
+    {"n": [...]} when frame k shows the first n[k] points of the finished trace (a path growing,
+    the ✕ marks appearing), or {"rows": {key: every frame's array, end to end}, "ends": [...]}
+    when frame k's array is rows[key][ends[k - 1]:ends[k]] (the current markers)."""
     out = []
     for index, part in zip(moving["animated"], moving["frames"]["parts"], strict=True):
         final = moving["data"][index]
@@ -393,6 +345,31 @@ class _Moving:
             {"x": f32(cross_x), "y": f32(cross_y), "z": f32(cross_z)},
             {"x": f32(x), "y": f32(y), "text": text},
         )
+
+    def compact(self, frames_at: np.ndarray) -> list[dict]:
+        """Every frame of the animation in compact form (see expand_frame), in the order of
+        traces(): what at(step) gives for each step of frames_at, without spelling it out."""
+        frames_at = np.asarray(frames_at)
+        counts = [
+            {"n": np.searchsorted(samples, frames_at, side="right").tolist()}
+            for _, samples, *_ in self.items
+        ]
+        lasts = np.array([runner.last for runner in self.runners])
+        rows = np.minimum.outer(frames_at, lasts)  # (frames, racers): each head's path index
+        columns = range(len(self.items))
+        x = np.stack([self.items[r][2][rows[:, r], 0] for r in columns], axis=1).ravel()
+        y = np.stack([self.items[r][2][rows[:, r], 1] for r in columns], axis=1).ravel()
+        z = np.stack([self.items[r][3][rows[:, r]] for r in columns], axis=1).ravel()
+        ends = (len(self.items) * np.arange(1, len(frames_at) + 1)).tolist()
+        stopped = np.searchsorted([item[0].last for item in self.stopping], frames_at, side="right")
+        return [
+            *counts,
+            *counts,
+            {"rows": {"x": f32(x), "y": f32(y), "z": f32(z)}, "ends": ends},
+            {"rows": {"x": f32(x), "y": f32(y)}, "ends": ends},
+            {"n": (12 * stopped).tolist()},  # two X's of two strokes, NaN after each
+            {"n": stopped.tolist()},
+        ]
 
     def at(self, step: int) -> list[dict]:
         """The changing parts of every animated trace at `step` (in the order of traces())."""

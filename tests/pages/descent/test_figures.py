@@ -22,7 +22,6 @@ from pages.descent.loss import loss_figure, symlog
 from pages.descent.race import (
     MAX_FRAMES,
     PATH_POINTS,
-    compact_frames,
     expand_frame,
     frame_steps,
     path_samples,
@@ -214,27 +213,6 @@ def test_the_compact_animation_carries_only_what_moves_and_expands_to_every_fram
     # The ✕ marks appear in the order the racers stop: adam (step 2) before newton (step 40).
     stops = next(t for t in moving["data"] if t["meta"] == "stops 2d")
     assert [text.split(":")[0] for text in stops["text"]] == ["Adam", "Newton"]
-
-
-@given(
-    st.lists(st.integers(0, 12), min_size=1, max_size=8),
-    st.lists(st.integers(1, 5), min_size=1, max_size=8),
-)
-def test_compact_frames_round_trip_prefixes_and_rows(prefixes, widths):
-    final = {"x": np.arange(13, dtype=np.float32), "y": -np.arange(13, dtype=np.float32)}
-    marker = {"x": np.zeros(99, dtype=np.float32)}
-    frames = [
-        [{"x": final["x"][:n], "y": final["y"][:n]}, {"x": np.full(w, float(k), np.float32)}]
-        for k, (n, w) in enumerate(zip(prefixes, itertools.cycle(widths)))
-    ]
-    compact = compact_frames([final, marker], frames)
-    moving = {"data": [final, marker], "animated": [0, 1], "frames": compact}
-    assert compact["parts"][0] == {"n": prefixes}
-    for k, frame in enumerate(frames):
-        for got, want in zip(expand_frame(moving, k), frame, strict=True):
-            assert got.keys() == want.keys()
-            for key in want:
-                np.testing.assert_array_equal(got[key], want[key])
 
 
 def test_a_long_race_is_sampled_into_a_bounded_number_of_frames_and_points(bowl_grid):
