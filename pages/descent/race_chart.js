@@ -175,7 +175,6 @@ function showFrame(state) {
   controls.slider.setAttribute("aria-valuetext", `step ${step}`);
   controls.readout.textContent = `step ${step}`;
   controls.box.hidden = count < 2;
-  controls.pause.disabled = !state.playing;
   for (const button of controls.play) button.setAttribute("aria-pressed", String(state.playing === button.speed));
 }
 
@@ -230,7 +229,6 @@ function controlsFor(state, host, data) {
     .race-controls button { font: inherit; padding: 4px 12px; border: 1px solid #666;
       border-radius: 6px; background: #f0f0f0; color: #111; cursor: pointer; min-height: 36px; }
     .race-controls button[aria-pressed="true"] { background: #dbe8ff; border-color: #1a4fa0; }
-    .race-controls button:disabled { color: #666; cursor: default; }
     .race-controls :focus-visible { outline: 3px solid #1a4fa0; outline-offset: 2px; }
     .race-controls label { display: flex; align-items: center; gap: 8px; flex: 1 1 220px; }
     .race-controls input[type=range] { flex: 1 1 auto; min-width: 120px; accent-color: #1a4fa0; }
@@ -260,8 +258,10 @@ function controlsFor(state, host, data) {
   slider.step = "1";
   slider.setAttribute("aria-label", "Step of the race shown");
   slider.addEventListener("input", () => {
-    stop(state);
-    state.frame = Number(slider.value);
+    const chosen = Number(slider.value); // before stop(), which shows the current frame again
+    clearTimeout(state.timer);
+    state.playing = null;
+    state.frame = chosen;
     showFrame(state);
     draw(state);
   });
