@@ -137,13 +137,13 @@ else:
 # --- loss and stability ----------------------------------------------------------------------
 loss_column, stability_column = st.columns(2, gap="large")
 with loss_column:
-    st.subheader("f along each path")
+    st.header("f along each path")
     loss, scale_note = work.loss_for(f, start, settings, keys)
     st.plotly_chart(loss, key="descent_loss_figure", config=PLOT_CONFIG)
     st.caption(scale_note)
 
 with stability_column:
-    st.subheader("Stability")
+    st.header("Stability")
     at_start, ends = work.stability_for(f, start, runners, settings.lr_gd)
     low, high = (latex_number(value, 4) for value in at_start.start_eigenvalues)
     st.markdown("Eigenvalues of the Hessian at the start:")
@@ -161,7 +161,7 @@ with stability_column:
         "eigenvector of the Hessian by (1 − lr·λ), which shrinks only when lr < 2/λ. The check "
         "uses Gradient descent's lr, whether or not it races."
     )
-st.markdown("**The Hessian at each racer's end**")
+st.subheader("The Hessian at each racer's end")
 st.dataframe(
     tables.stability_table(
         runners, ends, float(np.nanmax(np.abs(at_start.start_eigenvalues), initial=0.0))
@@ -171,7 +171,7 @@ st.dataframe(
 )
 
 # --- the steps -------------------------------------------------------------------------------
-st.subheader("Every step")
+st.header("Every step")
 table_key = PREFIX + "table"
 if st.session_state.get(table_key) not in keys:
     st.session_state[table_key] = keys[0]  # the racer shown left the race: show the first
@@ -203,7 +203,7 @@ st.dataframe(
 )
 
 # --- basins ----------------------------------------------------------------------------------
-st.subheader("Basins of attraction")
+st.header("Basins of attraction")
 st.toggle(
     "Draw the basin map",
     key=PREFIX + "basins",

@@ -49,8 +49,12 @@ PATH_POINTS = 121
 FRAME_MS = 100
 SPEEDS = (0.5, 1.0, 2.0)
 RACE_HEIGHT = 560  # the chart; the play controls are HTML below it
-# A little further out than Explore's view: the z labels stay inside the scene's half.
-DEFAULT_CAMERA = {"eye": {"x": 2.1, "y": 1.1, "z": 0.95}, "up": {"x": 0, "y": 0, "z": 1}}
+# Close enough that the surface fills most of the scene's half, far enough that the z labels stay
+# inside it (at 1920 x 1080 and on a phone, where the scene is above the map).
+DEFAULT_CAMERA = {"eye": {"x": 1.55, "y": 0.85, "z": 0.75}, "up": {"x": 0, "y": 0, "z": 1}}
+# The surface is a little transparent: a path in a valley behind a ridge (Himmelblau's) shows
+# through it instead of vanishing; the paths are opaque and drawn a hair above the surface.
+SURFACE_OPACITY = 0.72
 
 
 # --- the race --------------------------------------------------------------------------------
@@ -124,13 +128,13 @@ def race_base(grid, *, height: int = RACE_HEIGHT) -> dict:
         "colorscale": GREYS,
         "scene": "scene",
         "meta": "surface",
-        "opacity": 1.0,
+        "opacity": SURFACE_OPACITY,
     }
     if grid.z_range is not None:
         surface["cmin"], surface["cmax"] = grid.z_range
     shading = shading_image(grid)
     scene = scene_layout(xlim, ylim, zlim, DEFAULT_CAMERA, "race")
-    scene["domain"] = {"x": [0.05, 0.5], "y": [0.0, 1.0]}
+    scene["domain"] = {"x": [0.0, 0.53], "y": [0.04, 1.0]}
     xaxis = MAP_AXIS | {
         "title": {"text": "x", "font": {"size": TITLE_FONT_SIZE}, "standoff": 4},
         "range": list(xlim),

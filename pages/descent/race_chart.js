@@ -123,11 +123,17 @@ function glScene(gd) {
 function narrowLayout(layout, width) {
   if (width >= NARROW_PX) return layout;
   const height = Math.round(Math.min(1.9 * width, 900));
+  // Further out than on a wide screen: the scene's half is short, and the axis labels must fit.
+  const eye = (layout.scene && layout.scene.camera && layout.scene.camera.eye) || { x: 1.55, y: 0.85, z: 0.75 };
+  const camera = Object.assign({}, layout.scene && layout.scene.camera, {
+    eye: { x: 1.35 * eye.x, y: 1.35 * eye.y, z: 1.35 * eye.z },
+  });
   return merged(layout, {
     height,
-    scene: { domain: { x: [0, 1], y: [0.53, 1] } },
+    scene: { domain: { x: [0, 1], y: [0.53, 1] }, camera },
     xaxis: { domain: [0.08, 1] },
-    yaxis: { domain: [0, 0.45] },
+    yaxis: { domain: [0.04, 0.47] },
+    margin: { b: 40 },
     legend: { font: { size: 13 } },
   });
 }
