@@ -845,6 +845,11 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     )
     parser.add_argument("--url", help="a running server on loopback (default: start one here)")
     parser.add_argument(
+        "--warm",
+        action="store_true",
+        help="open every page once on every server started here first, as python -m deploy does",
+    )
+    parser.add_argument(
         "--replicas",
         type=int,
         default=0,
@@ -920,6 +925,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                     f"{args.replicas} x streamlit run app.py{options} (pids "
                     f"{', '.join(map(str, pids))}) behind HAProxy at {cluster.url}, started here"
                 )
+            if args.warm:
+                for server in cluster.servers:
+                    problems = deploy.warm(server.url)
+                    print(f"warmed {server.url}: {'; '.join(problems) or 'every page opened'}")
             measurements = go(cluster.url, pids, where)
     if args.json:
         args.json.write_text(json.dumps([summary(m) for m in measurements], indent=1) + "\n")
