@@ -164,9 +164,17 @@ def shared_worker() -> WorkerPool:
         return _shared
 
 
+_started = threading.Event()
+
+
 def start_workers() -> None:
     """Start the shared symbolic workers now, in the background (a server calls this first
-    thing, so its first formula does not wait about 0.4 s for a worker to start)."""
+    thing, so its first formula does not wait about 0.4 s for a worker to start). Only the first
+    call does anything: every rerun makes it, and a restart after a kill is the worker's own job."""
+    with _shared_lock:
+        if _started.is_set():
+            return
+        _started.set()
     shared_worker().start_in_background()
 
 

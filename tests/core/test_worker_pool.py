@@ -56,3 +56,18 @@ def test_a_worker_is_back_in_the_pool_after_its_task_failed(pool):
     with pytest.raises(ExpressionError):
         pool.run("build", "x +* y")
     assert pool._idle.qsize() == 2
+
+
+def test_only_the_first_call_starts_the_shared_workers(monkeypatch):
+    import core._worker as worker_module
+
+    started = []
+    monkeypatch.setattr(worker_module, "_started", threading.Event())
+    monkeypatch.setattr(
+        worker_module,
+        "shared_worker",
+        lambda: type("P", (), {"start_in_background": lambda: started.append(1)}),
+    )
+    for _ in range(5):
+        worker_module.start_workers()
+    assert started == [1]

@@ -10,7 +10,13 @@ import plotly.graph_objects as go
 from ui.plots.arrays import all_finite, f32, fmt, grid_window
 from ui.plots.axes import HOVER, equal_scale
 from ui.plots.colours import COLORSCALE, GRADIENT, POINT, X_SLICE, Y_SLICE
-from ui.plots.config import TITLE_FONT_SIZE, base_layout, legend_layout, notes_annotation
+from ui.plots.config import (
+    TITLE_FONT_SIZE,
+    base_layout,
+    legend_layout,
+    new_figure,
+    notes_annotation,
+)
 
 FIELD_COLOR = "rgba(255, 255, 255, 0.9)"
 LEVEL_COLOR = "#000000"
@@ -274,4 +280,4 @@ def contour_figure(
         note.update(xref="x domain", yref="y domain", x=0.0, y=0.0, yanchor="top", yshift=-62)
         layout["annotations"] = [note]
         layout["margin"]["b"] = 60 + 22 * len(notes)
-    return go.Figure(data=traces, layout=layout)
+    return new_figure(traces, layout)

@@ -26,7 +26,7 @@ import plotly.graph_objects as go
 from ui.plots.arrays import all_finite, f32, fmt, grid_window, nan_outside
 from ui.plots.axes import HOVER, LIFT, clip_line, scene_aspect, scene_layout, z_limits
 from ui.plots.colours import COLORSCALE, GRADIENT, PLANE, POINT, X_SLICE, Y_SLICE
-from ui.plots.config import base_layout, legend_layout, notes_annotation
+from ui.plots.config import base_layout, legend_layout, new_figure, notes_annotation
 
 SURFACE_HEIGHT = 620
 # The 3D gradient arrow's length in scene units (the box's longer side is 1).
@@ -165,7 +165,7 @@ def surface_figure(
     }
     if notes:
         layout["annotations"] = [notes_annotation(notes)]
-    return go.Figure(data=traces, layout=layout)
+    return new_figure(traces, layout)
 
 
 def _slice_traces_3d(piece, xlim, ylim, zlim, point) -> list[dict]:
