@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from types import SimpleNamespace
 
 import pytest
 
@@ -63,11 +64,8 @@ def test_only_the_first_call_starts_the_shared_workers(monkeypatch):
 
     started = []
     monkeypatch.setattr(worker_module, "_started", threading.Event())
-    monkeypatch.setattr(
-        worker_module,
-        "shared_worker",
-        lambda: type("P", (), {"start_in_background": lambda: started.append(1)}),
-    )
+    pool = SimpleNamespace(start_in_background=lambda: started.append(1))
+    monkeypatch.setattr(worker_module, "shared_worker", lambda: pool)
     for _ in range(5):
         worker_module.start_workers()
     assert started == [1]
