@@ -105,14 +105,14 @@ def level_curve_trace(grid, level: float | None) -> dict:
     }
 
 
-def contour_figure(
+def contour_parts(
     grid,
     point,
     *,
     show_slices: bool = True,
     field: bool = False,
     height: int = CONTOUR_HEIGHT,
-) -> go.Figure:
+) -> tuple[list[dict], dict]:
     """The map view: filled contours with labelled levels, the level curve through the point,
     the point, the slice lines y = y0 and x = x0, the gradient arrow (perpendicular to the level
     curve: x and y share a scale) and, if `field`, the gradient field (needs grid partials)."""
@@ -280,4 +280,9 @@ def contour_figure(
         note.update(xref="x domain", yref="y domain", x=0.0, y=0.0, yanchor="top", yshift=-62)
         layout["annotations"] = [note]
         layout["margin"]["b"] = 60 + 22 * len(notes)
-    return new_figure(traces, layout)
+    return traces, layout
+
+
+def contour_figure(*args, **kwargs) -> go.Figure:
+    """contour_parts(...) as one go.Figure (the live charts take the parts instead)."""
+    return new_figure(*contour_parts(*args, **kwargs))

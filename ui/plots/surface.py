@@ -87,7 +87,7 @@ def gradient_arrow_3d(point, xlim, ylim, zlim, aspect) -> np.ndarray | None:
     return np.array([tail, tail + length * direction])
 
 
-def surface_figure(
+def surface_parts(
     grid,
     point,
     x_slice,
@@ -98,7 +98,7 @@ def surface_figure(
     camera: dict | None = None,
     height: int = SURFACE_HEIGHT,
     surface: dict | None = None,
-) -> go.Figure:
+) -> tuple[list[dict], dict]:
     """The 3D picture at a point: the surface, the point, the two slices (planes, cut curves,
     tangent lines), the gradient arrow in the tangent plane, and the tangent plane patch.
 
@@ -165,7 +165,12 @@ def surface_figure(
     }
     if notes:
         layout["annotations"] = [notes_annotation(notes)]
-    return new_figure(traces, layout)
+    return traces, layout
+
+
+def surface_figure(*args, **kwargs) -> go.Figure:
+    """surface_parts(...) as one go.Figure (the live charts take the parts instead)."""
+    return new_figure(*surface_parts(*args, **kwargs))
 
 
 def _slice_traces_3d(piece, xlim, ylim, zlim, point) -> list[dict]:
