@@ -21,7 +21,17 @@ def main(argv: list[str] | None = None) -> int:
         from .browser import main as browser
 
         return browser(argv[1:])
-    table = [*rows(), *javascript_rows(), *explore_rows(), *descent_rows(), *descent_page_rows()]
+    sections = {
+        "core": rows,
+        "javascript": javascript_rows,
+        "explore": explore_rows,
+        "descent": lambda: [*descent_rows(), *descent_page_rows()],
+    }
+    chosen = [name for name in argv if name in sections] or list(sections)
+    if unknown := [name for name in argv if name not in sections]:
+        print(f"unknown section(s) {unknown}: choose from {list(sections)}, load or browser")
+        return 2
+    table = [row for name in chosen for row in sections[name]()]
     print(f"Python {platform.python_version()}, numpy {np.__version__}, {platform.machine()}")
     print(render(table))
     return 0 if all(row.met is not False for row in table) else 1

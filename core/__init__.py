@@ -8,6 +8,7 @@
 array([4., 7.])
 """
 
+from ._worker import start_workers
 from .answers import AnswerCheck, check_partial, mixed_partials
 from .critical import CriticalPoint, CriticalPoints, critical_points, hessian_shape
 from .descent import (
@@ -101,6 +102,7 @@ __all__ = [
     "race",
     "slices",
     "stability",
+    "start_workers",
     "tangent_plane",
     "taylor2",
     "to_latex",

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import Function, Grid, evaluate_grid
+from core import ExpressionError, Function, Grid, evaluate_grid
+
+REFUSALS_REMEMBERED_SECONDS = 600
 
 
 def canonical_key(f: Function) -> str:
@@ -25,10 +27,23 @@ def per_function(max_entries: int, *, copy: bool = False):
     return cache(max_entries=max_entries, show_spinner=False, hash_funcs={Function: canonical_key})
 
 
-@st.cache_resource(max_entries=256, show_spinner=False)
 def function_for(text: str) -> Function:
-    """Function(text), built once per distinct text. Errors are raised, never cached."""
-    return Function(text)
+    """Function(text), built once per distinct text; its refusal (an ExpressionError) raised."""
+    built = _built(text)
+    if isinstance(built, ExpressionError):  # a fresh one: sessions raise it at the same time
+        raise ExpressionError(built.message, built.column, built.text, built.hint)
+    return built
+
+
+# A refusal is remembered too, for a while: a formula stopped at the worker's time limit would
+# otherwise hold a worker for that long again each time any student sends it. Not for ever, since
+# a time limit reached on a busy server may not be reached on a quiet one.
+@st.cache_resource(max_entries=256, ttl=REFUSALS_REMEMBERED_SECONDS, show_spinner=False)
+def _built(text: str) -> Function | ExpressionError:
+    try:
+        return Function(text)
+    except ExpressionError as error:
+        return error
 
 
 @per_function(max_entries=32)
