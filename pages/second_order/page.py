@@ -23,30 +23,36 @@ from pages.second_order.words import (
 from pages.second_order.work import second_order, taylor_latex_for
 from ui.plots.colours import PLANE
 from ui.plots.config import PLOT_CONFIG
-from ui.shell import bridge
+from ui.plots.contour import CONTOUR_HEIGHT
+from ui.plots.surface import SURFACE_HEIGHT
+from ui.shell.live_chart import Moved, live_chart, live_engine, live_grid
 from ui.shell.sidebar import page_start, set_point
 from ui.shell.text import coloured, plain
 from ui.shell.view import MAX_COORDINATE
 
-CLICKS = "second_chart_clicks"
-CRITICAL_CONTOUR, CRITICAL_SURFACE = "second_critical_contour", "second_critical_surface"
-QUADRATIC_SURFACE = "second_quadratic_surface"
-DIRECTION_CONTOUR, DIRECTION_SURFACE = "second_direction_contour", "second_direction_surface"
-CHARTS = [CRITICAL_CONTOUR, CRITICAL_SURFACE, QUADRATIC_SURFACE, DIRECTION_CONTOUR]
-CHARTS.append(DIRECTION_SURFACE)
 GO_TO = "second_go_to"
+# Every chart that shows the point is a live chart (ui.shell.live_chart): mounted once, the point
+# moved in the browser while it is dragged, the 3D camera kept; the page loads the charts' module
+# once (live_engine) and sends the grid once for all five (live_grid).
+LABELS = {
+    "critical_contour": "The contour map of f with the critical points in the window and the point",
+    "critical_surface": "The surface of f in 3D with every critical point and the point",
+    "quadratic_surface": "The surface of f with the quadratic Taylor polynomial Q around the point",
+    "direction_contour": "The contour map of f with the point, the gradient and the direction u",
+    "direction_surface": "The surface of f cut by the vertical plane along u through the point",
+}
 
 explorer = page_start("Second order: curvature, Taylor and directions", second_order_state)
 view, f, settings = explorer.view, explorer.function, explorer.settings
-st.caption("Click a contour map or a surface to move the point (drag to rotate a surface).")
+st.caption(
+    "Drag the point on a contour map, click a map or a surface to move it there, or focus a "
+    "chart and use the arrow keys (drag a surface to rotate it)."
+)
 
-cameras = {
-    "critical": bridge.current_camera(CLICKS, CRITICAL_SURFACE),
-    "quadratic": bridge.current_camera(CLICKS, QUADRATIC_SURFACE),
-    "direction": bridge.current_camera(CLICKS, DIRECTION_SURFACE),
-}
-drawn = second_order(f, view, settings, cameras)
+drawn = second_order(f, view, settings)
 grid, point = drawn.grid, drawn.point
+live_engine("second_live_engine")
+live_grid("second_live_grid", drawn.grid_part)
 
 if grid.z_range is None:
     st.error(
@@ -64,9 +70,24 @@ if not math.isfinite(point.value):
     )
 
 
-def chart(figure, container: str, key: str) -> None:
-    with st.container(key=container):
-        st.plotly_chart(figure, key=key, config=PLOT_CONFIG)
+def moved(to: Moved) -> None:
+    set_point(to.x, to.y)
+
+
+def chart(name: str) -> None:
+    """Live chart `name` of the page, in a container keyed second_<name>."""
+    live = drawn.live[name]
+    height = SURFACE_HEIGHT if name.endswith("surface") else CONTOUR_HEIGHT
+    with st.container(key=f"second_{name}"):
+        live_chart(
+            f"second_{name}_live",
+            base=live.base,
+            point=live.point,
+            on_move=moved,
+            height=height,
+            label=LABELS[name],
+            light=True,
+        )
 
 
 # --- 1. Critical points ---------------------------------------------------------------------------
@@ -78,9 +99,9 @@ st.markdown(
 )
 left, right = st.columns(2, gap="medium")
 with left:
-    chart(drawn.critical_contour, CRITICAL_CONTOUR, "second_critical_contour_figure")
+    chart("critical_contour")
 with right:
-    chart(drawn.critical_surface, CRITICAL_SURFACE, "second_critical_surface_figure")
+    chart("critical_surface")
 legend = " · ".join(f"{glyph} {kind}" for kind, glyph in KIND_GLYPH.items())
 st.caption(f"Markers: {legend}. Hollow: one sample of a curve of critical points.")
 
@@ -154,7 +175,7 @@ else:
 
 left, right = st.columns(2, gap="medium")
 with left:
-    chart(drawn.quadratic_surface, QUADRATIC_SURFACE, "second_quadratic_surface_figure")
+    chart("quadratic_surface")
     st.caption("Click “tangent plane L” in the legend to draw L beside Q.")
 with right:
     st.select_slider(
@@ -200,34 +221,34 @@ def along_gradient() -> None:
         st.session_state[PREFIX + "angle"] = round(math.degrees(point.gradient_angle)) % 360
 
 
-slider, button = st.columns([4, 1], vertical_alignment="bottom")
-slider.slider(
-    "Direction θ of u (degrees from the x axis)",
-    0,
-    359,
-    step=1,
-    key=PREFIX + "angle",
-    persist_state="session",
-    help="Arrow keys step by one degree.",
-)
-button.button(
-    "Point u along ∇f",
-    key="second_along_gradient",
-    on_click=along_gradient,
-    disabled=point.gradient_angle is None,
-    help="The direction of steepest ascent, rounded to a whole degree.",
-)
-for line in directional_latex(point, drawn.angle, drawn.slope):
-    st.latex(line)
-
+# The angle's slider sits beside what it moves: D_u f in numbers, its profile over the angle and
+# the map's arrow u; the surface and the flat slice follow right under them.
+controls, map_column = st.columns(2, gap="medium")
+with controls:
+    slider, button = st.columns([3, 2], vertical_alignment="bottom")
+    slider.slider(
+        "Direction θ of u (degrees from the x axis)",
+        0,
+        359,
+        step=1,
+        key=PREFIX + "angle",
+        persist_state="session",
+        help="Arrow keys step by one degree.",
+    )
+    button.button(
+        "Point u along ∇f",
+        key="second_along_gradient",
+        on_click=along_gradient,
+        disabled=point.gradient_angle is None,
+        help="The direction of steepest ascent, rounded to a whole degree.",
+    )
+    for line in directional_latex(point, drawn.angle, drawn.slope):
+        st.latex(line)
+    st.plotly_chart(drawn.profile_figure, key="second_profile", config=PLOT_CONFIG)
+with map_column:
+    chart("direction_contour")
 left, right = st.columns(2, gap="medium")
 with left:
-    chart(drawn.direction_contour, DIRECTION_CONTOUR, "second_direction_contour_figure")
-with right:
-    chart(drawn.direction_surface, DIRECTION_SURFACE, "second_direction_surface_figure")
-left, right = st.columns(2, gap="medium")
-left.plotly_chart(drawn.direction_slice, key="second_direction_slice", config=PLOT_CONFIG)
-right.plotly_chart(drawn.profile_figure, key="second_profile", config=PLOT_CONFIG)
+    chart("direction_surface")
+right.plotly_chart(drawn.direction_slice, key="second_direction_slice", config=PLOT_CONFIG)
 st.caption("Blue: u, the line along it and the slice it cuts. Magenta: ∇f.")
-
-bridge.chart_clicks(CLICKS, CHARTS, on_click=lambda click: set_point(click.x, click.y))
