@@ -54,20 +54,25 @@ grid, point = drawn.grid, drawn.point
 live_engine("second_live_engine")
 live_grid("second_live_grid", drawn.grid_part)
 
-if grid.z_range is None:
-    st.error(
-        "f is undefined everywhere in this window, so there is no surface to draw. "
-        "Try a larger window, or another function."
-    )
-elif grid.undefined_share > 0.005:
-    st.caption(f"f is undefined on {grid.undefined_share:.0%} of this window (the holes).")
-if not view.point_in_window:
-    st.caption("The point is outside the window: widen the window to see it on the charts.")
-if not math.isfinite(point.value):
-    st.info(
-        "f is undefined at the point, so nothing is drawn there: no tangent plane, no quadratic "
-        "and no directional derivative. Click where the surface is to move the point."
-    )
+# Each block whose length varies sits in a container of its own: an element's place on the page
+# is its identity, and a live chart that moved down one place would be mounted anew (a new
+# WebGL context) when, say, a click brings a notice.
+with st.container():
+    if grid.z_range is None:
+        st.error(
+            "f is undefined everywhere in this window, so there is no surface to draw. "
+            "Try a larger window, or another function."
+        )
+    elif grid.undefined_share > 0.005:
+        st.caption(f"f is undefined on {grid.undefined_share:.0%} of this window (the holes).")
+    if not view.point_in_window:
+        st.caption("The point is outside the window: widen the window to see it on the charts.")
+    if not math.isfinite(point.value):
+        st.info(
+            "f is undefined at the point, so nothing is drawn there: no tangent plane, no "
+            "quadratic and no directional derivative. Click where the surface is to move the "
+            "point."
+        )
 
 
 def moved(to: Moved) -> None:
@@ -107,12 +112,13 @@ st.caption(f"Markers: {legend}. Hollow: one sample of a curve of critical points
 
 critical = drawn.critical
 summary = critical_summary(critical)
-if critical:
-    st.markdown(f"**{plain(summary)}**")
-else:
-    st.info(plain(summary))
-if critical and critical.note and not critical.continuum:
-    st.caption(plain(critical.note))
+with st.container():
+    if critical:
+        st.markdown(f"**{plain(summary)}**")
+    else:
+        st.info(plain(summary))
+    if critical and critical.note and not critical.continuum:
+        st.caption(plain(critical.note))
 
 
 def go_to_critical(points: list[tuple[float, float]]) -> None:
@@ -126,23 +132,24 @@ def go_to_critical(points: list[tuple[float, float]]) -> None:
     st.session_state[GO_TO] = None
 
 
-if critical:
-    listed = table_points(critical)
-    st.table(critical_rows(listed, grid), hide_index=True)
-    more = ""
-    if len(listed) < len(critical):
-        more = f" {len(listed)} of the {len(critical)} points on the map are listed."
-    st.caption(f"λ₁ ≤ λ₂: the Hessian's eigenvalues.{more}")
-    st.selectbox(
-        "Move the point to a critical point",
-        range(len(listed)),
-        index=None,
-        key=GO_TO,
-        format_func=lambda i: place_name(listed[i]),
-        placeholder="Choose one…",
-        on_change=go_to_critical,
-        args=([(p.x, p.y) for p in listed],),
-    )
+with st.container():
+    if critical:
+        listed = table_points(critical)
+        st.table(critical_rows(listed, grid), hide_index=True)
+        more = ""
+        if len(listed) < len(critical):
+            more = f" {len(listed)} of the {len(critical)} points on the map are listed."
+        st.caption(f"λ₁ ≤ λ₂: the Hessian's eigenvalues.{more}")
+        st.selectbox(
+            "Move the point to a critical point",
+            range(len(listed)),
+            index=None,
+            key=GO_TO,
+            format_func=lambda i: place_name(listed[i]),
+            placeholder="Choose one…",
+            on_change=go_to_critical,
+            args=([(p.x, p.y) for p in listed],),
+        )
 
 # --- 2. The quadratic approximation ------------------------------------------------------------
 
@@ -154,24 +161,25 @@ st.markdown(
 )
 taylor = taylor_latex_for(f, point.x, point.y)
 L, Q = coloured(PLANE, "L"), coloured(QUADRATIC, "Q")
-if taylor.plane is None:
-    st.info(
-        "No tangent plane and no quadratic here: f or its first partials are undefined at the "
-        "point."
-    )
-elif taylor.quadratic is None:
-    st.latex(rf"{L}(x, y) = {taylor.plane}")
-    st.info("No quadratic here: a second partial of f is undefined at the point.")
-elif taylor.rational and len(taylor.plane) + len(taylor.quadratic) <= LONG_FORMULA:
-    st.latex(rf"{L}(x, y) = {taylor.plane}")
-    st.latex(rf"{Q}(x, y) = {taylor.quadratic.replace('L(x, y)', f'{L}(x, y)')}")
-else:
-    plane, full = taylor_numbers(drawn.quadratic)
-    st.latex(rf"{L}(x, y) \approx {plane}")
-    st.latex(rf"{Q}(x, y) \approx {full.replace('L(x, y)', f'{L}(x, y)')}")
-    with st.expander("The exact L and Q"):
-        st.latex(rf"L(x, y) = {taylor.plane}")
-        st.latex(rf"Q(x, y) = {taylor.quadratic}")
+with st.container():
+    if taylor.plane is None:
+        st.info(
+            "No tangent plane and no quadratic here: f or its first partials are undefined at the "
+            "point."
+        )
+    elif taylor.quadratic is None:
+        st.latex(rf"{L}(x, y) = {taylor.plane}")
+        st.info("No quadratic here: a second partial of f is undefined at the point.")
+    elif taylor.rational and len(taylor.plane) + len(taylor.quadratic) <= LONG_FORMULA:
+        st.latex(rf"{L}(x, y) = {taylor.plane}")
+        st.latex(rf"{Q}(x, y) = {taylor.quadratic.replace('L(x, y)', f'{L}(x, y)')}")
+    else:
+        plane, full = taylor_numbers(drawn.quadratic)
+        st.latex(rf"{L}(x, y) \approx {plane}")
+        st.latex(rf"{Q}(x, y) \approx {full.replace('L(x, y)', f'{L}(x, y)')}")
+        with st.expander("The exact L and Q"):
+            st.latex(rf"L(x, y) = {taylor.plane}")
+            st.latex(rf"Q(x, y) = {taylor.quadratic}")
 
 left, right = st.columns(2, gap="medium")
 with left:
@@ -199,13 +207,14 @@ with right:
         st.markdown("\n".join(lines))
         st.caption("The largest error on the circle of radius d around the point.")
 
-if drawn.error_maps is not None:
-    st.plotly_chart(drawn.error_maps, key="second_error_maps", config=PLOT_CONFIG)
-    st.caption(
-        "One colour scale for both maps, in powers of ten: around the point |f − Q| is far "
-        "darker (smaller) than |f − L|. Dark lines are where f crosses L or Q (the error changes "
-        "sign)."
-    )
+with st.container():
+    if drawn.error_maps is not None:
+        st.plotly_chart(drawn.error_maps, key="second_error_maps", config=PLOT_CONFIG)
+        st.caption(
+            "One colour scale for both maps, in powers of ten: around the point |f − Q| is far "
+            "darker (smaller) than |f − L|. Dark lines are where f crosses L or Q (the error "
+            "changes sign)."
+        )
 
 # --- 3. The directional derivative -------------------------------------------------------------
 
@@ -242,8 +251,9 @@ with controls:
         disabled=point.gradient_angle is None,
         help="The direction of steepest ascent, rounded to a whole degree.",
     )
-    for line in directional_latex(point, drawn.angle, drawn.slope):
-        st.latex(line)
+    with st.container():
+        for line in directional_latex(point, drawn.angle, drawn.slope):
+            st.latex(line)
     st.plotly_chart(drawn.profile_figure, key="second_profile", config=PLOT_CONFIG)
 with map_column:
     chart("direction_contour")

@@ -47,7 +47,7 @@ from pages.second_order.style import KIND_STYLE
 from pages.second_order.words import reads_exactly, taylor_form
 from ui.plots.axes import LIFT, scene_aspect, z_limits
 from ui.plots.config import PLOT_CONFIG
-from ui.plots.contour import ARROW_2D, point_level
+from ui.plots.contour import ARROW_2D, level_curve_trace, point_level
 from ui.plots.surface import ARROW_3D, HEAD_LENGTH, HEAD_RADIUS, HEAD_SIDES, surface_trace
 from ui.shell.cache import grid_for, per_function
 from ui.shell.live_chart import shared_grid, split_figure
@@ -151,7 +151,16 @@ def _live(
     """Chart `name` of the page as a live chart: its base (what the grid decides) and its point."""
     three_d = name.endswith("surface")
     base_roles = CRITICAL_ROLES if name.startswith("critical") else frozenset()
-    base_json, moving_json, layout = split_figure(figure, base_roles, grid_roles=GRID_ROLES)
+    # The level curve at the point's level is drawn in the browser from a hidden copy.
+    level_template = {
+        k: v for k, v in level_curve_trace(grid, None).items() if k not in ("x", "y", "z")
+    }
+    base_json, moving_json, layout = split_figure(
+        figure,
+        base_roles,
+        grid_roles=GRID_ROLES,
+        base_extra=() if three_d else ({**level_template, "grid": True},),
+    )
     geometry: dict[str, Any] = {
         "xlim": list(view.xlim),
         "ylim": list(view.ylim),

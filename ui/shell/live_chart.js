@@ -546,7 +546,7 @@ function applyServerPoint(state) {
 // traces are updated in place in its WebGL scene (each a few vertices) and the map's are drawn
 // on an SVG layer over the chart; the server's answer then replaces both with one Plotly.react.
 
-const MOVING_DATA = ["x", "y", "z", "i", "j", "k", "contours"];
+const MOVING_DATA = ["x", "y", "z", "i", "j", "k"];
 let dragging = false; // a gesture on any live chart of the page is moving the point
 let target = null;
 let frame = 0;
@@ -571,6 +571,13 @@ function moveInScene(state, traces) {
     const changes = {};
     if (trace) {
       for (const key of MOVING_DATA) if (trace[key] !== undefined) changes[key] = trace[key];
+      if (trace.contours && object.data.contours) {
+        // A surface's grid lines: the server's settings over Plotly's full ones (defaults too).
+        changes.contours = {};
+        for (const axis of ["x", "y", "z"]) {
+          changes.contours[axis] = Object.assign({}, object.data.contours[axis], trace.contours[axis]);
+        }
+      }
     } else if (object.data.type === "mesh3d") {
       Object.assign(changes, { i: [], j: [], k: [] }); // gone at this point: no faces
     } else if (object.data.type === "surface") {

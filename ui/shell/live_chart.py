@@ -61,7 +61,9 @@ _point = st.components.v2.component(
 )
 # A chart's element when the page mounted the engine (live_engine): a few lines of JavaScript.
 _stub = st.components.v2.component(
-    "derivatives_live_stub", js=(Path(__file__).with_name("live_stub.js")).read_text("utf-8")
+    "derivatives_live_stub",
+    js=(Path(__file__).with_name("live_stub.js")).read_text("utf-8"),
+    isolate_styles=False,  # as the chart's own component: Plotly's stylesheet is the document's
 )
 
 
@@ -105,12 +107,21 @@ def shared_grid(x, y, z) -> dict[str, Any]:
 
 
 def split_figure(
-    figure, base_roles: Collection[str], *, grid_roles: Collection[str] = ()
+    figure,
+    base_roles: Collection[str],
+    *,
+    grid_roles: Collection[str] = (),
+    base_extra: Sequence[dict] = (),
 ) -> tuple[str, str, dict[str, Any]]:
     """(base figure JSON, moving traces JSON, point-dependent layout) of a built go.Figure: the
     traces whose meta is in `base_roles` are the base (their data must not depend on the point);
-    those in `grid_roles` too, without x, y, z, which they take from the page's shared grid."""
-    traces = [trace.to_plotly_json() for trace in figure.data]
+    those in `grid_roles` too, without x, y, z, which they take from the page's shared grid.
+    The figure's own level curve (meta "level curve") is left out: the browser draws it from a
+    hidden copy in `base_extra` at the point part's `level`, so the base stays the same.
+    `base_extra` comes right after the grid's traces (under markers drawn over the map)."""
+    traces = [t.to_plotly_json() for t in figure.data if t.meta != "level curve"]
+    after = max((n + 1 for n, t in enumerate(traces) if t.get("meta") in grid_roles), default=0)
+    traces[after:after] = base_extra
     layout = figure.layout.to_plotly_json()
     point_layout = {"annotations": layout.pop("annotations", [])}
     if "margin" in layout:
