@@ -993,3 +993,6 @@ export default function liveChart(component) {
 const hub = (window.derivativesLiveCharts = window.derivativesLiveCharts || { waiting: [] });
 hub.mount = liveChart;
 for (const waiting of hub.waiting.splice(0)) liveChart(waiting);
+
+// For the tests (tests/ui/shell/test_live_chart.py runs these in node against the server's traces).
+export const internals = { chartState, compile, previewTraces2d, previewTraces3d };

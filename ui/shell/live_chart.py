@@ -120,8 +120,6 @@ def split_figure(
     hidden copy in `base_extra` at the point part's `level`, so the base stays the same.
     `base_extra` comes right after the grid's traces (under markers drawn over the map)."""
     traces = [t.to_plotly_json() for t in figure.data if t.meta != "level curve"]
-    after = max((n + 1 for n, t in enumerate(traces) if t.get("meta") in grid_roles), default=0)
-    traces[after:after] = base_extra
     layout = figure.layout.to_plotly_json()
     point_layout = {"annotations": layout.pop("annotations", [])}
     if "margin" in layout:
@@ -136,6 +134,8 @@ def split_figure(
             base.append(trace)
         else:
             moving.append(trace)
+    after = max((n + 1 for n, t in enumerate(base) if t.get("meta") in grid_roles), default=0)
+    base[after:after] = [dict(trace) for trace in base_extra]
     return plotly_json({"data": base, "layout": layout}), plotly_json(moving), point_layout
 
 
