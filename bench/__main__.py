@@ -7,6 +7,7 @@ from .core_cases import rows
 from .descent_cases import descent_rows
 from .explore_cases import explore_rows
 from .javascript_cases import javascript_rows
+from .second_order_cases import second_order_rows
 from .timing import render
 
 
@@ -20,7 +21,7 @@ def main(argv: list[str] | None = None) -> int:
         from .browser import main as browser
 
         return browser(argv[1:])
-    table = [*rows(), *javascript_rows(), *explore_rows(), *descent_rows()]
+    table = [*rows(), *javascript_rows(), *explore_rows(), *second_order_rows(), *descent_rows()]
     print(f"Python {platform.python_version()}, numpy {np.__version__}, {platform.machine()}")
     print(render(table))
     return 0 if all(row.met is not False for row in table) else 1

@@ -6,8 +6,9 @@ calculus comes from core; here it is only cached and drawn.
 
 from __future__ import annotations
 
+import dataclasses
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -48,7 +49,7 @@ from pages.second_order.words import reads_exactly, taylor_form
 from ui.plots.axes import LIFT, scene_aspect, z_limits
 from ui.plots.config import PLOT_CONFIG
 from ui.plots.contour import ARROW_2D, level_curve_trace, point_level
-from ui.plots.surface import ARROW_3D, HEAD_LENGTH, HEAD_RADIUS, HEAD_SIDES, surface_trace
+from ui.plots.surface import ARROW_3D, HEAD_LENGTH, HEAD_RADIUS, HEAD_SIDES
 from ui.shell.cache import grid_for, per_function
 from ui.shell.live_chart import shared_grid, split_figure
 from ui.shell.view import View
@@ -221,26 +222,30 @@ class SecondOrder:
     angle: int  # degrees
     slope: float  # D_u f at the point (core.directional_derivative)
     profile: np.ndarray  # D_u f at PROFILE_ANGLES
-    critical_contour: go.Figure
-    critical_surface: go.Figure
-    quadratic_surface: go.Figure
     error_maps: go.Figure | None  # None also where L is undefined: nothing to map
-    direction_contour: go.Figure
-    direction_surface: go.Figure
     direction_slice: go.Figure
     profile_figure: go.Figure
-    grid_part: dict[str, Any] = field(default_factory=dict)  # the shared grid of the live charts
-    live: dict[str, LiveParts] = field(default_factory=dict)  # the five live charts, by name
+    grid_part: dict[str, Any]  # the grid every live chart draws, sent once (live_grid)
+    live: dict[str, LiveParts]  # the five charts that show the point, by name (MOVING's keys)
 
 
-def second_order(
-    f: Function, view: View, settings: Settings, cameras: dict | None = None
-) -> SecondOrder:
-    """Every core result and figure of the page for `view` of `f` with the page's `settings`.
-    `cameras` maps "critical", "quadratic", "direction" to a 3D camera to restore."""
-    cameras = cameras or {}
+def stand_in(grid: Grid) -> Grid:
+    """The grid's window and range on 2 x 2 samples: what a live chart's figure is built on. Its
+    base takes x, y, z from the page's shared grid in the browser, so building (and validating,
+    copying, encoding) the full arrays five times over on every run would be wasted."""
+    return dataclasses.replace(
+        grid,
+        x=grid.x[[0, -1]],
+        y=grid.y[[0, -1]],
+        z=np.full((2, 2), np.nan, dtype=np.float32),
+        zx=None,
+        zy=None,
+    )
+
+
+def second_order(f: Function, view: View, settings: Settings) -> SecondOrder:
+    """Every core result and figure of the page for `view` of `f` with the page's `settings`."""
     grid = grid_for(f, view.xlim, view.ylim, view.resolution, False)
-    surface = surface_trace(grid)
     point = point_summary(f, view.x0, view.y0)
     critical = critical_points_for(f, view.xlim, view.ylim)
     plane, quadratic = tangent_plane(f, view.x0, view.y0), taylor2(f, view.x0, view.y0)
@@ -252,24 +257,15 @@ def second_order(
     piece = directional_slice(f, view.x0, view.y0, view.xlim, view.ylim, angle=theta)
     slope = directional_derivative(f, view.x0, view.y0, angle=theta)
     profile = directional_profile(f, view.x0, view.y0, np.radians(PROFILE_ANGLES))
+    small = stand_in(grid)
     charts = {
-        "critical_contour": critical_contour_figure(grid, point, critical),
-        "critical_surface": critical_surface_figure(
-            grid, point, critical, camera=cameras.get("critical"), surface=surface
-        ),
+        "critical_contour": critical_contour_figure(small, point, critical),
+        "critical_surface": critical_surface_figure(small, point, critical),
         "quadratic_surface": quadratic_surface_figure(
-            grid,
-            point,
-            plane,
-            quadratic,
-            settings.radius,
-            camera=cameras.get("quadratic"),
-            surface=surface,
+            small, point, plane, quadratic, settings.radius
         ),
-        "direction_contour": direction_contour_figure(grid, point, piece),
-        "direction_surface": direction_surface_figure(
-            grid, point, piece, camera=cameras.get("direction"), surface=surface
-        ),
+        "direction_contour": direction_contour_figure(small, point, piece),
+        "direction_surface": direction_surface_figure(small, point, piece),
     }
     shared = grid_part(grid)
     extra = {
@@ -295,8 +291,7 @@ def second_order(
         direction_slice=direction_slice_figure(piece),
         profile_figure=profile_figure(point, PROFILE_ANGLES, profile, settings.angle, slope),
         grid_part=shared,
-        live={name: _live(name, fig, grid, point, view, extra) for name, fig in charts.items()},
-        **charts,
+        live={name: _live(name, fig, small, point, view, extra) for name, fig in charts.items()},
     )
 
 

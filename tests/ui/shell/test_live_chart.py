@@ -21,6 +21,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from core import Function
+from pages.second_order.figures_direction import direction_contour_figure
 from pages.second_order.settings import Settings
 from pages.second_order.work import MOVING, second_order
 from ui.shell.live_chart import (
@@ -136,7 +137,7 @@ def test_a_point_change_leaves_every_base_as_it_was(drawn):
 
 def test_split_figure_places_extra_traces_after_the_grid_and_drops_the_level_curve(drawn):
     _, result = drawn
-    figure = result.direction_contour
+    figure = direction_contour_figure(result.grid, result.point, result.piece)
     base_json, moving_json, layout = split_figure(
         figure, {"direction"}, grid_roles={"contour"}, base_extra=({"meta": "extra"},)
     )
