@@ -230,31 +230,31 @@ def along_gradient() -> None:
         st.session_state[PREFIX + "angle"] = round(math.degrees(point.gradient_angle)) % 360
 
 
-# The angle's slider sits beside what it moves: D_u f in numbers, its profile over the angle and
-# the map's arrow u; the surface and the flat slice follow right under them.
-controls, map_column = st.columns(2, gap="medium")
-with controls:
-    slider, button = st.columns([3, 2], vertical_alignment="bottom")
-    slider.slider(
-        "Direction θ of u (degrees from the x axis)",
-        0,
-        359,
-        step=1,
-        key=PREFIX + "angle",
-        persist_state="session",
-        help="Arrow keys step by one degree.",
-    )
-    button.button(
-        "Point u along ∇f",
-        key="second_along_gradient",
-        on_click=along_gradient,
-        disabled=point.gradient_angle is None,
-        help="The direction of steepest ascent, rounded to a whole degree.",
-    )
-    with st.container():
-        for line in directional_latex(point, drawn.angle, drawn.slope):
-            st.latex(line)
-    st.plotly_chart(drawn.profile_figure, key="second_profile", config=PLOT_CONFIG)
+# The angle's slider sits right above what it moves: D_u f in numbers (the full width, so the
+# sum is never cut), its profile over the angle and the map's arrow u side by side; the surface
+# and the flat slice follow right under them.
+slider, button, _ = st.columns([2, 1, 1], vertical_alignment="bottom")
+slider.slider(
+    "Direction θ of u (degrees from the x axis)",
+    0,
+    359,
+    step=1,
+    key=PREFIX + "angle",
+    persist_state="session",
+    help="Arrow keys step by one degree.",
+)
+button.button(
+    "Point u along ∇f",
+    key="second_along_gradient",
+    on_click=along_gradient,
+    disabled=point.gradient_angle is None,
+    help="The direction of steepest ascent, rounded to a whole degree.",
+)
+with st.container():
+    for line in directional_latex(point, drawn.angle, drawn.slope):
+        st.latex(line)
+profile_column, map_column = st.columns(2, gap="medium")
+profile_column.plotly_chart(drawn.profile_figure, key="second_profile", config=PLOT_CONFIG)
 with map_column:
     chart("direction_contour")
 left, right = st.columns(2, gap="medium")
