@@ -8,6 +8,7 @@ from .descent_cases import descent_rows
 from .descent_page_cases import descent_page_rows
 from .explore_cases import explore_rows
 from .javascript_cases import javascript_rows
+from .second_order_cases import second_order_rows
 from .timing import render
 
 
@@ -25,6 +26,7 @@ def main(argv: list[str] | None = None) -> int:
         "core": rows,
         "javascript": javascript_rows,
         "explore": explore_rows,
+        "second-order": second_order_rows,
         "descent": lambda: [*descent_rows(), *descent_page_rows()],
     }
     chosen = [name for name in argv if name in sections] or list(sections)
