@@ -26,7 +26,7 @@ import numpy as np
 
 from ._worker import shared_worker
 from .grid import check_window
-from .parse import ExpressionError
+from .parse import ExpressionError, X, Y
 
 KINDS = ("minimum", "maximum", "saddle", "degenerate")
 GRADIENT_TOLERANCE = 1e-10  # relative to the window's typical |grad f|
@@ -76,7 +76,7 @@ def critical_points(f, xlim, ylim, starts: int = 12, resolution: int = 48, max_p
     _check_count("starts", starts, 2, 100)
     _check_count("resolution", resolution, 2, 400)
     _check_count("max_points", max_points, 0, 10_000)
-    if f.derivative("x") == 0 and f.derivative("y") == 0:
+    if _constant(f):
         note = "f is constant: every point is a critical point."
         return CriticalPoints(continuum=True, note=note)
     span = np.array([xmax - xmin, ymax - ymin])
@@ -174,6 +174,19 @@ def _sign_mask(gradient) -> np.ndarray:
     return changes.all(axis=-1)
 
 
+def _constant(f) -> bool:
+    """Whether f's gradient is 0 everywhere, with its parameters' values (a x^2 at a = 0)."""
+    gradient = [f.derivative("x"), f.derivative("y")]
+    if all(g == 0 for g in gradient):
+        return True
+    if not f.parameters or any(not (g.free_symbols - {X, Y}) for g in gradient if g != 0):
+        return False  # some part of the gradient does not depend on any parameter
+    try:
+        return all(g == 0 for g in f.bound(*gradient))
+    except ExpressionError:
+        return False
+
+
 _ALGEBRAIC: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
@@ -183,11 +196,11 @@ def _algebraic(f, low, high) -> np.ndarray:
     apply or does not finish in time (the numeric search still runs)."""
     if f not in _ALGEBRAIC:
         try:
+            # With parameters, the gradient with their values put in (exact decimals): SymPy
+            # work for every new value, as for every new formula; the numeric search is not.
+            fx, fy = f.bound(f.derivative("x"), f.derivative("y"))
             found = shared_worker().run(
-                "polynomial_critical_points",
-                f.derivative("x"),
-                f.derivative("y"),
-                timeout=ALGEBRAIC_TIMEOUT,
+                "polynomial_critical_points", fx, fy, timeout=ALGEBRAIC_TIMEOUT
             )
         except ExpressionError:
             found = None

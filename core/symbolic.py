@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import sympy
 
-from .parse import ExpressionError, X, Y, parse, to_sympy
+from .parse import PARAMETERS, ExpressionError, X, Y, parse, to_sympy
 
 SYMBOLS = {"x": X, "y": Y}
 # A derivative bigger than this is unreadable and slow to compile; refuse it with a reason.
@@ -154,6 +154,19 @@ def _real_at(expr: sympy.Expr, at: dict) -> bool:
 
 def _finite_complex(value: complex) -> bool:
     return value == value and abs(value) != float("inf")
+
+
+def exact_decimal(value: float) -> sympy.Rational:
+    """The shortest decimal that reads back as the float (0.1 is 1/10, not 3602879701896397/
+    36028797018963968): slider values are decimals, and small rationals keep SymPy fast."""
+    return sympy.Rational(repr(float(value)))
+
+
+def bind(exprs, values: dict[str, float]) -> list[sympy.Expr]:
+    """Each expression with the parameters' values put in (core.Function.bound). Runs in the
+    worker: SymPy evaluates what the values make constant, (a + 9)^(9^9) included."""
+    at = {PARAMETERS[name]: exact_decimal(value) for name, value in values.items()}
+    return [expr.xreplace(at) for expr in exprs]
 
 
 def substitute(exprs, x0: sympy.Expr, y0: sympy.Expr) -> list[sympy.Expr]:

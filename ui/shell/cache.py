@@ -1,5 +1,5 @@
 """Every page's calls into core are cached per server, one way: keyed on plain values, with a
-core.Function keyed by its canonical text (`per_function`).
+core.Function keyed by its canonical text and its parameters' values (`per_function`).
 
 st.cache_resource by default, not st.cache_data: a Function holds compiled numpy code (not
 picklable), and results such as a Grid are read-only once built, so sharing one object between
@@ -14,8 +14,9 @@ from core import Function, Grid, evaluate_grid
 
 
 def canonical_key(f: Function) -> str:
-    """What identifies a Function in a cache: text that parses back to the same expression."""
-    return f.canonical_text
+    """What identifies a Function in a cache: text that parses back to the same expression, and
+    the parameters' values (a x^2 at a = 1 and at a = 2 are two functions)."""
+    return f.cache_key
 
 
 def per_function(max_entries: int, *, copy: bool = False):
