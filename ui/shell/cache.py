@@ -8,6 +8,8 @@ sessions is safe and copies nothing. Pages pass the Function itself; never its t
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import streamlit as st
 
 from core import Function, Grid, evaluate_grid
@@ -27,9 +29,17 @@ def per_function(max_entries: int, *, copy: bool = False):
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
-def function_for(text: str) -> Function:
-    """Function(text), built once per distinct text. Errors are raised, never cached."""
+def _built(text: str) -> Function:
     return Function(text)
+
+
+def function_for(text: str, parameters: Mapping[str, float] | None = None) -> Function:
+    """Function(text), built once per distinct text, with its parameters bound to `parameters`
+    (values for names the formula does not hold are ignored; a missing one is 1). Binding costs no
+    SymPy work, so it is not cached: a slider moved costs numpy time only. Errors are raised,
+    never cached."""
+    function = _built(text)
+    return function.bind(parameters) if parameters and function.parameters else function
 
 
 @per_function(max_entries=32)
