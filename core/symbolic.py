@@ -156,6 +156,12 @@ def _finite_complex(value: complex) -> bool:
     return value == value and abs(value) != float("inf")
 
 
+def hessian_determinant(fxx: sympy.Expr, fxy: sympy.Expr, fyy: sympy.Expr) -> sympy.Expr:
+    """fxx fyy - fxy^2, factored (4*a*b for a x^2 + b y^2): its sign decides a critical point's
+    kind, and with parameters in it, where that sign flips. Runs in the worker."""
+    return sympy.factor(fxx * fyy - fxy**2)
+
+
 def exact_decimal(value: float) -> sympy.Rational:
     """The shortest decimal that reads back as the float (0.1 is 1/10, not 3602879701896397/
     36028797018963968): slider values are decimals, and small rationals keep SymPy fast."""

@@ -101,3 +101,5 @@ def test_second_order_names_the_kind_the_values_give():
 
     assert "minimum" in words(minimum).lower()
     assert "saddle" in words(saddle).lower()
+    said = words(saddle).replace("\\", "")  # markdown escapes
+    assert "det H = 4*a*b at every point" in said  # how a and b decide the kind, in words

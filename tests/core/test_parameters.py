@@ -408,3 +408,13 @@ def test_an_answer_may_use_the_function_s_parameters_and_must_hold_for_every_val
         check_partial(f, "x", "2 c x")
     assert "parameters a, b" in caught.value.message
     assert caught.value.column == 3
+
+
+def test_critical_points_say_how_the_parameters_decide_the_kind():
+    window = ((-2.0, 2.0), (-2.0, 2.0))
+    note = critical_points(Function("a x^2 + b y^2"), *window).note
+    assert "det H = 4*a*b at every point" in note and "saddle" in note
+    assert "as b moves" in critical_points(Function("x^2 + b y^2"), *window).note
+    assert "depends on the point" in critical_points(Function("a x^3 + b y^2"), *window).note
+    assert critical_points(Function("x^2 - y^2 + c x"), *window).note == ""  # always a saddle
+    assert critical_points(Function("x^2 + y^2"), *window).note == ""
