@@ -123,7 +123,42 @@ def _parameter_rows(repeats: int) -> list[Row]:
         },
         repeats,
     )
+    # Whole runs of app.py (server time inside the script), a link with a new value against a
+    # link with a new point, taking turns as above.
+    base = to_query(DEFAULT) | {"f": PARAMETRIC}
+    by_value = (
+        base | {"p_b": str(v)} for v in itertools.cycle(np.round(np.linspace(-2, 2, 41), 2))
+    )
+    by_point = (
+        base | {"x0": str(x)} for x in itertools.cycle(np.round(np.linspace(-2.5, 2.5, 17), 2))
+    )
+    runs = {"value": [], "point": []}
+    for round_ in range(3 + repeats):
+        for name, queries in (("value", by_value), ("point", by_point)):
+            seconds = _script_seconds(next(queries))
+            if round_ >= 3:
+                runs[name].append(seconds)
+    run_value, run_point = (statistics.median(runs[name]) for name in ("value", "point"))
+    value_bytes = _sent(explore_figures(f.bind(b=-0.5), DEFAULT).all())
+    point_bytes = _point_change(explore_figures(f, dataclasses.replace(DEFAULT, x0=0.5)))
     return [
+        Row(
+            f"Explore run from a link, parameter value changed ({PARAMETRIC})",
+            run_value,
+            "Explore run from a link, point moved (same f), taking turns",
+            run_point,
+            "<= 1x (issue 13)",
+            run_value <= run_point,
+        ),
+        Row(
+            "bytes sent for the charts when a parameter changes (every figure: the surface moves)",
+            value_bytes,
+            "when the point moves (live charts' points + slice panels)",
+            point_bytes,
+            "",
+            None,
+            unit="bytes",
+        ),
         Row(
             f"Explore's work, parameter value changed ({PARAMETRIC}: bind + new grid)",
             medians["value"],
