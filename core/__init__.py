@@ -6,6 +6,9 @@
 2*x*y
 >>> f.gradient(2.0, 1.0)
 array([4., 7.])
+>>> g = Function("a x^2 + b y^2", parameters={"b": -1.0})
+>>> g.parameters, g.derivative("x"), float(g(1.0, 2.0))
+(('a', 'b'), 2*a*x, -3.0)
 """
 
 from ._worker import start_workers
@@ -50,7 +53,7 @@ from .grid import Grid, evaluate_grid
 from .javascript import JavascriptError, JsFunctions, compile_javascript
 from .optimizers import DEFAULTS, OPTIMIZERS, Optimizer, optimizer
 from .overflow import Magnitude, magnitude
-from .parse import ExpressionError, X, Y, parse, to_latex, to_text
+from .parse import PARAMETER_NAMES, ExpressionError, X, Y, parse, to_latex, to_text
 
 __all__ = [
     "ALL_SCHEMES",
@@ -60,6 +63,7 @@ __all__ = [
     "DIVERGENCE_BOUND",
     "MAX_STEPS",
     "OPTIMIZERS",
+    "PARAMETER_NAMES",
     "UNDEFINED",
     "UNSETTLED",
     "AnswerCheck",

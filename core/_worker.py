@@ -211,7 +211,8 @@ def serve() -> None:
     tasks |= {"differences": symbolic.differences_at, "edges": symbolic.edges}
     tasks |= {"kinks": symbolic.kinks, "substitute": symbolic.substitute}
     tasks |= {"polynomial_critical_points": symbolic.polynomial_critical_points}
-    tasks |= {"magnitude": symbolic.magnitude}
+    tasks |= {"magnitude": symbolic.magnitude, "bind": symbolic.bind}
+    tasks |= {"hessian_determinant": symbolic.hessian_determinant}
     if os.environ.get("CORE_WORKER_TEST_TASKS") == "1":
         import time
 

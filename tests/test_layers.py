@@ -109,6 +109,7 @@ CORE_ENTRY_POINTS = {
         "ExpressionError", "Function", "Grid", "JavascriptError", "UNDEFINED", "UNSETTLED", "X",
         "Y", "approximation_errors", "basins", "check_partial", "compile_javascript",
         "critical_points",
+        "PARAMETER_NAMES",
         "directional_derivative", "directional_profile", "directional_slice", "error_sweep",
         "estimates", "evaluate_grid", "hessian_shape", "mixed_partials", "point_summary", "race",
         "slices", "stability", "start_workers", "tangent_plane", "taylor2",

@@ -1,5 +1,5 @@
 """Every page's calls into core are cached per server, one way: keyed on plain values, with a
-core.Function keyed by its canonical text (`per_function`).
+core.Function keyed by its canonical text and its parameters' values (`per_function`).
 
 st.cache_resource by default, not st.cache_data: a Function holds compiled numpy code (not
 picklable), and results such as a Grid are read-only once built, so sharing one object between
@@ -7,6 +7,8 @@ sessions is safe and copies nothing. Pages pass the Function itself; never its t
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 import streamlit as st
 
@@ -16,8 +18,9 @@ REFUSALS_REMEMBERED_SECONDS = 600
 
 
 def canonical_key(f: Function) -> str:
-    """What identifies a Function in a cache: text that parses back to the same expression."""
-    return f.canonical_text
+    """What identifies a Function in a cache: text that parses back to the same expression, and
+    the parameters' values (a x^2 at a = 1 and at a = 2 are two functions)."""
+    return f.cache_key
 
 
 def per_function(max_entries: int, *, copy: bool = False):
@@ -25,14 +28,6 @@ def per_function(max_entries: int, *, copy: bool = False):
     hands each caller its own copy, for results a page may change; otherwise one shared object."""
     cache = st.cache_data if copy else st.cache_resource
     return cache(max_entries=max_entries, show_spinner=False, hash_funcs={Function: canonical_key})
-
-
-def function_for(text: str) -> Function:
-    """Function(text), built once per distinct text; its refusal (an ExpressionError) raised."""
-    built = _built(text)
-    if isinstance(built, ExpressionError):  # a fresh one: sessions raise it at the same time
-        raise ExpressionError(built.message, built.column, built.text, built.hint)
-    return built
 
 
 # A refusal is remembered too, for a while: a formula stopped at the worker's time limit would
@@ -44,6 +39,17 @@ def _built(text: str) -> Function | ExpressionError:
         return Function(text)
     except ExpressionError as error:
         return error
+
+
+def function_for(text: str, parameters: Mapping[str, float] | None = None) -> Function:
+    """Function(text), built once per distinct text, with its parameters bound to `parameters`
+    (values for names the formula does not hold are ignored; a missing one is 1). Binding costs no
+    SymPy work, so it is not cached: a slider moved costs numpy time only. A refusal (an
+    ExpressionError) is raised, a fresh one each time: sessions may raise it at the same time."""
+    function = _built(text)
+    if isinstance(function, ExpressionError):
+        raise ExpressionError(function.message, function.column, function.text, function.hint)
+    return function.bind(parameters) if parameters and function.parameters else function
 
 
 @per_function(max_entries=32)
