@@ -64,5 +64,5 @@ for column, (key, live, height, label) in zip(st.columns(2, gap="medium"), CHART
 show_readout(f, drawn.point)
 
 left, right = st.columns(2, gap="medium")
-left.plotly_chart(drawn.x_panel, key="x_slice", config=PLOT_CONFIG)
-right.plotly_chart(drawn.y_panel, key="y_slice", config=PLOT_CONFIG)
+left.plotly_chart(drawn.x_panel, key="x_slice", config=PLOT_CONFIG, theme=None)
+right.plotly_chart(drawn.y_panel, key="y_slice", config=PLOT_CONFIG, theme=None)

@@ -9,11 +9,21 @@ import plotly.graph_objects as go
 
 from ui.plots.arrays import all_finite, f32, fmt, grid_window
 from ui.plots.axes import HOVER, equal_scale
-from ui.plots.colours import COLORSCALE, GRADIENT, POINT, X_SLICE, Y_SLICE
+from ui.plots.colours import (
+    COLORSCALE,
+    GRADIENT,
+    POINT,
+    X_SLICE,
+    X_SLICE_DASH,
+    Y_SLICE,
+    Y_SLICE_DASH,
+)
 from ui.plots.config import TITLE_FONT_SIZE, base_layout, legend_layout, notes_annotation
 
 FIELD_COLOR = "rgba(255, 255, 255, 0.9)"
 LEVEL_COLOR = "#000000"
+LABEL_COLOR = "#111111"
+LABEL_HALO = "0 0 2px white, 0 0 3px white, 0 0 4px white"
 CONTOUR_HEIGHT = 560
 # The 2D gradient arrow: this share of the window's shorter side.
 ARROW_2D = 0.15
@@ -123,7 +133,9 @@ def contour_figure(
         "contours": {
             "coloring": "fill",
             "showlabels": True,
-            "labelfont": {"size": 16, "color": "white"},
+            # Dark digits in a white halo read on every colour of the scale (white digits
+            # vanished on its yellow end).
+            "labelfont": {"size": 16, "color": LABEL_COLOR, "shadow": LABEL_HALO},
         },
         "line": {"width": 1, "color": "rgba(255, 255, 255, 0.6)"},
         # The labelled level lines already say what each colour means.
@@ -145,9 +157,9 @@ def contour_figure(
         traces.append(level_curve_trace(grid, level))
 
     if show_slices:
-        for xs, ys, colour, name, role in (
-            (xlim, (point.y, point.y), X_SLICE, "y = y₀", "slice x"),
-            ((point.x, point.x), ylim, Y_SLICE, "x = x₀", "slice y"),
+        for xs, ys, colour, dash, name, role in (
+            (xlim, (point.y, point.y), X_SLICE, X_SLICE_DASH, "y = y₀", "slice x"),
+            ((point.x, point.x), ylim, Y_SLICE, Y_SLICE_DASH, "x = x₀", "slice y"),
         ):
             traces.append(
                 {
@@ -155,7 +167,7 @@ def contour_figure(
                     "mode": "lines",
                     "x": list(xs),
                     "y": list(ys),
-                    "line": {"color": colour, "width": 4, "dash": "dash"},
+                    "line": {"color": colour, "width": 4, "dash": dash},
                     "name": name,
                     "meta": role,
                     "hoverinfo": "skip",
