@@ -111,7 +111,8 @@ FLOOR = """async () => {
 def measure(app_dir: Path) -> dict[str, float | None]:
     from playwright.sync_api import sync_playwright
 
-    with serve(app_dir) as (url, _pid), sync_playwright() as playwright:
+    with serve(app_dir) as cluster, sync_playwright() as playwright:
+        url = cluster.url
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1800})

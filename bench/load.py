@@ -39,7 +39,9 @@ RSS, bytes received per open and per click (protobuf messages; `wire` also count
 and the load generator's own CPU. Each page first gets one uncounted warm-up open (its time is
 shown as "cold open"), then a one-student baseline in the same run. The one-student rows also
 list the largest elements sent per open and per click. `--json PATH` keeps the figures;
-`--set runner.postScriptGC=false` (any Streamlit option) A/B-tests the server started here.
+`--set runner.postScriptGC=false` (any Streamlit option) A/B-tests the server started here;
+`--replicas N` starts N servers behind HAProxy (deploy/replicas.py) to measure serving a class on
+every core.
 
 Bounded: at most MAX_STUDENTS students and MAX_CLICKS clicks each, a timeout per interaction and
 one for the whole run; loopback only (a --url must name 127.0.0.1, localhost or ::1, and the
@@ -58,13 +60,9 @@ import math
 import os
 import random
 import re
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
-import urllib.request
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -74,6 +72,9 @@ from urllib.parse import parse_qs, urlsplit
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from websockets.asyncio.client import ClientConnection, connect
+
+import deploy.replicas as deploy
+from deploy.replicas import Cluster
 
 ROOT = Path(__file__).resolve().parents[1]
 # URL path of each page (what the browser's address bar holds and sends as page_name).
@@ -85,7 +86,6 @@ POINT_KEYS = ("x0", "y0")  # the sidebar's number inputs (widget keys = View fie
 MAX_STUDENTS = 200
 MAX_CLICKS = 20
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
-HEALTH_TIMEOUT = 120.0
 FINAL_STATUSES = frozenset(
     {
         ForwardMsg.FINISHED_SUCCESSFULLY,
@@ -471,59 +471,17 @@ async def run_class(
 # --- the server ------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @contextlib.contextmanager
-def serve(app_dir: Path, options: Sequence[str] = ()) -> Iterator[tuple[str, int]]:
-    """`streamlit run app.py` on 127.0.0.1 until the block ends: (url, pid); stopped by its PID.
+def serve(app_dir: Path, options: Sequence[str] = (), replicas: int = 0) -> Iterator[Cluster]:
+    """The app on 127.0.0.1 until the block ends, everything stopped by its PID: one
+    `streamlit run app.py` (replicas=0), or that many behind HAProxy (deploy/replicas.py).
     `options`: more Streamlit options, "section.name=value" (e.g. runner.postScriptGC=false)."""
-    port = free_port()
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true"]
-    command += ["--server.port", str(port), "--server.address", "127.0.0.1"]
-    command += ["--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
-    for option in options:
-        name, _, value = option.partition("=")
-        command += [f"--{name}", value]
-    log = Path(tempfile.mkstemp(prefix="bench-load-", suffix=".log")[1])
-    with log.open("wb") as output:
-        server = subprocess.Popen(command, cwd=app_dir, stdout=output, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    descendants: set[int] = set()
-    try:
-        _wait_until_healthy(server, url, log)
-        yield url, server.pid
-        descendants = _descendants(server.pid)
-    finally:
-        descendants |= _descendants(server.pid)
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        for pid in descendants:  # workers the server started and did not stop
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.kill(pid, 15)
-        log.unlink(missing_ok=True)
-
-
-def _wait_until_healthy(server: subprocess.Popen, url: str, log: Path) -> None:
-    deadline = time.monotonic() + HEALTH_TIMEOUT
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {server.returncode}:\n{log.read_text()}")
-        with (
-            contextlib.suppress(OSError),
-            urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer,
-        ):
-            if answer.read().decode().strip() == "ok":
-                return
-        time.sleep(0.25)
-    raise RuntimeError(f"streamlit was not healthy after {HEALTH_TIMEOUT:g} s:\n{log.read_text()}")
+    if replicas:
+        with deploy.replicas(replicas, app_dir, options) as cluster:
+            yield cluster
+    else:
+        with deploy.streamlit_server(app_dir, options) as server:
+            yield Cluster(server.url, (server,), proxy_pid=0)
 
 
 def _stat(pid: int) -> list[str] | None:
@@ -561,6 +519,19 @@ def cpu_seconds(pid: int) -> tuple[float, float] | None:
         (int(own[11]) + int(own[12])) / tick,
         sum(int(fields[11]) + int(fields[12]) for fields in workers) / tick,
     )
+
+
+def servers_cpu_seconds(pids: Sequence[int]) -> tuple[float, float] | None:
+    """cpu_seconds summed over several servers (replicas); None when any is gone or none given."""
+    each = [cpu_seconds(pid) for pid in pids]
+    if not each or any(figures is None for figures in each):
+        return None
+    return sum(own for own, _ in each), sum(workers for _, workers in each)
+
+
+def servers_rss_bytes(pids: Sequence[int]) -> int | None:
+    each = [rss_bytes(pid) for pid in pids]
+    return None if not each or None in each else sum(each)
 
 
 def rss_bytes(pid: int) -> int | None:
@@ -620,14 +591,19 @@ class Measurement:
 
 
 async def measure(
-    base_url: str, page: str, students: int, plan: Plan, pid: int | None, timeout: float
+    base_url: str,
+    page: str,
+    students: int,
+    plan: Plan,
+    pids: Sequence[int],
+    timeout: float,
 ) -> Measurement:
-    before = cpu_seconds(pid) if pid else None
+    before = servers_cpu_seconds(pids)
     own_before = time.process_time()
     started = time.perf_counter()
     interactions, problems = await run_class(base_url, page, students, plan, timeout)
     wall = time.perf_counter() - started
-    after = cpu_seconds(pid) if pid else None
+    after = servers_cpu_seconds(pids)
     cpu = workers = None
     if before is not None and after is not None:
         workers = after[1] - before[1]
@@ -640,7 +616,7 @@ async def measure(
         wall_seconds=wall,
         cpu_seconds=cpu,
         worker_cpu_seconds=workers,
-        rss=rss_bytes(pid) if pid else None,
+        rss=servers_rss_bytes(pids),
         generator_cpu_seconds=time.process_time() - own_before,
     )
 
@@ -761,7 +737,7 @@ def describe_errors(measurement: Measurement, limit: int = 5) -> list[str]:
 
 async def run_all(
     base_url: str,
-    pid: int | None,
+    pids: Sequence[int],
     pages: list[str],
     counts: list[int],
     plan: Plan,
@@ -779,7 +755,9 @@ async def run_all(
         if remaining <= 0:
             out(f"time limit reached: {page} not measured")
             break
-        warm = await measure(base_url, page, 1, dataclasses.replace(plan, clicks=0), pid, remaining)
+        # One warm-up open per server, at once: behind HAProxy each goes to another replica.
+        opening_only = dataclasses.replace(plan, clicks=0, ramp=0.0)
+        warm = await measure(base_url, page, max(len(pids), 1), opening_only, pids, remaining)
         cold = warm.seconds("open")
         out(
             f"{page}: cold open {_s(cold[0]) if cold else 'FAILED'} "
@@ -793,7 +771,7 @@ async def run_all(
             if remaining <= 0:
                 out(f"time limit reached: {page} x {students} not measured")
                 break
-            measurement = await measure(base_url, page, students, plan, pid, remaining)
+            measurement = await measure(base_url, page, students, plan, pids, remaining)
             measurements.append(measurement)
             baseline = baseline or measurement
             rows.append(row(measurement, baseline))
@@ -866,6 +844,12 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         "--timeout", type=float, default=1800.0, help="hard limit in seconds for the whole run"
     )
     parser.add_argument("--url", help="a running server on loopback (default: start one here)")
+    parser.add_argument(
+        "--replicas",
+        type=int,
+        default=0,
+        help="start this many servers behind HAProxy (deploy/replicas.py) instead of one",
+    )
     parser.add_argument("--pid", type=int, help="that server's PID, for its CPU and RSS")
     parser.add_argument(
         "--app-dir", type=Path, default=ROOT, help="where app.py is (default: this repository)"
@@ -881,6 +865,10 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.set and args.url:
         parser.error("--set applies to the server started here, not to --url")
+    if args.replicas and args.url:
+        parser.error("--replicas starts its own servers: not with --url")
+    if not 0 <= args.replicas <= 16:
+        parser.error("--replicas must be 0 to 16")
     if not all(re.fullmatch(r"[a-z]+\.[A-Za-z]+=[^\s]*", option) for option in args.set):
         parser.error("--set takes section.name=value")
     if args.table:
@@ -906,27 +894,33 @@ def main(argv: Sequence[str] | None = None) -> int:
         via=args.via,
     )
 
-    def go(url: str, pid: int | None, where: str) -> list[Measurement]:
+    def go(url: str, pids: Sequence[int], where: str) -> list[Measurement]:
         print(
             f"{where}; {os.cpu_count()} cores; link ?{plan.query}; {plan.clicks} clicks per "
             f"student, think {plan.think * 0.5:g} to {plan.think * 1.5:g} s, arrivals over "
             f"{plan.ramp:g} s; times until script_finished"
         )
-        run = run_all(url, pid, args.page, args.students, plan, args.timeout)
+        run = run_all(url, pids, args.page, args.students, plan, args.timeout)
         return asyncio.run(asyncio.wait_for(run, args.timeout + 60))
 
     if args.url:
         url = _loopback(args.url)
         measurements = go(
             url,
-            args.pid,
+            [args.pid] if args.pid else [],
             f"server {url}" + (f" (pid {args.pid})" if args.pid else " (no --pid: no CPU/RSS)"),
         )
     else:
-        with serve(args.app_dir, args.set) as (url, pid):
+        with serve(args.app_dir, args.set, args.replicas) as cluster:
             options = "".join(f" --{option.replace('=', ' ', 1)}" for option in args.set)
-            where = f"streamlit run app.py{options} at {url} (pid {pid}, started here)"
-            measurements = go(url, pid, where)
+            pids = [server.pid for server in cluster.servers]
+            where = f"streamlit run app.py{options} at {cluster.url} (pid {pids[0]}, started here)"
+            if args.replicas:
+                where = (
+                    f"{args.replicas} x streamlit run app.py{options} (pids "
+                    f"{', '.join(map(str, pids))}) behind HAProxy at {cluster.url}, started here"
+                )
+            measurements = go(cluster.url, pids, where)
     if args.json:
         args.json.write_text(json.dumps([summary(m) for m in measurements], indent=1) + "\n")
         print(f"wrote {args.json}")

@@ -102,6 +102,11 @@ def test_bounded_and_loopback_only():
             parse_args(wrong)
     with pytest.raises(SystemExit):
         parse_args(["--url", "http://127.0.0.1:8501", "--set", "runner.postScriptGC=false"])
+    with pytest.raises(SystemExit):
+        parse_args(["--url", "http://127.0.0.1:8501", "--replicas", "2"])
+    with pytest.raises(SystemExit):
+        parse_args(["--replicas", "17"])
+    assert parse_args(["--replicas", "2"]).replicas == 2
     assert _loopback("http://localhost:8501/descent?x0=1") == "http://localhost:8501"
     with pytest.raises(SystemExit):
         _loopback("http://192.0.2.1:8501")
