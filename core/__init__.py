@@ -47,6 +47,7 @@ from .geometry import (
 )
 from .grid import Grid, evaluate_grid
 from .javascript import JavascriptError, JsFunctions, compile_javascript
+from .levels import band_index, choose_spacing, contour_levels
 from .optimizers import DEFAULTS, OPTIMIZERS, Optimizer, optimizer
 from .overflow import Magnitude, magnitude
 from .parse import ExpressionError, X, Y, parse, to_latex, to_text
@@ -80,9 +81,12 @@ __all__ = [
     "X",
     "Y",
     "approximation_errors",
+    "band_index",
     "basins",
     "check_partial",
+    "choose_spacing",
     "compile_javascript",
+    "contour_levels",
     "critical_points",
     "descend",
     "directional_derivative",

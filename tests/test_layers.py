@@ -108,7 +108,7 @@ CORE_ENTRY_POINTS = {
         "AnswerCheck", "CriticalPoints", "DEFAULT_H", "DIVERGED", "ErrorSweep", "Estimate",
         "ExpressionError", "Function", "Grid", "JavascriptError", "UNDEFINED", "UNSETTLED", "X",
         "Y", "approximation_errors", "basins", "check_partial", "compile_javascript",
-        "critical_points",
+        "critical_points", "band_index", "choose_spacing", "contour_levels",
         "directional_derivative", "directional_profile", "directional_slice", "error_sweep",
         "estimates", "evaluate_grid", "hessian_shape", "mixed_partials", "point_summary", "race",
         "slices", "stability", "tangent_plane", "taylor2",
@@ -117,6 +117,7 @@ CORE_ENTRY_POINTS = {
     "core.differences": {"EPS"},
     "core.geometry": {"ApproximationErrors", "DirectionalSlice", "PointSummary", "Quadratic"},
     "core.grid": {"check_window"},
+    "core.levels": {"AUTO", "MAX_LEVELS", "MIN_LEVELS", "SPACINGS"},
     "core.optimizers": {"optimizer"},
 }  # fmt: skip
 # Methods of core.Function that evaluate derivatives numerically: pages ask core's entry points.

@@ -46,7 +46,7 @@ SLICE_SAMPLES = 150  # per slice: smooth at a chart's width, and the point's byt
 # quarter, which is what a laptop without a GPU can afford while the point moves.
 SCENE_CONFIG = {**PLOT_CONFIG, "plotGlPixelRatio": 1}
 # The traces that the grid alone decides; everything else moves with the point.
-BASE_ROLES = frozenset({"surface", "contour", "field", "level curve"})
+BASE_ROLES = frozenset({"surface", "contour", "contour labels", "field", "level curve"})
 
 
 @dataclass(frozen=True)
@@ -103,7 +103,14 @@ def explore_figures(f: Function, view: View) -> ExploreFigures:
     x_slice, y_slice = slices(f, view.x0, view.y0, view.xlim, view.ylim, SLICE_SAMPLES)
     plane = tangent_plane(f, view.x0, view.y0) if view.plane else None
     surface = surface_figure(grid, point, x_slice, y_slice, plane=plane, show_slices=view.slices)
-    contour = contour_figure(grid, point, show_slices=view.slices, field=view.field)
+    contour = contour_figure(
+        grid,
+        point,
+        show_slices=view.slices,
+        field=view.field,
+        levels=view.levels,
+        spacing=view.spacing,
+    )
     live = live_functions(f)
     show = {"slices": view.slices, "plane": view.plane}
     at = {"x": point.x, "y": point.y, "show": show}

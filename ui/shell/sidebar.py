@@ -15,6 +15,7 @@ from typing import Any
 import streamlit as st
 
 from core import ExpressionError, Function
+from core.levels import AUTO, MAX_LEVELS, MIN_LEVELS
 from ui.shell.cache import function_for
 from ui.shell.link import PageSettings, from_session, session_values
 from ui.shell.presets import BY_NAME, PRESETS
@@ -172,6 +173,7 @@ def render(page: PageSettings | None = None) -> Explorer:
             persist_state="session",
             help="More points draw finer detail but take longer to send to the browser.",
         )
+        _level_inputs()
     sidebar.toggle(
         "Tangent slices",
         key="slices",
@@ -262,6 +264,29 @@ def _window_inputs() -> None:
         )
     else:
         st.session_state[LAST_GOOD_WINDOW] = window
+
+
+SPACING_WORDS = {
+    AUTO: "Automatic",
+    "even": "Evenly spaced",
+    "quantile": "Equal areas (quantiles)",
+    "log": "Log (crowd near the minimum)",
+}
+
+
+def _level_inputs() -> None:
+    """The contour map's level curves: how many, and how they are spaced (core.levels)."""
+    st.selectbox(
+        "Contour spacing",
+        list(SPACING_WORDS),
+        format_func=SPACING_WORDS.get,
+        key="spacing",
+        persist_state="session",
+        help="Evenly spaced levels can leave a minimum or a valley in one flat band. Quantiles "
+        "give every band the same area; log crowds the levels toward the lowest value. "
+        "Automatic uses quantiles when most of the window is far from the middle value.",
+    )
+    st.slider("Contour levels", MIN_LEVELS, MAX_LEVELS, key="levels", persist_state="session")
 
 
 def _write_link(view: View, page_query: dict[str, str]) -> None:
