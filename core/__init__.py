@@ -51,6 +51,7 @@ from .levels import band_index, choose_spacing, contour_levels
 from .optimizers import DEFAULTS, OPTIMIZERS, Optimizer, optimizer
 from .overflow import Magnitude, magnitude
 from .parse import ExpressionError, X, Y, parse, to_latex, to_text
+from .solid import printable_solid, stl_bytes
 
 __all__ = [
     "ALL_SCHEMES",
@@ -102,9 +103,11 @@ __all__ = [
     "optimizer",
     "parse",
     "point_summary",
+    "printable_solid",
     "race",
     "slices",
     "stability",
+    "stl_bytes",
     "tangent_plane",
     "taylor2",
     "to_latex",

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from pages.explore.exports import html_file, stl_file
 from pages.explore.readout import show_readout
 from pages.explore.work import explore_figures
 from ui.plots.config import PLOT_CONFIG
@@ -66,3 +67,31 @@ show_readout(f, drawn.point)
 left, right = st.columns(2, gap="medium")
 left.plotly_chart(drawn.x_panel, key="x_slice", config=PLOT_CONFIG, theme=None)
 right.plotly_chart(drawn.y_panel, key="y_slice", config=PLOT_CONFIG, theme=None)
+
+st.subheader("Take it with you")
+st.caption(
+    "The camera button on each chart saves it as a PNG at twice its size. The surface also "
+    "downloads as a solid for a 3D printer (STL, 10 cm across, on a 5 mm base; where f is "
+    "undefined it drops to the base), and the whole view as one web page that opens without a "
+    "network."
+)
+stl_column, html_column = st.columns(2, gap="medium")
+stl_column.download_button(
+    "Surface for 3D printing (STL)",
+    data=lambda: stl_file(grid),
+    file_name="surface.stl",
+    mime="model/stl",
+    on_click="ignore",
+    icon=":material/view_in_ar:",
+    disabled=grid.z_range is None,
+    key="export_stl",
+)
+html_column.download_button(
+    "This view as a web page (HTML, works offline)",
+    data=lambda: html_file(f, view, drawn),
+    file_name="derivative-explorer-view.html",
+    mime="text/html",
+    on_click="ignore",
+    icon=":material/download:",
+    key="export_html",
+)
