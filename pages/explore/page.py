@@ -18,12 +18,12 @@ SURFACE, CONTOUR = "surface_chart", "contour_chart"
 explorer = page_start("Explore f(x, y)")
 view, f = explorer.view, explorer.function
 preset = BY_NAME.get(st.session_state.get("preset"))
-st.caption(
-    plain(preset.story)
-    if preset
-    else "Drag the point on the surface or the map, click to move it there, or focus a chart and "
-    "use the arrow keys (drag elsewhere to rotate the surface)."
+HOW = (
+    "Drag the point on the surface or the map, click to move it there, or focus a chart and use "
+    "the arrow keys (drag elsewhere to rotate the surface)."
 )
+# A link to a gallery function shows its story too, and still says how to move the point.
+st.caption(f"{plain(preset.story)} {HOW}" if preset else HOW)
 
 drawn = explore_figures(f, view)
 grid = drawn.grid

@@ -18,7 +18,8 @@ from core import ExpressionError, Function
 from core.levels import AUTO, MAX_LEVELS, MIN_LEVELS
 from ui.shell.cache import function_for
 from ui.shell.link import PageSettings, from_session, session_values
-from ui.shell.presets import BY_NAME, PRESETS
+from ui.shell.presets import BY_NAME, PRESETS, preset_for
+from ui.shell.share import qr_png
 from ui.shell.text import plain, show_expression_error
 from ui.shell.view import (
     DEFAULT,
@@ -73,6 +74,14 @@ def load_link() -> None:
     st.session_state[NOTICES] = tuple(notices)
     st.session_state[LINK_VIEW] = view
     st.session_state[LAST_GOOD_WINDOW] = (view.xmin, view.xmax, view.ymin, view.ymax)
+    _restore_gallery_name(view)
+
+
+def _restore_gallery_name(view: View) -> None:
+    """A link to a gallery function shows the gallery's name again (the link has the formula)."""
+    preset = preset_for(view.f)
+    if preset is not None:
+        st.session_state[PRESET] = preset.name
 
 
 def apply_preset() -> None:
@@ -206,7 +215,7 @@ def render(page: PageSettings | None = None) -> Explorer:
 def _sync_gallery() -> None:
     """Show the preset's name while its formula is the one typed; otherwise the placeholder."""
     chosen = BY_NAME.get(st.session_state.get(PRESET))
-    if chosen is not None and st.session_state.get("f") != chosen.f:
+    if chosen is not None and preset_for(str(st.session_state.get("f") or "")) != chosen:
         st.session_state[PRESET] = None
 
 
@@ -296,9 +305,35 @@ def _write_link(view: View, page_query: dict[str, str]) -> None:
 
 
 def _share_box(view: View, page_query: dict[str, str]) -> None:
+    link = share_link(_page_url(), view, page_query)
     with st.sidebar.expander("Share this view", icon=":material/link:"):
         st.caption("Anyone opening this link sees exactly this view.")
-        st.code(share_link(_page_url(), view, page_query), language=None, wrap_lines=True)
+        # Keyed, so SHARE_STYLE can keep the copy button beside the link instead of over it.
+        with st.container(key="share_link"):
+            st.code(link, language=None, wrap_lines=True)
+        png = qr_png(link)
+        if png is None:
+            st.caption("This link is too long for a QR code.")
+            return
+        st.image(png, width=QR_WIDTH, alt="QR code of this view's link, for a phone to scan")
+        if st.button("Show the QR code large", icon=":material/qr_code_2:", key="share_qr_large"):
+            _large_qr(png)
+    st.html(SHARE_STYLE)
+
+
+QR_WIDTH = 200
+LARGE_QR_WIDTH = 640
+# The copy button sits in the code block's top right corner and, on hover, covered the end of
+# the link's first line: room on the right for it.
+SHARE_STYLE = """<style>
+.st-key-share_link pre { padding-right: 3rem !important; }
+</style>"""
+
+
+@st.dialog("Scan to open this view", width="large")
+def _large_qr(png: bytes) -> None:
+    # As large as a 1080-pixel-high projector shows whole under the dialog's title.
+    st.image(png, width=LARGE_QR_WIDTH, alt="QR code of this view's link, for a phone to scan")
 
 
 def _page_url() -> str:
