@@ -4,10 +4,8 @@ import streamlit as st
 
 from pages.explore.exports import html_file, stl_file
 from pages.explore.readout import show_readout
-from pages.explore.work import explore_figures
+from pages.explore.work import chart_heights, explore_figures
 from ui.plots.config import PLOT_CONFIG
-from ui.plots.contour import CONTOUR_HEIGHT
-from ui.plots.surface import SURFACE_HEIGHT
 from ui.shell.live_chart import Moved, live_chart
 from ui.shell.presets import BY_NAME
 from ui.shell.sidebar import page_start, set_point
@@ -49,10 +47,11 @@ def moved(to: Moved) -> None:
     set_point(to.x, to.y)
 
 
+surface_height, contour_height = chart_heights(view)
 CHARTS = (
-    (SURFACE, drawn.surface_live, SURFACE_HEIGHT, "The surface of f in 3D with the point, its "
+    (SURFACE, drawn.surface_live, surface_height, "The surface of f in 3D with the point, its "
      "tangent slices and the gradient"),
-    (CONTOUR, drawn.contour_live, CONTOUR_HEIGHT, "The contour map of f with the point, the level "
+    (CONTOUR, drawn.contour_live, contour_height, "The contour map of f with the point, the level "
      "curve through it and the gradient"),
 )  # fmt: skip
 for column, (key, live, height, label) in zip(st.columns(2, gap="medium"), CHARTS, strict=True):

@@ -27,7 +27,13 @@ from core import (
 from core.geometry import PointSummary
 from ui.plots.axes import LIFT, scene_aspect, z_limits
 from ui.plots.config import PLOT_CONFIG
-from ui.plots.contour import ARROW_2D, contour_figure, level_curve_trace, point_level
+from ui.plots.contour import (
+    ARROW_2D,
+    CONTOUR_HEIGHT,
+    contour_figure,
+    level_curve_trace,
+    point_level,
+)
 from ui.plots.slices import slice_figure
 from ui.plots.surface import (
     ARROW_3D,
@@ -35,12 +41,15 @@ from ui.plots.surface import (
     HEAD_RADIUS,
     HEAD_SIDES,
     PLANE_REACH,
+    SURFACE_HEIGHT,
     surface_figure,
 )
 from ui.shell.cache import grid_for, per_function
 from ui.shell.live_chart import plotly_json
 from ui.shell.view import View
 
+# Presentation mode draws the two main charts this much taller (the projector's back row).
+PRESENT_SCALE = 1.3
 SLICE_SAMPLES = 150  # per slice: smooth at a chart's width, and the point's bytes stay under 20 KB
 # One WebGL pixel per screen pixel (Plotly's default is 2): a frame of the 3D scene costs about a
 # quarter, which is what a laptop without a GPU can afford while the point moves.
@@ -96,18 +105,34 @@ def _split(figure: go.Figure, *, base_extra: tuple[dict, ...] = ()) -> tuple[str
     return base_json, plotly_json(moving), point_layout
 
 
+def chart_heights(view: View) -> tuple[int, int]:
+    """Heights of the surface and the contour map (taller in presentation mode)."""
+    scale = PRESENT_SCALE if view.present else 1.0
+    return round(SURFACE_HEIGHT * scale), round(CONTOUR_HEIGHT * scale)
+
+
 def explore_figures(f: Function, view: View) -> ExploreFigures:
     """Everything the Explore page draws for `view` of `f` (the grid comes from the cache)."""
     grid = grid_for(f, view.xlim, view.ylim, view.resolution, view.field)
     point = point_summary(f, view.x0, view.y0)
     x_slice, y_slice = slices(f, view.x0, view.y0, view.xlim, view.ylim, SLICE_SAMPLES)
     plane = tangent_plane(f, view.x0, view.y0) if view.plane else None
-    surface = surface_figure(grid, point, x_slice, y_slice, plane=plane, show_slices=view.slices)
+    heights = chart_heights(view)
+    surface = surface_figure(
+        grid,
+        point,
+        x_slice,
+        y_slice,
+        plane=plane,
+        show_slices=view.slices,
+        height=heights[0],
+    )
     contour = contour_figure(
         grid,
         point,
         show_slices=view.slices,
         field=view.field,
+        height=heights[1],
         levels=view.levels,
         spacing=view.spacing,
     )

@@ -20,6 +20,7 @@ from ui.shell.cache import function_for
 from ui.shell.link import PageSettings, from_session, session_values
 from ui.shell.presets import BY_NAME, PRESETS, preset_for
 from ui.shell.share import qr_png
+from ui.shell.style import app_style
 from ui.shell.text import plain, show_expression_error
 from ui.shell.view import (
     DEFAULT,
@@ -75,6 +76,8 @@ def load_link() -> None:
     st.session_state[LINK_VIEW] = view
     st.session_state[LAST_GOOD_WINDOW] = (view.xmin, view.xmax, view.ymin, view.ymax)
     _restore_gallery_name(view)
+    if view.present:
+        st.session_state[COLLAPSE] = True
 
 
 def _restore_gallery_name(view: View) -> None:
@@ -130,6 +133,7 @@ def load_page_link(page: PageSettings) -> None:
 def render(page: PageSettings | None = None) -> Explorer:
     """Draw the sidebar and return what the page should show (with `page`'s own settings)."""
     load_link()
+    collapse_if_presenting()
     settings, page_query, page_notices = None, {}, ()
     if page is not None:
         load_page_link(page)
@@ -196,8 +200,10 @@ def render(page: PageSettings | None = None) -> Explorer:
         persist_state="session",
         help="Arrows of ∇f on the contour map.",
     )
+    _presentation_toggle()
 
     view = current_view()
+    st.html(app_style(view.present))
     _write_link(view, page_query)
     _share_box(view, page_query)
     notices = st.session_state.get(NOTICES, ())
@@ -298,6 +304,32 @@ def _level_inputs() -> None:
     st.slider("Contour levels", MIN_LEVELS, MAX_LEVELS, key="levels", persist_state="session")
 
 
+def _presentation_toggle() -> None:
+    st.sidebar.toggle(
+        "Presentation mode",
+        key="present",
+        persist_state="session",
+        on_change=_collapse_for_presenting,
+        help="For a projector: larger, blacker text and the sidebar out of the way (open it "
+        "again with the arrow at the top left). In the link as present=1.",
+    )
+
+
+def _collapse_for_presenting() -> None:
+    if st.session_state.get("present"):
+        st.session_state[COLLAPSE] = True
+
+
+COLLAPSE = "_collapse_sidebar"
+
+
+def collapse_if_presenting() -> None:
+    """Presentation mode starts with the sidebar collapsed: when a link opens in it, and when
+    it is switched on (once; the sidebar can be opened again)."""
+    if st.session_state.pop(COLLAPSE, False):
+        st.set_page_config(initial_sidebar_state="collapsed")
+
+
 def _write_link(view: View, page_query: dict[str, str]) -> None:
     query = to_query(view) | page_query
     if st.query_params.to_dict() != query:
@@ -308,7 +340,7 @@ def _share_box(view: View, page_query: dict[str, str]) -> None:
     link = share_link(_page_url(), view, page_query)
     with st.sidebar.expander("Share this view", icon=":material/link:"):
         st.caption("Anyone opening this link sees exactly this view.")
-        # Keyed, so SHARE_STYLE can keep the copy button beside the link instead of over it.
+        # Keyed, so ui/shell/style.py can keep the copy button beside the link instead of over it.
         with st.container(key="share_link"):
             st.code(link, language=None, wrap_lines=True)
         png = qr_png(link)
@@ -318,16 +350,10 @@ def _share_box(view: View, page_query: dict[str, str]) -> None:
         st.image(png, width=QR_WIDTH, alt="QR code of this view's link, for a phone to scan")
         if st.button("Show the QR code large", icon=":material/qr_code_2:", key="share_qr_large"):
             _large_qr(png)
-    st.html(SHARE_STYLE)
 
 
 QR_WIDTH = 200
 LARGE_QR_WIDTH = 640
-# The copy button sits in the code block's top right corner and, on hover, covered the end of
-# the link's first line: room on the right for it.
-SHARE_STYLE = """<style>
-.st-key-share_link pre { padding-right: 3rem !important; }
-</style>"""
 
 
 @st.dialog("Scan to open this view", width="large")

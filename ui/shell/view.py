@@ -40,6 +40,7 @@ class View:
     field: bool = False
     levels: int = 16  # contour levels on the map
     spacing: str = AUTO  # how they are spaced: even, quantile, log, or auto (core.levels)
+    present: bool = False  # presentation mode: larger, blacker text, the sidebar collapsed
 
     @property
     def xlim(self) -> tuple[float, float]:
@@ -107,6 +108,7 @@ LINK = (
     *(Field(name, exact(parse_flag)) for name in ("plane", "slices", "field")),
     Field("levels", parse_levels),
     Field("spacing", exact(parse_spacing)),
+    Field("present", exact(parse_flag)),
 )
 # URL parameter name for each field (short where the field name is long).
 PARAMETER = {field.name: field.key for field in LINK}
