@@ -91,3 +91,36 @@ def test_a_long_formula_wraps_and_nothing_is_cut(browser, app_url):
         assert echo.bounding_box()["height"] > 2 * line
     finally:
         context.close()
+
+
+def test_the_share_box_shows_a_qr_code_and_its_copy_button_covers_no_text(browser, app_url):
+    link = app_url + "?f=" + quote("(1-x)^2+100(y-x^2)^2") + "&x0=-1&y0=1"
+    context, page = open_at(browser, link, 1920, 1080)
+    try:
+        # The gallery's name comes back from the link's formula.
+        expect(page.locator(SIDEBAR).get_by_role("combobox", name="Gallery")).to_have_value(
+            "Rosenbrock"
+        )
+        assert page.get_by_role("img", name="QR code of this view's link").count() == 0  # closed
+        page.get_by_text("Share this view").click()
+        qr = page.get_by_role("img", name="QR code of this view's link, for a phone to scan")
+        expect(qr).to_be_visible()
+        assert qr.bounding_box()["width"] >= 150
+        code = page.locator(".st-key-share_link pre")
+        expect(code).to_contain_text("x0=-1")
+        code.hover()
+        button = page.locator(".st-key-share_link button").first
+        expect(button).to_be_visible()
+        # The copy button stays in the block's right padding, clear of the link's text.
+        text_right = code.evaluate(
+            """pre => { const range = document.createRange(); range.selectNodeContents(pre);
+                return Math.max(...[...range.getClientRects()].map(r => r.right)); }"""
+        )
+        assert button.bounding_box()["x"] >= text_right - 1
+        page.get_by_role("button", name="Show the QR code large").click()
+        large = page.get_by_role("dialog").get_by_role("img")
+        expect(large).to_be_visible()
+        box = large.bounding_box()
+        assert box["width"] >= 500 and box["y"] + box["height"] <= 1080  # whole on the screen
+    finally:
+        context.close()

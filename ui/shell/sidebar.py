@@ -337,8 +337,15 @@ def _write_link(view: View, page_query: dict[str, str]) -> None:
 
 
 def _share_box(view: View, page_query: dict[str, str]) -> None:
+    # Tracked (on_change="rerun"), so the link's QR code is drawn and sent only while the box is
+    # open: on every point move it cost about 35 ms of server time and a few KB of PNG.
+    box = st.sidebar.expander(
+        "Share this view", icon=":material/link:", key="share_open", on_change="rerun"
+    )
+    if not box.open:
+        return
     link = share_link(_page_url(), view, page_query)
-    with st.sidebar.expander("Share this view", icon=":material/link:"):
+    with box:
         st.caption("Anyone opening this link sees exactly this view.")
         # Keyed, so ui/shell/style.py can keep the copy button beside the link instead of over it.
         with st.container(key="share_link"):
