@@ -51,9 +51,11 @@ from .geometry import (
 )
 from .grid import Grid, evaluate_grid
 from .javascript import JavascriptError, JsFunctions, compile_javascript
+from .levels import band_index, choose_spacing, contour_levels
 from .optimizers import DEFAULTS, OPTIMIZERS, Optimizer, optimizer
 from .overflow import Magnitude, magnitude
 from .parse import PARAMETER_NAMES, ExpressionError, X, Y, parse, to_latex, to_text
+from .solid import printable_solid, stl_bytes
 
 __all__ = [
     "ALL_SCHEMES",
@@ -85,9 +87,12 @@ __all__ = [
     "X",
     "Y",
     "approximation_errors",
+    "band_index",
     "basins",
     "check_partial",
+    "choose_spacing",
     "compile_javascript",
+    "contour_levels",
     "critical_points",
     "descend",
     "directional_derivative",
@@ -103,10 +108,12 @@ __all__ = [
     "optimizer",
     "parse",
     "point_summary",
+    "printable_solid",
     "race",
     "slices",
     "stability",
     "start_workers",
+    "stl_bytes",
     "tangent_plane",
     "taylor2",
     "to_latex",

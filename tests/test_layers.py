@@ -108,8 +108,8 @@ CORE_ENTRY_POINTS = {
         "AnswerCheck", "CriticalPoints", "DEFAULT_H", "DIVERGED", "ErrorSweep", "Estimate",
         "ExpressionError", "Function", "Grid", "JavascriptError", "UNDEFINED", "UNSETTLED", "X",
         "Y", "approximation_errors", "basins", "check_partial", "compile_javascript",
-        "critical_points",
-        "PARAMETER_NAMES",
+        "critical_points", "PARAMETER_NAMES", "band_index", "choose_spacing", "contour_levels",
+        "printable_solid", "stl_bytes",
         "directional_derivative", "directional_profile", "directional_slice", "error_sweep",
         "estimates", "evaluate_grid", "hessian_shape", "mixed_partials", "point_summary", "race",
         "slices", "stability", "start_workers", "tangent_plane", "taylor2",
@@ -118,6 +118,7 @@ CORE_ENTRY_POINTS = {
     "core.differences": {"EPS"},
     "core.geometry": {"ApproximationErrors", "DirectionalSlice", "PointSummary", "Quadratic"},
     "core.grid": {"check_window"},
+    "core.levels": {"AUTO", "MAX_LEVELS", "MIN_LEVELS", "SPACINGS"},
     "core.optimizers": {"optimizer"},
 }  # fmt: skip
 # Methods of core.Function that evaluate derivatives numerically: pages ask core's entry points.

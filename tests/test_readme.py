@@ -26,4 +26,15 @@ def test_ci_runs_the_readme_test_command():
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     for step in ["apt-get update", *command.group(1).split(" && ")]:
         assert re.search(rf"^{re.escape(step)}$", ci, flags=re.M), step
-    assert re.search(r"^pip install -r requirements\.txt && streamlit run app\.py$", README, re.M)
+    venv = r"python3 -m venv \.venv && \. \.venv/bin/activate && "
+    assert re.search(
+        rf"^{venv}pip install -r requirements\.txt && streamlit run app\.py$", README, re.M
+    )
+    # Debian and Ubuntu refuse a bare `pip install`: both commands install into the venv.
+    assert re.search(rf"{venv}pip install -r requirements-dev\.txt", command.group(1))
+    assert "http://localhost:8501" in README  # headless: the README says where the app opens
+
+
+def test_the_virtual_environment_is_not_committed():
+    ignored = (ROOT / ".gitignore").read_text(encoding="utf-8").split()
+    assert ".venv/" in ignored

@@ -11,6 +11,7 @@ from core import DEFAULT_H
 from pages.derivatives.words import (
     ORDERS,
     SCHEME_COLOURS,
+    SCHEME_MARKERS,
     SCHEME_NAMES,
     SCHEMES,
     power_of_ten,
@@ -98,7 +99,7 @@ def error_figure(sweep, *, article_h: float = DEFAULT_H["forward"], height=ERROR
                 "y": _shown(errors),
                 "customdata": errors,
                 "line": {"color": colour, "width": 3},
-                "marker": {"color": colour, "size": 5},
+                "marker": {"color": colour, "size": 8, "symbol": SCHEME_MARKERS[scheme]},
                 "name": f"{name} {ORDERS[scheme].split(',')[0]}",
                 "legendgroup": scheme,
                 "legendrank": rank,

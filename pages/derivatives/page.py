@@ -85,7 +85,7 @@ for row in rows:
 
 # --- 2. error against h --------------------------------------------------------------------------
 st.header("How small should h be? The V", divider="gray")
-st.plotly_chart(error_figure(sweep), key="error_figure", config=PLOT_CONFIG)
+st.plotly_chart(error_figure(sweep), key="error_figure", config=PLOT_CONFIG, theme=None)
 forward = next(row for row in rows if row.scheme == "forward")
 best_h = sweep.best_h.get("forward", math.nan)
 if math.isfinite(best_h) and math.isfinite(forward.error):
@@ -224,6 +224,7 @@ if answer and answer.strip():
                         difference_figure(difference_map(f, result, view.xlim, view.ylim), result),
                         key="difference_figure",
                         config=PLOT_CONFIG,
+                        theme=None,
                     )
                     st.caption(
                         "|exact − yours| over the window: white where they agree, red where they "

@@ -2,9 +2,9 @@
 shows them (never "nan"), long formulas broken into lines, and the table of core.estimates: each
 finite-difference scheme at its usual step beside the exact partial, with both errors.
 
-Each scheme has one colour (SCHEME_COLOURS), the same in the table and in the plot. Chosen from
-Okabe and Ito's palette (distinguishable with the common colour-vision deficiencies) and kept
-away from the orange and green that mean df/dx and df/dy on the other pages.
+Each scheme has one colour (SCHEME_COLOURS), the same in the table and in the plot, and a marker
+of its own. The colours are text in the table, so each reads at 4.5:1 or more on white, and every
+pair stays apart under simulated protanopia and deuteranopia (tests/pages/derivatives).
 """
 
 from __future__ import annotations
@@ -19,11 +19,19 @@ from core import Estimate
 
 SCHEMES = ("forward", "backward", "central", "complex-step", "richardson")
 SCHEME_COLOURS = {
-    "forward": "#d55e00",  # vermillion: the article's scheme, the loudest
-    "backward": "#cc79a7",  # reddish purple
-    "central": "#0072b2",  # blue
+    "forward": "#862c18",  # brick red: the article's scheme, on top
+    "backward": "#8a007c",  # purple
+    "central": "#104cc1",  # blue
     "complex-step": "#111111",  # black: it sits at the bottom of the plot
-    "richardson": "#8c6d00",  # dark gold (Okabe-Ito's orange is too pale on a projector)
+    "richardson": "#9e6800",  # dark gold
+}
+# Each scheme's marker on the error plot: the legend tells them apart without colour too.
+SCHEME_MARKERS = {
+    "forward": "circle",
+    "backward": "square",
+    "central": "diamond",
+    "complex-step": "triangle-up",
+    "richardson": "x",
 }
 SCHEME_NAMES = {
     "forward": "Forward",

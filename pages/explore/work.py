@@ -10,6 +10,7 @@ Kept out of page.py so the benchmark measures exactly what a rerun does, without
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 from collections import OrderedDict
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+import numpy as np
 import plotly.graph_objects as go
 
 from core import (
@@ -31,7 +33,13 @@ from core import (
 from core.geometry import PointSummary
 from ui.plots.axes import LIFT, scene_aspect, z_limits
 from ui.plots.config import PLOT_CONFIG, new_figure
-from ui.plots.contour import ARROW_2D, contour_parts, level_curve_trace, point_level
+from ui.plots.contour import (
+    ARROW_2D,
+    CONTOUR_HEIGHT,
+    contour_parts,
+    level_curve_trace,
+    point_level,
+)
 from ui.plots.slices import slice_figure
 from ui.plots.surface import (
     ARROW_3D,
@@ -39,18 +47,21 @@ from ui.plots.surface import (
     HEAD_RADIUS,
     HEAD_SIDES,
     PLANE_REACH,
+    SURFACE_HEIGHT,
     surface_parts,
 )
 from ui.shell.cache import grid_for, per_function
 from ui.shell.live_chart import plotly_json
 from ui.shell.view import View
 
+# Presentation mode draws the two main charts this much taller (the projector's back row).
+PRESENT_SCALE = 1.3
 SLICE_SAMPLES = 150  # per slice: smooth at a chart's width, and the point's bytes stay under 20 KB
 # One WebGL pixel per screen pixel (Plotly's default is 2): a frame of the 3D scene costs about a
 # quarter, which is what a laptop without a GPU can afford while the point moves.
 SCENE_CONFIG = {**PLOT_CONFIG, "plotGlPixelRatio": 1}
 # The traces that the grid alone decides; everything else moves with the point.
-BASE_ROLES = frozenset({"surface", "contour", "field", "level curve"})
+BASE_ROLES = frozenset({"surface", "contour", "contour labels", "field", "level curve"})
 # Base figures as JSON, shared by every session: a point change gives the same base again (same
 # grid object from the cache, same layout), and encoding its arrays was most of a rerun's work.
 BASE_JSON_ENTRIES = 32
@@ -89,28 +100,37 @@ class ExploreFigures:
 
 
 class _BaseJson:
-    """The JSON of base figures, by (grid, base traces' roles, layout), least recently used
-    dropped. The grid is held with its entry, so its id cannot be reused for another grid."""
+    """The JSON of base figures, by a digest of their content (arrays by their bytes), least
+    recently used dropped. Hashing the arrays costs far less than encoding them again."""
 
     def __init__(self, entries: int) -> None:
         self.entries = entries
-        self._found: OrderedDict[tuple, tuple[Grid, str]] = OrderedDict()
+        self._found: OrderedDict[str, str] = OrderedDict()
         self._lock = threading.Lock()
 
-    def __call__(self, grid: Grid, traces: list[dict], layout: dict) -> str:
-        layout_key = json.dumps(layout, sort_keys=True, default=repr)
-        key = (id(grid), tuple(trace.get("meta") for trace in traces), layout_key)
+    def __call__(self, traces: list[dict], layout: dict) -> str:
+        figure = {"data": traces, "layout": layout}
+        key = hashlib.blake2b(
+            json.dumps(figure, sort_keys=True, default=_digest).encode(), digest_size=16
+        ).hexdigest()
         with self._lock:
-            found = self._found.get(key)
-            if found is not None and found[0] is grid:
+            if key in self._found:
                 self._found.move_to_end(key)
-                return found[1]
-        text = plotly_json(_copied({"data": traces, "layout": layout}))
+                return self._found[key]
+        text = plotly_json(_copied(figure))
         with self._lock:
-            self._found[key] = (grid, text)
+            self._found[key] = text
             while len(self._found) > self.entries:
                 self._found.popitem(last=False)
         return text
+
+
+def _digest(value: Any) -> str:
+    if isinstance(value, np.ndarray):
+        data = np.ascontiguousarray(value)
+        shape = f"{data.dtype.str}{data.shape}"
+        return shape + hashlib.blake2b(data.tobytes(), digest_size=16).hexdigest()
+    return repr(value)
 
 
 base_json = _BaseJson(BASE_JSON_ENTRIES)
@@ -138,7 +158,7 @@ def live_functions(f: Function) -> dict[str, Any] | None:
 
 
 def _split(
-    grid: Grid, parts: tuple[list[dict], dict], *, base_extra: tuple[dict, ...] = ()
+    parts: tuple[list[dict], dict], *, base_extra: tuple[dict, ...] = ()
 ) -> tuple[str, str, dict]:
     """(base figure JSON, moving traces JSON, point-dependent layout) of a figure's parts."""
     traces, layout = parts
@@ -148,7 +168,13 @@ def _split(
         point_layout["margin"] = layout["margin"]
     base = [t for t in traces if t.get("meta") in BASE_ROLES and t.get("meta") != "level curve"]
     moving = [t for t in traces if t.get("meta") not in BASE_ROLES]
-    return base_json(grid, [*base, *base_extra], layout), plotly_json(_copied(moving)), point_layout
+    return base_json([*base, *base_extra], layout), plotly_json(_copied(moving)), point_layout
+
+
+def chart_heights(view: View) -> tuple[int, int]:
+    """Heights of the surface and the contour map (taller in presentation mode)."""
+    scale = PRESENT_SCALE if view.present else 1.0
+    return round(SURFACE_HEIGHT * scale), round(CONTOUR_HEIGHT * scale)
 
 
 def explore_figures(f: Function, view: View) -> ExploreFigures:
@@ -157,15 +183,32 @@ def explore_figures(f: Function, view: View) -> ExploreFigures:
     point = point_summary(f, view.x0, view.y0)
     x_slice, y_slice = slices(f, view.x0, view.y0, view.xlim, view.ylim, SLICE_SAMPLES)
     plane = tangent_plane(f, view.x0, view.y0) if view.plane else None
-    surface = surface_parts(grid, point, x_slice, y_slice, plane=plane, show_slices=view.slices)
-    contour = contour_parts(grid, point, show_slices=view.slices, field=view.field)
+    heights = chart_heights(view)
+    surface = surface_parts(
+        grid,
+        point,
+        x_slice,
+        y_slice,
+        plane=plane,
+        show_slices=view.slices,
+        height=heights[0],
+    )
+    contour = contour_parts(
+        grid,
+        point,
+        show_slices=view.slices,
+        field=view.field,
+        height=heights[1],
+        levels=view.levels,
+        spacing=view.spacing,
+    )
     live = live_functions(f)
     show = {"slices": view.slices, "plane": view.plane}
     at = {"x": point.x, "y": point.y, "show": show}
 
     zlim = z_limits(grid.z_range, point.value)
     aspect = scene_aspect(view.xlim, view.ylim)
-    base_text, moving_json, layout = _split(grid, surface)
+    base_text, moving_json, layout = _split(surface)
     surface_live = LiveParts(
         base={
             "kind": "3d",
@@ -188,9 +231,7 @@ def explore_figures(f: Function, view: View) -> ExploreFigures:
         },
         point={**at, "traces": moving_json, "layout": layout, "level": None},
     )
-    base_text, moving_json, layout = _split(
-        grid, contour, base_extra=(level_curve_trace(grid, None),)
-    )
+    base_text, moving_json, layout = _split(contour, base_extra=(level_curve_trace(grid, None),))
     contour_live = LiveParts(
         base={
             "kind": "2d",

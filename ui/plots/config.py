@@ -15,13 +15,14 @@ import plotly.io as pio
 VALIDATE_FIGURES = os.environ.get("DERIVATIVES_VALIDATE_FIGURES") == "1"
 
 # For st.plotly_chart(config=...). Scroll zoom stays off: on a 3D chart it would capture the
-# page's scroll wheel, and on a projector people scroll the page, not the chart.
+# page's scroll wheel, and on a projector people scroll the page, not the chart. The camera
+# button saves the chart as a PNG at twice its size on screen (sharp on a slide or a handout).
 PLOT_CONFIG = {
     "displaylogo": False,
     "scrollZoom": False,
     "responsive": True,
-    "modeBarButtonsToRemove": ["lasso2d", "select2d", "toImage", "sendDataToCloud"],
-    "toImageButtonOptions": {"format": "png", "scale": 2},
+    "modeBarButtonsToRemove": ["lasso2d", "select2d", "sendDataToCloud"],
+    "toImageButtonOptions": {"format": "png", "scale": 2, "filename": "derivative-explorer"},
 }
 
 

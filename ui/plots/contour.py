@@ -4,12 +4,23 @@ clicks (DESIGN.md: a click on a contour trace itself is not reported)."""
 
 from __future__ import annotations
 
+import contourpy
 import numpy as np
 import plotly.graph_objects as go
 
+from core import band_index, choose_spacing, contour_levels
+from core.levels import AUTO
 from ui.plots.arrays import all_finite, f32, fmt, grid_window
 from ui.plots.axes import HOVER, equal_scale
-from ui.plots.colours import COLORSCALE, GRADIENT, POINT, X_SLICE, Y_SLICE
+from ui.plots.colours import (
+    COLORSCALE,
+    GRADIENT,
+    POINT,
+    X_SLICE,
+    X_SLICE_DASH,
+    Y_SLICE,
+    Y_SLICE_DASH,
+)
 from ui.plots.config import (
     TITLE_FONT_SIZE,
     base_layout,
@@ -20,11 +31,16 @@ from ui.plots.config import (
 
 FIELD_COLOR = "rgba(255, 255, 255, 0.9)"
 LEVEL_COLOR = "#000000"
+LABEL_COLOR = "#111111"
+LABEL_HALO = "0 0 2px white, 0 0 3px white, 0 0 4px white"
 CONTOUR_HEIGHT = 560
 # The 2D gradient arrow: this share of the window's shorter side.
 ARROW_2D = 0.15
 FIELD_ARROWS = 15
 LEVEL_SAMPLES = 100
+LEVELS = 16
+LABEL_MARGIN = 0.06  # share of the window kept free of level labels along each edge
+LABEL_CANDIDATES = 200  # points per level tried as a label's place
 
 
 def gradient_arrow_2d(point, xlim, ylim) -> np.ndarray | None:
@@ -105,31 +121,45 @@ def level_curve_trace(grid, level: float | None) -> dict:
     }
 
 
-def contour_parts(
-    grid,
-    point,
-    *,
-    show_slices: bool = True,
-    field: bool = False,
-    height: int = CONTOUR_HEIGHT,
-) -> tuple[list[dict], dict]:
-    """The map view: filled contours with labelled levels, the level curve through the point,
-    the point, the slice lines y = y0 and x = x0, the gradient arrow (perpendicular to the level
-    curve: x and y share a scale) and, if `field`, the gradient field (needs grid partials)."""
-    xlim, ylim = grid_window(grid)
+def shown_levels(grid, count: int, spacing: str) -> tuple[np.ndarray, str]:
+    """The levels to draw (rounded to two significant digits, so labels read 13 and 260, not
+    13.17 and 262.4) and the spacing that placed them ("auto" resolved)."""
+    if grid.z_range is None:
+        return np.empty(0), "even"
+    low, high = grid.z_range
+    with np.errstate(invalid="ignore"):
+        values = np.clip(grid.z[np.isfinite(grid.z)], low, high)
+    if spacing == AUTO:
+        spacing = choose_spacing(values)
+    levels = contour_levels(values, count, spacing)
+    with np.errstate(divide="ignore"):
+        digits = 1 - np.floor(np.log10(np.maximum(np.abs(levels), 1e-300)))
+    rounded = np.unique([round(float(v), int(d)) for v, d in zip(levels, digits, strict=True)])
+    rounded = rounded[(rounded > low) & (rounded < high)]
+    return (rounded if len(rounded) >= 2 else levels), spacing
+
+
+def filled_contours(grid, count: int = LEVELS, spacing: str = "even") -> tuple[dict, list[dict]]:
+    """The filled contour trace and, for uneven spacing, the trace of its level labels.
+
+    Plotly spaces a contour trace's levels evenly. For quantile or log levels the trace contours
+    core.band_index of f instead (0 on the first level, 1 on the second, ...): its curves at 0,
+    1, 2, ... are the curves f = level, and each band gets its own colour. Plotly would label
+    them 0, 1, 2, so the labels are a text trace of our own, and hover reads f from customdata."""
     g = grid.as_float32()
-    notes = []
     contour = {
         "type": "contour",
         "x": g.x,
         "y": g.y,
         "z": g.z,
         "colorscale": COLORSCALE,
-        "ncontours": 16,
+        "ncontours": count,
         "contours": {
             "coloring": "fill",
             "showlabels": True,
-            "labelfont": {"size": 16, "color": "white"},
+            # Dark digits in a white halo read on every colour of the scale (white digits
+            # vanished on its yellow end).
+            "labelfont": {"size": 16, "color": LABEL_COLOR, "shadow": LABEL_HALO},
         },
         "line": {"width": 1, "color": "rgba(255, 255, 255, 0.6)"},
         # The labelled level lines already say what each colour means.
@@ -140,10 +170,96 @@ def contour_parts(
         "showlegend": False,
     }
     if grid.z_range is None:
-        notes.append("f is undefined everywhere in this window")
-    else:
+        return contour, []
+    levels, spacing = shown_levels(grid, count, spacing)
+    if spacing == "even" or len(levels) < 2:
         contour["zmin"], contour["zmax"] = grid.z_range
-    traces = [contour]
+        return contour, []
+    low, high = grid.z_range
+    with np.errstate(invalid="ignore"):
+        index = band_index(np.clip(grid.z, low, high), levels)
+    contour.update(
+        z=f32(index),
+        customdata=g.z,
+        zmin=float(band_index(low, levels)),
+        zmax=float(band_index(high, levels)),
+        autocontour=False,
+        hovertemplate=HOVER.replace("%{z:", "%{customdata:"),
+    )
+    contour["contours"].update(start=0.0, end=float(len(levels) - 1), size=1.0, showlabels=False)
+    contour.pop("ncontours")
+    return contour, [level_labels(grid, levels)]
+
+
+def level_labels(grid, levels: np.ndarray) -> dict:
+    """Each level's value written on one of its curves: the point of the curve farthest from the
+    labels already placed (in window-relative units, away from the edges), so labels spread over
+    the map instead of piling up where the curves crowd."""
+    z = np.ma.masked_invalid(np.asarray(grid.z, dtype=np.float64))
+    curves = contourpy.contour_generator(
+        np.asarray(grid.x, dtype=np.float64),
+        np.asarray(grid.y, dtype=np.float64),
+        z,
+        line_type="Separate",
+    )
+    (xmin, xmax), (ymin, ymax) = grid_window(grid)
+    scale = np.array([xmax - xmin, ymax - ymin])
+    origin = np.array([xmin, ymin])
+    placed: list[np.ndarray] = []  # label positions as shares of the window
+    xs, ys, texts = [], [], []
+    for level in levels:
+        lines = [line for line in curves.lines(float(level)) if len(line) > 1]
+        if not lines:
+            continue
+        points = (np.concatenate(lines) - origin) / scale
+        inside = np.all((points > LABEL_MARGIN) & (points < 1 - LABEL_MARGIN), axis=1)
+        if inside.any():
+            points = points[inside]
+        points = points[:: max(1, len(points) // LABEL_CANDIDATES)]
+        if placed:
+            gaps = np.linalg.norm(points[:, None, :] - np.array(placed)[None, :, :], axis=2)
+            best = points[int(np.argmax(gaps.min(axis=1)))]
+        else:
+            best = points[len(points) // 2]
+        placed.append(best)
+        x, y = origin + best * scale
+        xs.append(x)
+        ys.append(y)
+        texts.append(fmt(level))
+    return {
+        "type": "scatter",
+        "mode": "text",
+        "x": f32(xs),
+        "y": f32(ys),
+        "text": texts,
+        "textfont": {"size": 16, "color": LABEL_COLOR, "shadow": LABEL_HALO},
+        "hoverinfo": "skip",
+        "showlegend": False,
+        "name": "level values",
+        "meta": "contour labels",
+    }
+
+
+def contour_parts(
+    grid,
+    point,
+    *,
+    show_slices: bool = True,
+    field: bool = False,
+    height: int = CONTOUR_HEIGHT,
+    levels: int = LEVELS,
+    spacing: str = "even",
+) -> tuple[list[dict], dict]:
+    """The map view: filled contours with labelled levels, the level curve through the point,
+    the point, the slice lines y = y0 and x = x0, the gradient arrow (perpendicular to the level
+    curve: x and y share a scale) and, if `field`, the gradient field (needs grid partials).
+    `levels` and `spacing` place the level curves (core.levels; "auto" chooses)."""
+    xlim, ylim = grid_window(grid)
+    notes = []
+    contour, labels = filled_contours(grid, levels, spacing)
+    if grid.z_range is None:
+        notes.append("f is undefined everywhere in this window")
+    traces = [contour, *labels]
 
     defined = all_finite(point.value)
     level = point_level(grid, point)
@@ -151,9 +267,9 @@ def contour_parts(
         traces.append(level_curve_trace(grid, level))
 
     if show_slices:
-        for xs, ys, colour, name, role in (
-            (xlim, (point.y, point.y), X_SLICE, "y = y₀", "slice x"),
-            ((point.x, point.x), ylim, Y_SLICE, "x = x₀", "slice y"),
+        for xs, ys, colour, dash, name, role in (
+            (xlim, (point.y, point.y), X_SLICE, X_SLICE_DASH, "y = y₀", "slice x"),
+            ((point.x, point.x), ylim, Y_SLICE, Y_SLICE_DASH, "x = x₀", "slice y"),
         ):
             traces.append(
                 {
@@ -161,7 +277,7 @@ def contour_parts(
                     "mode": "lines",
                     "x": list(xs),
                     "y": list(ys),
-                    "line": {"color": colour, "width": 4, "dash": "dash"},
+                    "line": {"color": colour, "width": 4, "dash": dash},
                     "name": name,
                     "meta": role,
                     "hoverinfo": "skip",

@@ -143,3 +143,10 @@ PRESETS = (
 )
 
 BY_NAME = {preset.name: preset for preset in PRESETS}
+
+
+def preset_for(formula: str) -> Preset | None:
+    """The gallery entry whose formula this is (spaces aside), so a link opened from the gallery
+    shows the gallery's name again."""
+    typed = "".join(formula.split())
+    return next((p for p in PRESETS if "".join(p.f.split()) == typed), None)

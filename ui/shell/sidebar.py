@@ -15,9 +15,12 @@ from typing import Any
 import streamlit as st
 
 from core import ExpressionError, Function
+from core.levels import AUTO, MAX_LEVELS, MIN_LEVELS
 from ui.shell.cache import function_for
 from ui.shell.link import PageSettings, from_session, session_values
-from ui.shell.presets import BY_NAME, PRESETS
+from ui.shell.presets import BY_NAME, PRESETS, preset_for
+from ui.shell.share import qr_png
+from ui.shell.style import app_style
 from ui.shell.text import plain, show_expression_error
 from ui.shell.view import (
     DEFAULT,
@@ -94,6 +97,16 @@ def load_link() -> None:
     st.session_state[LINK_VIEW] = view
     st.session_state[LAST_GOOD_WINDOW] = (view.xmin, view.xmax, view.ymin, view.ymax)
     load_sliders(view)
+    _restore_gallery_name(view)
+    if view.present:
+        st.session_state[COLLAPSE] = True
+
+
+def _restore_gallery_name(view: View) -> None:
+    """A link to a gallery function shows the gallery's name again (the link has the formula)."""
+    preset = preset_for(view.f)
+    if preset is not None:
+        st.session_state[PRESET] = preset.name
 
 
 def apply_preset() -> None:
@@ -145,6 +158,7 @@ def load_page_link(page: PageSettings) -> None:
 def render(page: PageSettings | None = None) -> Explorer:
     """Draw the sidebar and return what the page should show (with `page`'s own settings)."""
     load_link()
+    collapse_if_presenting()
     settings, page_query, page_notices = None, {}, ()
     if page is not None:
         load_page_link(page)
@@ -198,6 +212,7 @@ def render(page: PageSettings | None = None) -> Explorer:
             persist_state="session",
             help="More points draw finer detail but take longer to send to the browser.",
         )
+        _level_inputs()
     sidebar.toggle(
         "Tangent slices",
         key="slices",
@@ -211,8 +226,10 @@ def render(page: PageSettings | None = None) -> Explorer:
         persist_state="session",
         help="Arrows of ∇f on the contour map.",
     )
+    _presentation_toggle()
 
     view = current_view()
+    st.html(app_style(view.present))
     _write_link(view, page_query)
     _share_box(view, page_query)
     notices = st.session_state.get(NOTICES, ())
@@ -230,7 +247,7 @@ def render(page: PageSettings | None = None) -> Explorer:
 def _sync_gallery() -> None:
     """Show the preset's name while its formula is the one typed; otherwise the placeholder."""
     chosen = BY_NAME.get(st.session_state.get(PRESET))
-    if chosen is not None and st.session_state.get("f") != chosen.f:
+    if chosen is not None and preset_for(str(st.session_state.get("f") or "")) != chosen:
         st.session_state[PRESET] = None
 
 
@@ -388,6 +405,55 @@ def _window_inputs() -> None:
         st.session_state[LAST_GOOD_WINDOW] = window
 
 
+SPACING_WORDS = {
+    AUTO: "Automatic",
+    "even": "Evenly spaced",
+    "quantile": "Equal areas (quantiles)",
+    "log": "Log (crowd near the minimum)",
+}
+
+
+def _level_inputs() -> None:
+    """The contour map's level curves: how many, and how they are spaced (core.levels)."""
+    st.selectbox(
+        "Contour spacing",
+        list(SPACING_WORDS),
+        format_func=SPACING_WORDS.get,
+        key="spacing",
+        persist_state="session",
+        help="Evenly spaced levels can leave a minimum or a valley in one flat band. Quantiles "
+        "give every band the same area; log crowds the levels toward the lowest value. "
+        "Automatic uses quantiles when most of the window is far from the middle value.",
+    )
+    st.slider("Contour levels", MIN_LEVELS, MAX_LEVELS, key="levels", persist_state="session")
+
+
+def _presentation_toggle() -> None:
+    st.sidebar.toggle(
+        "Presentation mode",
+        key="present",
+        persist_state="session",
+        on_change=_collapse_for_presenting,
+        help="For a projector: larger, blacker text and the sidebar out of the way (open it "
+        "again with the arrow at the top left). In the link as present=1.",
+    )
+
+
+def _collapse_for_presenting() -> None:
+    if st.session_state.get("present"):
+        st.session_state[COLLAPSE] = True
+
+
+COLLAPSE = "_collapse_sidebar"
+
+
+def collapse_if_presenting() -> None:
+    """Presentation mode starts with the sidebar collapsed: when a link opens in it, and when
+    it is switched on (once; the sidebar can be opened again)."""
+    if st.session_state.pop(COLLAPSE, False):
+        st.set_page_config(initial_sidebar_state="collapsed")
+
+
 def _write_link(view: View, page_query: dict[str, str]) -> None:
     query = to_query(view) | page_query
     if st.query_params.to_dict() != query:
@@ -395,9 +461,36 @@ def _write_link(view: View, page_query: dict[str, str]) -> None:
 
 
 def _share_box(view: View, page_query: dict[str, str]) -> None:
-    with st.sidebar.expander("Share this view", icon=":material/link:"):
+    # Tracked (on_change="rerun"), so the link's QR code is drawn and sent only while the box is
+    # open: on every point move it cost about 35 ms of server time and a few KB of PNG.
+    box = st.sidebar.expander(
+        "Share this view", icon=":material/link:", key="share_open", on_change="rerun"
+    )
+    if not box.open:
+        return
+    link = share_link(_page_url(), view, page_query)
+    with box:
         st.caption("Anyone opening this link sees exactly this view.")
-        st.code(share_link(_page_url(), view, page_query), language=None, wrap_lines=True)
+        # Keyed, so ui/shell/style.py can keep the copy button beside the link instead of over it.
+        with st.container(key="share_link"):
+            st.code(link, language=None, wrap_lines=True)
+        png = qr_png(link)
+        if png is None:
+            st.caption("This link is too long for a QR code.")
+            return
+        st.image(png, width=QR_WIDTH, alt="QR code of this view's link, for a phone to scan")
+        if st.button("Show the QR code large", icon=":material/qr_code_2:", key="share_qr_large"):
+            _large_qr(png)
+
+
+QR_WIDTH = 200
+LARGE_QR_WIDTH = 640
+
+
+@st.dialog("Scan to open this view", width="large")
+def _large_qr(png: bytes) -> None:
+    # As large as a 1080-pixel-high projector shows whole under the dialog's title.
+    st.image(png, width=LARGE_QR_WIDTH, alt="QR code of this view's link, for a phone to scan")
 
 
 def _page_url() -> str:

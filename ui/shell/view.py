@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 
 from core import PARAMETER_NAMES
 from core.grid import check_window
+from core.levels import AUTO, MAX_LEVELS, MIN_LEVELS, SPACINGS
 from ui.shell.link import Field, exact, parse_finite, parse_flag, read_link, shown, write_link
 
 DEFAULT_FUNCTION = "x^2 y + y^3"  # the source article's example
@@ -72,6 +73,9 @@ class View:
     slices: bool = True
     field: bool = False
     parameters: Sliders = DEFAULT_SLIDERS  # the sliders of every parameter (issue 13)
+    levels: int = 16  # contour levels on the map
+    spacing: str = AUTO  # how they are spaced: even, quantile, log, or auto (core.levels)
+    present: bool = False  # presentation mode: larger, blacker text, the sidebar collapsed
 
     @property
     def xlim(self) -> tuple[float, float]:
@@ -144,6 +148,22 @@ def parse_resolution(text: str) -> tuple[int, str | None]:
     return clamped, f"is not one of {allowed}; using {clamped}"
 
 
+def parse_levels(text: str) -> tuple[int, str | None]:
+    """The number of contour levels, clamped to the allowed range (with a note when clamped)."""
+    value = parse_finite(text)
+    clamped = min(max(round(value), MIN_LEVELS), MAX_LEVELS)
+    if clamped == value:
+        return clamped, None
+    return clamped, f"is not a whole number from {MIN_LEVELS} to {MAX_LEVELS}; using {clamped}"
+
+
+def parse_spacing(text: str) -> str:
+    word = text.strip().lower()
+    if word not in (AUTO, *SPACINGS):
+        raise ValueError(f"is not one of {', '.join((AUTO, *SPACINGS))}")
+    return word
+
+
 DEFAULT = View()
 FIELDS = tuple(field.name for field in dataclasses.fields(View))
 LINK = (
@@ -151,6 +171,9 @@ LINK = (
     *(Field(name, exact(parse_number)) for name in ("x0", "y0", "xmin", "xmax", "ymin", "ymax")),
     Field("resolution", parse_resolution, parameter="res"),
     *(Field(name, exact(parse_flag)) for name in ("plane", "slices", "field")),
+    Field("levels", parse_levels),
+    Field("spacing", exact(parse_spacing)),
+    Field("present", exact(parse_flag)),
 )
 PARAMETER_LINK = (
     *(Field(value_key(name), exact(parse_parameter_value)) for name in PARAMETER_NAMES),

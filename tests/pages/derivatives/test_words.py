@@ -4,6 +4,7 @@ the difference map, checked against core's own values (no server)."""
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
 
 import numpy as np
@@ -19,6 +20,7 @@ from pages.derivatives.words import (
     NBSP,
     REFUSED_WORDS,
     SCHEME_COLOURS,
+    SCHEME_MARKERS,
     SCHEMES,
     UNDEFINED_WORDS,
     broken_latex,
@@ -30,6 +32,8 @@ from pages.derivatives.words import (
     styled_table,
     visible_length,
 )
+from tests.ui.plots.test_colours import VISION, seen
+from ui.plots.colours import TEXT_CONTRAST, contrast_ratio
 
 ARTICLE = "x^2 y + y^3"
 
@@ -303,3 +307,19 @@ def test_short_formulas_and_products_stay_whole():
 def test_visible_length_ignores_markup():
     assert visible_length(r"\left(x^{2} + y\right)") == len("(x2+y)")
     assert visible_length(r"\sin{\left(x \right)}") == len("ab(x)")
+
+
+def test_scheme_colours_read_as_text_and_survive_colour_blindness():
+    for scheme, colour in SCHEME_COLOURS.items():
+        assert contrast_ratio(colour) >= TEXT_CONTRAST, scheme
+    for vision in VISION:
+        for a, b in itertools.combinations(SCHEMES, 2):
+            apart = float(
+                np.linalg.norm(seen(SCHEME_COLOURS[a], vision) - seen(SCHEME_COLOURS[b], vision))
+            )
+            assert apart >= 20, f"{a} and {b} under {vision}: {apart:.1f}"
+
+
+def test_each_scheme_has_its_own_marker():
+    assert sorted(SCHEME_MARKERS) == sorted(SCHEMES)
+    assert len(set(SCHEME_MARKERS.values())) == len(SCHEMES)

@@ -382,3 +382,50 @@ def test_all_figures_fit_the_byte_budget_at_resolution_100():
     sizes = [figure_bytes(fig) for fig in all_figures(s, field=True)]
     assert sum(sizes) < 400_000, sizes
     assert sizes[0] == len(pio.to_json(all_figures(s)[0]))
+
+
+HIMMELBLAU = "(x^2+y-11)^2 + (x+y^2-7)^2"
+
+
+@pytest.fixture(scope="module")
+def himmelblau():
+    return scene(HIMMELBLAU, 3, 2, window=(-5, 5), resolution=80)
+
+
+def test_even_spacing_leaves_plotly_its_own_round_levels(poly):
+    contour = one(contour_figure(poly["grid"], poly["point"], levels=12), "contour")
+    assert contour.ncontours == 12 and contour.contours.showlabels
+    assert not role(contour_figure(poly["grid"], poly["point"], spacing="auto"), "contour labels")
+
+
+@pytest.mark.parametrize("spacing", ["quantile", "log", "auto"])
+def test_uneven_levels_contour_the_band_index_and_label_the_real_values(himmelblau, spacing):
+    grid = himmelblau["grid"]
+    fig = contour_figure(grid, himmelblau["point"], levels=10, spacing=spacing)
+    contour, labels = one(fig, "contour"), one(fig, "contour labels")
+    levels = np.array([float(text) for text in labels.text])
+    assert 5 <= len(levels) <= 10 and np.all(np.diff(levels) > 0)
+    low, high = grid.z_range
+    assert low < levels[0] and levels[-1] < high
+    # The trace's curves at 0, 1, 2, ... are f = levels[0], levels[1], ...: where f is a level,
+    # the contoured index is that level's number.
+    index = np.asarray(contour.z, dtype=float)
+    np.testing.assert_allclose(np.asarray(contour.customdata), grid.z.astype(np.float32))
+    assert (contour.contours.start, contour.contours.size) == (0, 1)
+    assert contour.contours.end == len(levels) - 1
+    below = grid.z < levels[0]
+    assert np.all(index[below] < 0) and np.all(index[grid.z > levels[-1]] > len(levels) - 1)
+    # Each label sits on its own level curve (f there is within a grid step of the level).
+    f = Function(HIMMELBLAU)
+    at_labels = f(np.asarray(labels.x, dtype=float), np.asarray(labels.y, dtype=float))
+    np.testing.assert_allclose(at_labels, levels, rtol=0.05, atol=0.5)
+    assert "customdata" in contour.hovertemplate
+
+
+def test_auto_spacing_gives_himmelblaus_minima_their_own_bands(himmelblau):
+    fig = contour_figure(himmelblau["grid"], himmelblau["point"], levels=16, spacing="auto")
+    first = float(one(fig, "contour labels").text[0])
+    even = one(contour_figure(himmelblau["grid"], himmelblau["point"], levels=16), "contour")
+    assert even.ncontours == 16
+    # Evenly, the lowest curve is near 890 / 17 = 52; by quantiles it is far lower.
+    assert first < 20

@@ -159,3 +159,31 @@ def test_every_preset_is_a_valid_view(preset):
     restored, notices = from_query(to_query(view))
     assert notices == [] and restored == view
     assert view.point_in_window
+
+
+@given(views(), st.integers(2, 60), st.sampled_from(["auto", "even", "quantile", "log"]))
+def test_contour_levels_and_spacing_survive_the_link(view, levels, spacing):
+    view = dataclasses.replace(view, levels=levels, spacing=spacing)
+    link = share_link("https://example.org/", view)
+    query = {key: values[-1] for key, values in parse_qs(urlsplit(link).query).items()}
+    restored, _ = from_query(query)
+    assert (restored.levels, restored.spacing) == (levels, spacing)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected", "words"),
+    [
+        ({"levels": "999"}, (60, "auto"), ["levels", "using 60"]),
+        ({"levels": "1"}, (2, "auto"), ["levels", "using 2"]),
+        ({"levels": "7.5"}, (8, "auto"), ["levels", "whole number"]),
+        ({"levels": "nan"}, (16, "auto"), ["levels", "not a finite number", "using 16"]),
+        ({"spacing": "<script>"}, (16, "auto"), ["spacing", "not one of auto, even"]),
+        ({"spacing": "LOG"}, (16, "log"), []),
+    ],
+)
+def test_bad_contour_settings_fall_back_with_a_notice(query, expected, words):
+    view, notices = from_query(query)
+    assert (view.levels, view.spacing) == expected
+    assert len(notices) == (1 if words else 0)
+    for word in words:
+        assert word in notices[0], (word, notices[0])

@@ -1,0 +1,59 @@
+"""The app's own CSS, injected by the sidebar on every run (st.html with only a <style> takes no
+space): long formulas wrap instead of being cut, the share box's copy button sits beside the
+link, the chart toolbar stays off chart titles on a phone, and the presentation mode's larger,
+blacker text for a washed-out projector.
+
+Selectors are Streamlit's data-testid names and KaTeX's and Plotly's class names (stable across
+their releases; e2e tests look at the result)."""
+
+from __future__ import annotations
+
+# KaTeX sets display math `white-space: nowrap`, so a long formula ran out of its column and was
+# cut (a derivative cut after a "+" reads as a wrong derivative). `normal` lets it break after
+# relations and operators at the top level, as inline math does; what cannot break (one big
+# bracket) scrolls instead of being cut.
+FORMULAS = """
+.katex-display > .katex { white-space: normal !important; }
+.katex-display { overflow-x: auto; overflow-y: hidden; padding: 0.15em 0; }
+"""
+
+# The copy button sits in the code block's top right corner and covered the end of the link's
+# first line when hovered: the link keeps that corner free.
+SHARE_BOX = """
+.st-key-share_link pre { padding-right: 3rem !important; }
+"""
+
+# Streamlit leaves about 6rem above every page's title: 100-160 px of nothing on a projector.
+PAGE_TOP = """
+[data-testid="stMainBlockContainer"] { padding-top: 3.5rem !important; }
+"""
+
+# On a phone a chart's toolbar lay over its title and legend: there it gets a strip of its own
+# above the chart.
+PHONE_TOOLBAR = """
+@media (max-width: 640px) {
+  .js-plotly-plot { margin-top: 34px; }
+  .js-plotly-plot .modebar-container { top: -34px !important; }
+}
+"""
+
+# Presentation mode: larger text everywhere (Streamlit sizes in rem), black text instead of
+# grey captions and tinted alert text, thicker focus rings.
+PRESENT = """
+html { font-size: 22px !important; }
+[data-testid="stMain"] p, [data-testid="stMain"] li,
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] *,
+[data-testid="stAlertContentWarning"] *, [data-testid="stAlertContentInfo"] *,
+[data-testid="stAlertContentError"] *, [data-testid="stAlertContentSuccess"] * {
+  color: #000000 !important;
+}
+[data-testid="stCaptionContainer"] { font-size: 1rem !important; opacity: 1 !important; }
+.katex { font-size: 1.3em; }
+:focus-visible { outline: 4px solid #1f4fd1 !important; outline-offset: 2px; }
+"""
+
+
+def app_style(present: bool = False) -> str:
+    """The <style> element for this run: the presentation rules only in presentation mode."""
+    rules = FORMULAS + SHARE_BOX + PAGE_TOP + PHONE_TOOLBAR + (PRESENT if present else "")
+    return f"<style>{rules}</style>"
