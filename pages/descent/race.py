@@ -23,7 +23,14 @@ from collections.abc import Sequence
 import numpy as np
 
 from pages.descent.race_map import GREYS, MAP_AXIS, level_lines, shading_image
-from pages.descent.runner import START_COLOUR, STOP_COLOUR, SYMBOLS, Runner, legend_name
+from pages.descent.runner import (
+    START_COLOUR,
+    STOP_COLOUR,
+    SYMBOLS,
+    Runner,
+    legend_name,
+    status_words,
+)
 from ui.plots.arrays import f32, fmt, grid_window
 from ui.plots.axes import LIFT, equal_scale, scene_aspect, scene_layout, z_limits
 from ui.plots.config import TITLE_FONT_SIZE, base_layout, legend_layout, notes_annotation
@@ -235,7 +242,27 @@ def race_moving(
     layout = {"scene": {"zaxis": {"range": list(zlim)}}}
     if notes:
         layout["annotations"] = [notes_annotation(notes)]
-    return {"data": traces, "animated": animated, "frames": frames, "layout": layout}
+    return {
+        "data": traces,
+        "animated": animated,
+        "frames": frames,
+        "layout": layout,
+        "summary": race_summary(runners, start, start_value),
+    }
+
+
+def race_summary(runners: Sequence[Runner], start: tuple[float, float], start_value: float) -> str:
+    """The race in words, for a screen reader (the chart's accessible name): the start, and per
+    racer its outcome and where it ended."""
+    words = [f"Start ({fmt(start[0])}, {fmt(start[1])}), f = {fmt(start_value)}."]
+    for runner in runners:
+        x, y = np.asarray(runner.descent.path, dtype=np.float64)[-1]
+        value = float(np.asarray(runner.descent.values, dtype=np.float64)[-1])
+        words.append(
+            f"{runner.label} (lr {runner.lr:g}): {status_words(runner)}, "
+            f"ends at ({fmt(x)}, {fmt(y)}) with f = {fmt(value)}."
+        )
+    return " ".join(words)
 
 
 ARRAY_KEYS = ("x", "y", "z", "text")

@@ -321,6 +321,13 @@ function wire(state) {
   window.addEventListener("pointerup", onUp, true);
 }
 
+// The chart's accessible name: what it shows, and the race in words (race.race_summary).
+function describe(state) {
+  if (!state.gd) return;
+  const summary = state.race && typeof state.race.summary === "string" ? ` ${state.race.summary}` : "";
+  state.gd.setAttribute("aria-label", `${state.label || "The race"}.${summary}`);
+}
+
 function mountBase(state, data, parentElement) {
   let host = state.host;
   if (!host || !parentElement.contains(host)) {
@@ -336,7 +343,8 @@ function mountBase(state, data, parentElement) {
     state.revision = null; // a new element (the page was left and opened again): draw anew
     state.controls = controlsFor(state, host, data);
   }
-  state.gd.setAttribute("aria-label", data.label || "The race");
+  state.label = data.label;
+  describe(state);
   state.frameMs = data.frame_ms || 100;
   if (state.revision === data.revision && state.base) return Promise.resolve();
   state.revision = data.revision;
@@ -361,6 +369,7 @@ function receiveRace(data) {
   if (state.raceText === data.race) return; // a rerun that changed nothing in the race
   state.raceText = data.race;
   state.race = decoded(JSON.parse(data.race));
+  describe(state);
   clearTimeout(state.timer);
   state.playing = null;
   state.frame = null; // a new race opens finished, as the page's readouts describe it

@@ -192,6 +192,9 @@ def test_a_click_on_the_map_moves_the_start_point_in_the_link(tall):
     page.wait_for_function(f"([x, y]) => ({START_2D})()[0] === x && ({START_2D})()[1] === y",
                            arg=list(moved), timeout=30_000)  # fmt: skip
     assert page.evaluate("window.__contexts") == 1  # the chart was not remounted
+    # Its accessible name tells the new race in words.
+    name = page.evaluate(f"() => document.querySelector('{RACE}').getAttribute('aria-label')")
+    assert f"Start ({moved[0]:g}, {moved[1]:g})" in name and "Gradient descent" in name, name
 
 
 def test_a_new_start_keeps_the_chart_and_its_rotation(tall):

@@ -444,3 +444,16 @@ def test_racer_colours_are_distinct_from_each_other_and_from_the_theme():
 def _rgb_distance(a: str, b: str) -> float:
     ra, rb = (np.array([int(c[i : i + 2], 16) for i in (1, 3, 5)], float) for c in (a, b))
     return float(np.linalg.norm(ra - rb))
+
+
+def test_the_race_in_words_names_the_start_and_every_racers_outcome(bowl_grid):
+    escaping = np.array([[2.0, 0.0], [2.5, 0.5], [2.9, 0.9], [5.0, 3.0], [1e6, 1e6]])
+    runners = [
+        Runner("gd", fake(escaping, "diverged", message="Diverged at step 5: too far.")),
+        Runner("adam", fake(spiral(30, 0.9))),
+    ]
+    summary = race_moving(bowl_grid, runners, (2.0, 0.0), 4.0)["summary"]
+    assert summary.startswith("Start (2, 0), f = 4.")
+    assert "Gradient descent (lr 0.1): diverged at step 5, ends at (1e+06, 1e+06)" in summary
+    end = spiral(30, 0.9)[-1]
+    assert f"Adam (lr 0.1): 30 steps, ends at ({end[0]:.4g}, {end[1]:.4g})" in summary

@@ -270,3 +270,19 @@ def test_the_basin_map_is_not_computed_until_asked_for():
     app = open_page()
     assert not any("basins" in metas(chart) for chart in charts(app))
     assert app.toggle(key="descent_basins").value is False
+
+
+def test_a_new_start_changes_the_race_part_only_not_the_surface():
+    app = open_page()
+    base, race = race_parts(app)
+    app.number_input(key="x0").set_value(-1.0)
+    app.number_input(key="y0").set_value(-1.5)
+    apptest.rerun(app)
+    moved_base, moved_race = race_parts(app)
+    # The base is the same message (Streamlit then sends a reference, the browser keeps its
+    # WebGL scene); the race part carries the new start and its race.
+    assert moved_base == base
+    start = next(trace for trace in moved_race["data"] if trace["meta"] == "start 2d")
+    assert (start["x"], start["y"]) == ([-1.0], [-1.5])
+    assert "Start (-1, -1.5)" in moved_race["summary"]
+    assert moved_race["summary"] != race["summary"]
