@@ -133,7 +133,8 @@ def streamlit_server(
     port = port or free_port()
     command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true"]
     command += ["--server.port", str(port), "--server.address", "127.0.0.1"]
-    command += ["--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+    # Everything else from .streamlit/config.toml, as `streamlit run app.py` would have it.
+    command += ["--browser.gatherUsageStats", "false"]
     for option in options:
         name, _, value = option.partition("=")
         command += [f"--{name}", value]
