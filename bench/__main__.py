@@ -5,8 +5,10 @@ import numpy as np
 
 from .core_cases import rows
 from .descent_cases import descent_rows
+from .descent_page_cases import descent_page_rows
 from .explore_cases import explore_rows
 from .javascript_cases import javascript_rows
+from .second_order_cases import second_order_rows
 from .timing import render
 
 
@@ -20,7 +22,18 @@ def main(argv: list[str] | None = None) -> int:
         from .browser import main as browser
 
         return browser(argv[1:])
-    table = [*rows(), *javascript_rows(), *explore_rows(), *descent_rows()]
+    sections = {
+        "core": rows,
+        "javascript": javascript_rows,
+        "explore": explore_rows,
+        "second-order": second_order_rows,
+        "descent": lambda: [*descent_rows(), *descent_page_rows()],
+    }
+    chosen = [name for name in argv if name in sections] or list(sections)
+    if unknown := [name for name in argv if name not in sections]:
+        print(f"unknown section(s) {unknown}: choose from {list(sections)}, load or browser")
+        return 2
+    table = [row for name in chosen for row in sections[name]()]
     print(f"Python {platform.python_version()}, numpy {np.__version__}, {platform.machine()}")
     print(render(table))
     return 0 if all(row.met is not False for row in table) else 1

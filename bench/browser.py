@@ -108,14 +108,14 @@ FLOOR = """async () => {
 }"""
 
 
-def measure(app_dir: Path) -> dict[str, float | None]:
+def measure(app_dir: Path, viewport: tuple[int, int] = (1400, 1800)) -> dict[str, float | None]:
     from playwright.sync_api import sync_playwright
 
     with serve(app_dir) as cluster, sync_playwright() as playwright:
         url = cluster.url
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1800})
+            page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
             page.add_init_script(COUNTERS)
             received = [0]
             page.on(
@@ -169,9 +169,21 @@ def measure(app_dir: Path) -> dict[str, float | None]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench browser", description=__doc__)
     parser.add_argument("--before", type=Path, help="another checkout of the app to compare")
+    parser.add_argument(
+        "--viewport",
+        default="1400x1800",
+        help="the browser window, WIDTHxHEIGHT (1366x768: a school laptop; 1920x1080: a projector)",
+    )
     args = parser.parse_args(argv)
-    after = measure(ROOT)
-    before = measure(args.before) if args.before else None
+    try:
+        width, height = (int(side) for side in args.viewport.lower().split("x"))
+    except ValueError:
+        parser.error("--viewport takes WIDTHxHEIGHT, for example 1366x768")
+    if not (320 <= width <= 4000 and 320 <= height <= 4000):
+        parser.error("--viewport sides must be 320 to 4000 pixels")
+    after = measure(ROOT, (width, height))
+    before = measure(args.before, (width, height)) if args.before else None
+    print(f"Chromium (software WebGL), window {width}x{height}")
 
     def show(value, unit, digits=0):
         return "—" if value is None else f"{value:.{digits}f}{unit}"

@@ -15,6 +15,8 @@ import itertools
 import json
 import logging
 import statistics
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -30,6 +32,8 @@ from .timing import Row, median_seconds
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 WARM_TARGET, NEW_FUNCTION_TARGET, BYTES_TARGET = 0.080, 0.300, 400_000
+# Explore's default formula with a parameter (issue 13): its value moves on a slider.
+PARAMETRIC = "x^2 y + b y^3"
 
 
 def _sent(figures) -> int:
@@ -84,6 +88,104 @@ def _point_change(drawn) -> int:
     return sum(len(json.dumps(point)) for point in points) + _sent((drawn.x_panel, drawn.y_panel))
 
 
+def _interleaved_medians(runs: dict[str, Callable[[], object]], repeats: int, warmup: int = 3):
+    """Median seconds of each run, the runs taking turns: under a shared machine's changing load
+    (four helpers on two cores here) back-to-back blocks measured 270 ms against 130 ms for the
+    same work; taking turns gives every run the same load."""
+    samples: dict[str, list[float]] = {name: [] for name in runs}
+    for round_ in range(warmup + repeats):
+        for name, run in runs.items():
+            started = time.perf_counter()
+            run()
+            if round_ >= warmup:
+                samples[name].append(time.perf_counter() - started)
+    return {name: statistics.median(values) for name, values in samples.items()}
+
+
+def _parameter_rows(repeats: int) -> list[Row]:
+    """Explore's work (core calls, figures, JSON) when a parameter's value changes, against the
+    same work when the point moves, on the same parametric formula in the same run, and against
+    typing the number into the formula (what a new value cost before parameters). A new value
+    is a new grid (the surface changes) but no SymPy work: the Function is bound, not rebuilt.
+    41 distinct values cycle through the grid cache's 32 entries, so every one misses it."""
+    f = function_for(PARAMETRIC)
+    values = itertools.cycle(np.round(np.linspace(-2, 2, 41), 2))
+    xs = itertools.cycle(np.round(np.linspace(-2.5, 2.5, 17), 2))
+    fresh = (f"x^2 y + {1 + k / 1000:.3f} y^3" for k in itertools.count(int(time.time()) % 997))
+    medians = _interleaved_medians(
+        {
+            "value": lambda: _sent(explore_figures(f.bind(b=next(values)), DEFAULT).all()),
+            "point": lambda: _sent(
+                explore_figures(f, dataclasses.replace(DEFAULT, x0=next(xs))).all()
+            ),
+            "typed": lambda: _sent(explore_figures(function_for(next(fresh)), DEFAULT).all()),
+            "bind": lambda: f.bind(b=next(values)),
+        },
+        repeats,
+    )
+    # Whole runs of app.py (server time inside the script), a link with a new value against a
+    # link with a new point, taking turns as above.
+    base = to_query(DEFAULT) | {"f": PARAMETRIC}
+    by_value = (
+        base | {"p_b": str(v)} for v in itertools.cycle(np.round(np.linspace(-2, 2, 41), 2))
+    )
+    by_point = (
+        base | {"x0": str(x)} for x in itertools.cycle(np.round(np.linspace(-2.5, 2.5, 17), 2))
+    )
+    runs = {"value": [], "point": []}
+    for round_ in range(3 + repeats):
+        for name, queries in (("value", by_value), ("point", by_point)):
+            seconds = _script_seconds(next(queries))
+            if round_ >= 3:
+                runs[name].append(seconds)
+    run_value, run_point = (statistics.median(runs[name]) for name in ("value", "point"))
+    value_bytes = _sent(explore_figures(f.bind(b=-0.5), DEFAULT).all())
+    point_bytes = _point_change(explore_figures(f, dataclasses.replace(DEFAULT, x0=0.5)))
+    return [
+        Row(
+            f"Explore run from a link, parameter value changed ({PARAMETRIC})",
+            run_value,
+            "Explore run from a link, point moved (same f), taking turns",
+            run_point,
+            "<= 1x (issue 13)",
+            run_value <= run_point,
+        ),
+        Row(
+            "bytes sent for the charts when a parameter changes (every figure: the surface moves)",
+            value_bytes,
+            "when the point moves (live charts' points + slice panels)",
+            point_bytes,
+            "",
+            None,
+            unit="bytes",
+        ),
+        Row(
+            f"Explore's work, parameter value changed ({PARAMETRIC}: bind + new grid)",
+            medians["value"],
+            "Explore's work, point moved (same f, cached grid), taking turns",
+            medians["point"],
+            "",
+            None,
+        ),
+        Row(
+            "Explore's work, parameter value changed",
+            medians["value"],
+            "the number typed into the formula instead (new formula: worker + grid)",
+            medians["typed"],
+            "< 1x",
+            medians["value"] < medians["typed"],
+        ),
+        Row(
+            "Function.bind alone (a new value, no SymPy work)",
+            medians["bind"],
+            "Explore's work, point moved",
+            medians["point"],
+            "",
+            None,
+        ),
+    ]
+
+
 def explore_rows() -> list[Row]:
     # Streamlit warns about bare mode and caches without a server; the timings do not need one.
     logging.getLogger("streamlit").setLevel(logging.ERROR)
@@ -105,6 +207,7 @@ def explore_rows() -> list[Row]:
     at = explore_figures(f, dataclasses.replace(DEFAULT, x0=0.5, y0=-1.0))
     point_change = _point_change(at)
     return [
+        *_parameter_rows(repeats),
         Row(
             "Explore run, point moved (cached f and grid)",
             warm,

@@ -27,6 +27,7 @@ does when someone opens the shared link and then moves the point:
   new x0 and y0.
 - `--via bridge` clicks the page's map instead, the way a real chart click arrives: a live chart
   (ui.shell.live_chart, Explore) sends setTriggerValue("moved", {x, y}) when a drag or a click ends;
+  Descent's race chart (pages/descent/race_chart.py) sends setTriggerValue("clicked", {x, y});
   elsewhere the click bridge (a st.components.v2 component whose data lists the charts it
   listens to) calls setTriggerValue("click", {chart, x, y, cameras}), which reaches the server as a
   `json_trigger_value` under Streamlit's trigger aggregator id for that component; the page's
@@ -162,6 +163,7 @@ class Student:
         self.widget_ids: dict[str, str] = {}
         self.bridge: tuple[str, list[str]] | None = None  # the click bridge: id, its charts
         self.live: dict[str, str] = {}  # live charts (ui.shell.live_chart): chart -> component id
+        self.race: str | None = None  # Descent's race chart (pages/descent/race_chart.py): its id
         self.cache = MessageCache()
         self.socket: CountingConnection | None = None
 
@@ -203,7 +205,9 @@ class Student:
         click on a chart reported by the page's click bridge ("bridge")."""
         result = Interaction("click")
         states: dict[str, float | str] = {}
-        if via == "bridge" and self.live:
+        if via == "bridge" and self.race is not None:
+            states = {_trigger_id(self.race): _race_click(x, y)}
+        elif via == "bridge" and self.live:
             chart = next((c for c in self.live if "contour" in c), next(iter(self.live)))
             states = {_trigger_id(self.live[chart]): _live_move(x, y)}
         elif via == "bridge" and self.bridge is not None:
@@ -323,6 +327,8 @@ class Student:
             live = _live_chart(element.bidi_component)
             if live:
                 self.live[live] = widget_id
+            if element.bidi_component.component_name.endswith(RACE_CHART):
+                self.race = widget_id
         elif kind == "number_input":
             for key in POINT_KEYS:
                 if widget_id.endswith(f"-{key}"):
@@ -356,6 +362,14 @@ def _live_chart(component) -> str | None:
 def _live_move(x: float, y: float) -> str:
     """What a live chart's setTriggerValue("moved", ...) sends when a drag or a click ends."""
     return json.dumps([{"event": "moved", "value": {"x": x, "y": y, "frames": 0}}])
+
+
+RACE_CHART = "descent_race_chart"  # the component's name (pages/descent/race_chart.py)
+
+
+def _race_click(x: float, y: float) -> str:
+    """What Descent's race chart sends (setTriggerValue("clicked", ...)) for a still click."""
+    return json.dumps([{"event": "clicked", "value": {"x": x, "y": y}}])
 
 
 def _trigger_id(component_id: str) -> str:
@@ -845,6 +859,11 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     )
     parser.add_argument("--url", help="a running server on loopback (default: start one here)")
     parser.add_argument(
+        "--warm",
+        action="store_true",
+        help="open every page once on every server started here first, as python -m deploy does",
+    )
+    parser.add_argument(
         "--replicas",
         type=int,
         default=0,
@@ -920,6 +939,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                     f"{args.replicas} x streamlit run app.py{options} (pids "
                     f"{', '.join(map(str, pids))}) behind HAProxy at {cluster.url}, started here"
                 )
+            if args.warm:
+                for server in cluster.servers:
+                    problems = deploy.warm(server.url)
+                    print(f"warmed {server.url}: {'; '.join(problems) or 'every page opened'}")
             measurements = go(cluster.url, pids, where)
     if args.json:
         args.json.write_text(json.dumps([summary(m) for m in measurements], indent=1) + "\n")

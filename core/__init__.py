@@ -6,8 +6,12 @@
 2*x*y
 >>> f.gradient(2.0, 1.0)
 array([4., 7.])
+>>> g = Function("a x^2 + b y^2", parameters={"b": -1.0})
+>>> g.parameters, g.derivative("x"), float(g(1.0, 2.0))
+(('a', 'b'), 2*a*x, -3.0)
 """
 
+from ._worker import start_workers
 from .answers import AnswerCheck, check_partial, mixed_partials
 from .critical import CriticalPoint, CriticalPoints, critical_points, hessian_shape
 from .descent import (
@@ -50,7 +54,7 @@ from .javascript import JavascriptError, JsFunctions, compile_javascript
 from .levels import band_index, choose_spacing, contour_levels
 from .optimizers import DEFAULTS, OPTIMIZERS, Optimizer, optimizer
 from .overflow import Magnitude, magnitude
-from .parse import ExpressionError, X, Y, parse, to_latex, to_text
+from .parse import PARAMETER_NAMES, ExpressionError, X, Y, parse, to_latex, to_text
 from .solid import printable_solid, stl_bytes
 
 __all__ = [
@@ -61,6 +65,7 @@ __all__ = [
     "DIVERGENCE_BOUND",
     "MAX_STEPS",
     "OPTIMIZERS",
+    "PARAMETER_NAMES",
     "UNDEFINED",
     "UNSETTLED",
     "AnswerCheck",
@@ -107,6 +112,7 @@ __all__ = [
     "race",
     "slices",
     "stability",
+    "start_workers",
     "stl_bytes",
     "tangent_plane",
     "taylor2",

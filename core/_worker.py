@@ -15,6 +15,7 @@ import atexit
 import contextlib
 import os
 import pickle
+import queue
 import signal
 import subprocess
 import sys
@@ -30,6 +31,9 @@ HARD_GRACE_SECONDS = 0.5
 WORKER_SEED = 20240611
 TOO_LONG = "This formula takes too long to work with symbolically, so it was stopped."
 STARTUP_SECONDS = 60.0
+# Workers per server: a slow formula (up to TIMEOUT_SECONDS) holds one of them, and everyone
+# else's symbolic work goes to the other instead of queueing behind it.
+POOL_SIZE = 2
 MEMORY_HEADROOM_BYTES = 1536 * 2**20
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -92,6 +96,10 @@ class SymbolicWorker:
             self._stop()
             raise RuntimeError("the symbolic worker process did not start")
 
+    def start_in_background(self) -> None:
+        """Start the child now, in a thread, so the first task does not wait for it."""
+        self._restart_in_background()
+
     def _restart_in_background(self) -> None:
         """Start the next child now, so the person's next formula does not wait for it."""
 
@@ -117,17 +125,57 @@ class SymbolicWorker:
             self._stop()
 
 
-_shared: SymbolicWorker | None = None
+class WorkerPool:
+    """Several SymbolicWorkers behind one `run`: a task goes to an idle worker (the most recently
+    used first), and waits only when every worker is busy."""
+
+    def __init__(self, size: int = POOL_SIZE, timeout: float = TIMEOUT_SECONDS):
+        self.workers = tuple(SymbolicWorker(timeout) for _ in range(size))
+        self._idle: queue.LifoQueue[SymbolicWorker] = queue.LifoQueue()
+        for worker in reversed(self.workers):
+            self._idle.put(worker)
+
+    def run(self, task: str, *args, timeout: float | None = None):
+        worker = self._idle.get()
+        try:
+            return worker.run(task, *args, timeout=timeout)
+        finally:
+            self._idle.put(worker)
+
+    def start_in_background(self) -> None:
+        for worker in self.workers:
+            worker.start_in_background()
+
+    def close(self) -> None:
+        for worker in self.workers:
+            worker.close()
+
+
+_shared: WorkerPool | None = None
 _shared_lock = threading.Lock()
 
 
-def shared_worker() -> SymbolicWorker:
+def shared_worker() -> WorkerPool:
     global _shared
     with _shared_lock:
         if _shared is None:
-            _shared = SymbolicWorker()
+            _shared = WorkerPool()
             atexit.register(_shared.close)
         return _shared
+
+
+_started = threading.Event()
+
+
+def start_workers() -> None:
+    """Start the shared symbolic workers now, in the background (a server calls this first
+    thing, so its first formula does not wait about 0.4 s for a worker to start). Only the first
+    call does anything: every rerun makes it, and a restart after a kill is the worker's own job."""
+    with _shared_lock:
+        if _started.is_set():
+            return
+        _started.set()
+    shared_worker().start_in_background()
 
 
 # -- the child side -----------------------------------------------------------------------------
@@ -163,7 +211,8 @@ def serve() -> None:
     tasks |= {"differences": symbolic.differences_at, "edges": symbolic.edges}
     tasks |= {"kinks": symbolic.kinks, "substitute": symbolic.substitute}
     tasks |= {"polynomial_critical_points": symbolic.polynomial_critical_points}
-    tasks |= {"magnitude": symbolic.magnitude}
+    tasks |= {"magnitude": symbolic.magnitude, "bind": symbolic.bind}
+    tasks |= {"hessian_determinant": symbolic.hessian_determinant}
     if os.environ.get("CORE_WORKER_TEST_TASKS") == "1":
         import time
 

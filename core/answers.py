@@ -39,9 +39,9 @@ import numpy as np
 import sympy
 
 from ._worker import shared_worker
-from .function import Function, compile_numpy, numeric_forms
+from .function import Function, compile_numpy, numeric_forms, parameter_symbols
 from .grid import check_window
-from .parse import ExpressionError, parse, to_latex
+from .parse import ExpressionError, parse, to_latex, tokenize
 from .symbolic import SYMBOLS, node_count
 
 # SymPy gets at most this long to simplify the difference to 0 (less when the rest of the check
@@ -120,15 +120,20 @@ def check_partial(
         raise ValueError(f"variables are 'x' and 'y', not {variable!r}")
     xlim, ylim = check_window(xlim, ylim)
     answer = read_answer(answer_text, variable)
+    _refuse_other_parameters(f, answer, variable, answer_text)
     true = f.derivative(variable)
     answer_latex = to_latex(answer)
     name = f"∂f/∂{variable}"
-    result = functools.partial(AnswerCheck, variable, answer_expr=answer)
+    # SymPy compares the formulas with the parameters as letters (equal for every value); the
+    # numbers compare them at f's values, with those put in (a no-op without parameters).
+    bound_true, bound_answer, bound_f = f.bound(true, answer, f.expr)
+    result = functools.partial(AnswerCheck, variable, answer_expr=bound_answer)
 
     window = _sample(xlim, ylim, samples, seed)
-    far = _domain_sample(f, answer, seed)
-    compared = _Comparison(f, variable, answer, np.concatenate([window, far]), len(window))
-    exact = _exact(true, answer, compared.exact_candidates())
+    far = _domain_sample(bound_f, bound_answer, seed)
+    points = np.concatenate([window, far])
+    compared = _Comparison(f, variable, bound_answer, points, len(window), bound_f, bound_true)
+    exact = _exact(bound_true, bound_answer, compared.exact_candidates())
     if exact is not None:
         compared.confirm(exact)
 
@@ -165,7 +170,7 @@ def check_partial(
             "different", "symbolic", answer_latex, difference_latex, (), message, compared.count
         )
     if compared.count == 0:
-        anywhere = _exact(true, answer, list(FORMULA_POINTS))
+        anywhere = _exact(bound_true, bound_answer, list(FORMULA_POINTS))
         if anywhere is not None and any(
             value is not None and value[0] > EXACT_TOLERANCE * max(1.0, value[1])
             for value in anywhere
@@ -185,6 +190,13 @@ def check_partial(
             _undecided_reason(decided, name),
             0,
         )
+    elsewhere = _other_values_differ(f, true, answer)
+    if elsewhere:
+        message = (
+            f"Different: your answer agrees with {name} at {elsewhere[0]}, but not for other "
+            f"values ({elsewhere[1]}): {name} depends on the parameters differently."
+        )
+        return result("different", "symbolic", answer_latex, difference_latex, (), message)
     why = (
         "SymPy did not finish in time to decide symbolically."
         if decided == "stopped"
@@ -204,7 +216,56 @@ FORMULA_POINTS = ((0.5, 1.25), (-1.5, 0.75), (2.0, -3.0))
 CLAIRAUT_POINTS = ((0.5, 1.25), (-1.5, 0.75), (2.0, -3.0), (0.25, -0.5), (3.0, 2.0))
 
 
-def _domain_sample(f: Function, answer: sympy.Expr, seed: int) -> np.ndarray:
+def _refuse_other_parameters(f: Function, answer: sympy.Expr, variable: str, text: str) -> None:
+    """An answer may use f's parameters (2 a x), no others; the error points at the first."""
+    other = [s.name for s in parameter_symbols(answer) if s.name not in f.parameters]
+    if not other:
+        return
+    names = [token for token in tokenize(text) if token.kind == "name"]
+    column = next((t.column for t in names if t.text == other[0]), None)
+    if column is None:  # inside a run of letters (2ax)
+        column = next((t.column for t in names if other[0] in t.text), None)
+    held = f" and its parameters {', '.join(f.parameters)}" if f.parameters else " only"
+    raise ExpressionError(
+        f"Your answer uses '{other[0]}', but ∂f/∂{variable} is a function of x and y{held}.",
+        column,
+        text,
+        "Write it with x and y (and constants such as pi and e).",
+    )
+
+
+# f's parameters are moved this far (and a little more for each next one) to test an answer at
+# other values than the sliders' (whole numbers of it would be too easy to hit by chance).
+OTHER_VALUES_SHIFT = 0.731
+
+
+def _other_values_differ(f: Function, true, answer) -> tuple[str, str] | None:
+    """Where an answer matched at f's values and SymPy could not prove it for every value:
+    (f's values, the other values) if exact values differ at another set of values, else None
+    (2 x for d/dx of a x^2 is right at a = 1 only)."""
+    if not f.parameters:
+        return None
+    other = f.bind(
+        {
+            name: value + OTHER_VALUES_SHIFT * (1 + k / 7)
+            for k, (name, value) in enumerate(f.values.items())
+        }
+    )
+    try:
+        moved_true, moved_answer = other.bound(true, answer)
+    except ExpressionError:
+        return None
+    exact = _exact(moved_true, moved_answer, list(FORMULA_POINTS)) or []
+    if not any(v is not None and v[0] > EXACT_TOLERANCE * max(1.0, v[1]) for v in exact):
+        return None
+
+    def shown(g):
+        return ", ".join(f"{name} = {value:g}" for name, value in g.values.items())
+
+    return shown(f), shown(other)
+
+
+def _domain_sample(f_expr: sympy.Expr, answer: sympy.Expr, seed: int) -> np.ndarray:
     """Points across the whole plane, not the window: a lattice of magnitudes from 1e-3 to 1e4
     of both signs (and 0), seeded random points at log-uniform magnitudes, and points just
     either side of every zero of an argument of abs, sqrt, log or a division (where an answer
@@ -214,7 +275,7 @@ def _domain_sample(f: Function, answer: sympy.Expr, seed: int) -> np.ndarray:
     rng = np.random.default_rng(seed + 1)
     magnitudes = 10.0 ** rng.uniform(-3, 4, (FAR_POINTS, 2))
     far = magnitudes * rng.choice([-1.0, 1.0], (FAR_POINTS, 2))
-    near = _near_edges(shared_worker().run("edges", [f.expr, answer]), values, rng)
+    near = _near_edges(shared_worker().run("edges", [f_expr, answer]), values, rng)
     return np.concatenate([lattice, near, far]) + 0.0
 
 
@@ -262,7 +323,8 @@ class _Comparison:
     """The true derivative and the answer at the window's points (the first `in_window`) and
     far beyond; which points are wrong; where on f's domain the answer is right and wrong."""
 
-    def __init__(self, f, variable, answer, points, in_window):
+    def __init__(self, f, variable, answer, points, in_window, f_expr, true):
+        """`answer`, `f_expr` and `true` (f's derivative) with the parameters' values in."""
         x, y = points[:, 0], points[:, 1]
         self.points, self.in_window = points, np.arange(len(points)) < in_window
         self.true = np.broadcast_to(f.derivative_function(variable)(x, y), x.shape)
@@ -272,7 +334,7 @@ class _Comparison:
         agree = np.isfinite(self.theirs) & _agree(self.true, self.theirs)
         self.wrong = self.exists & ~agree
         self.count = int(self.exists.sum())
-        kinks = shared_worker().run("kinks", [f.expr, f.derivative(variable), answer])
+        kinks = shared_worker().run("kinks", [f_expr, true, answer])
         self.kinks = [kink for kink, _ in kinks]
         self.kink_texts = [text for _, text in kinks]
         signs = [_edge_sign(compile_numpy([kink]), x, y) for kink in self.kinks]
@@ -578,8 +640,12 @@ def mixed_partials(f: Function, timeout: float | None = None) -> MixedPartials:
     decided, _ = _symbolic(xy, yx, timeout)
     if decided is True:
         return MixedPartials(xy, yx, True)
-    # Not simplified to 0: different formulas if exact values differ at a point (seeded, fixed).
-    exact = _exact(xy, yx, list(CLAIRAUT_POINTS)) or []
+    # Not simplified to 0: different formulas if exact values differ at a point (seeded, fixed),
+    # with the parameters at f's values.
+    try:
+        exact = _exact(*f.bound(xy, yx), list(CLAIRAUT_POINTS)) or []
+    except ExpressionError:
+        exact = []
     differ = any(
         value is not None and value[0] > EXACT_TOLERANCE * max(1.0, value[1]) for value in exact
     )

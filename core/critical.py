@@ -26,7 +26,7 @@ import numpy as np
 
 from ._worker import shared_worker
 from .grid import check_window
-from .parse import ExpressionError
+from .parse import ExpressionError, X, Y, to_text
 
 KINDS = ("minimum", "maximum", "saddle", "degenerate")
 GRADIENT_TOLERANCE = 1e-10  # relative to the window's typical |grad f|
@@ -76,7 +76,7 @@ def critical_points(f, xlim, ylim, starts: int = 12, resolution: int = 48, max_p
     _check_count("starts", starts, 2, 100)
     _check_count("resolution", resolution, 2, 400)
     _check_count("max_points", max_points, 0, 10_000)
-    if f.derivative("x") == 0 and f.derivative("y") == 0:
+    if _constant(f):
         note = "f is constant: every point is a critical point."
         return CriticalPoints(continuum=True, note=note)
     span = np.array([xmax - xmin, ymax - ymin])
@@ -105,7 +105,57 @@ def critical_points(f, xlim, ylim, starts: int = 12, resolution: int = 48, max_p
     found = [_classify(f, p, window_units, hessian_scale) for p in points]
     isolated = _isolated(f, points, found, low, high, span, tolerance)
     found = [_with_isolated(point, flag) for point, flag in zip(found, isolated, strict=True)]
-    return _summarise(found, span, max_points)
+    summary = _summarise(found, span, max_points)
+    said = parameter_note(f)
+    if said:
+        summary.note = f"{summary.note} {said}".strip()
+    return summary
+
+
+# The determinant of the Hessian, with the parameters as letters, gets this long in the worker.
+DETERMINANT_TIMEOUT = 0.5
+
+
+def parameter_note(f) -> str:
+    """In words, how f's parameters decide the kind of its critical points: det H = fxx fyy -
+    fxy^2 with the parameters as letters (SymPy work once per formula, in the worker; "" when
+    there are no parameters in it, or it takes too long)."""
+    if not f.parameters:
+        return ""
+    key = f.canonical_text
+    if key not in _DETERMINANTS:
+        try:
+            second = [f.derivative(*v) for v in (("x", "x"), ("x", "y"), ("y", "y"))]
+            _DETERMINANTS[key] = shared_worker().run(
+                "hessian_determinant", *second, timeout=DETERMINANT_TIMEOUT
+            )
+        except ExpressionError:
+            _DETERMINANTS[key] = None
+    determinant = _DETERMINANTS[key]
+    names = sorted(s.name for s in determinant.free_symbols - {X, Y}) if determinant else []
+    if not names:
+        return ""
+    shown = to_text(determinant).replace("**", "^")
+    move = "moves" if len(names) == 1 else "move"
+    if len(shown) > 80:
+        return (
+            f"With parameters, det H depends on {', '.join(names)}: a critical point's kind "
+            "(minimum or maximum where det H > 0, saddle where < 0) can change as they move."
+        )
+    if determinant.free_symbols & {X, Y}:
+        return (
+            f"det H = {shown} depends on the point and on {', '.join(names)}: a critical "
+            "point's kind (minimum or maximum where det H > 0, saddle where < 0) can change as "
+            "they move."
+        )
+    return (
+        f"det H = {shown} at every point: a critical point is a minimum or maximum while it is "
+        f"positive and a saddle while it is negative, so its kind changes where {shown} "
+        f"crosses 0 as {', '.join(names)} {move}."
+    )
+
+
+_DETERMINANTS: dict[str, object] = {}
 
 
 def _check_count(name, value, low, high) -> None:
@@ -174,6 +224,19 @@ def _sign_mask(gradient) -> np.ndarray:
     return changes.all(axis=-1)
 
 
+def _constant(f) -> bool:
+    """Whether f's gradient is 0 everywhere, with its parameters' values (a x^2 at a = 0)."""
+    gradient = [f.derivative("x"), f.derivative("y")]
+    if all(g == 0 for g in gradient):
+        return True
+    if not f.parameters or any(not (g.free_symbols - {X, Y}) for g in gradient if g != 0):
+        return False  # some part of the gradient does not depend on any parameter
+    try:
+        return all(g == 0 for g in f.bound(*gradient))
+    except ExpressionError:
+        return False
+
+
 _ALGEBRAIC: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
@@ -183,11 +246,11 @@ def _algebraic(f, low, high) -> np.ndarray:
     apply or does not finish in time (the numeric search still runs)."""
     if f not in _ALGEBRAIC:
         try:
+            # With parameters, the gradient with their values put in (exact decimals): SymPy
+            # work for every new value, as for every new formula; the numeric search is not.
+            fx, fy = f.bound(f.derivative("x"), f.derivative("y"))
             found = shared_worker().run(
-                "polynomial_critical_points",
-                f.derivative("x"),
-                f.derivative("y"),
-                timeout=ALGEBRAIC_TIMEOUT,
+                "polynomial_critical_points", fx, fy, timeout=ALGEBRAIC_TIMEOUT
             )
         except ExpressionError:
             found = None

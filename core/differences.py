@@ -26,7 +26,7 @@ import numpy as np
 import sympy
 from sympy.functions.elementary import hyperbolic, trigonometric
 
-from .function import compile_numpy
+from .function import compile_numpy, parameter_symbols
 
 if TYPE_CHECKING:
     from core.function import Function
@@ -161,16 +161,24 @@ _ANALYTIC = (
 
 @functools.lru_cache(maxsize=128)
 def _complex_evaluator(expr: sympy.Expr):
-    """(x, y) -> complex values of expr's analytic continuation. expr is a tree our parser built."""
-    compiled = compile_numpy([expr], modules=(_KINKED, "numpy"))
-    return lambda x, y: compiled(x, y)[0]
+    """(x, y, values) -> complex values of expr's analytic continuation, its parameters at
+    `values` (core.Function.values). expr is a tree our parser built; compiled once, whatever the
+    values."""
+    parameters = parameter_symbols(expr)
+    compiled = compile_numpy([expr], modules=(_KINKED, "numpy"), parameters=parameters)
+    names = [symbol.name for symbol in parameters]
+
+    def evaluate(x, y, values=None):
+        return compiled(x, y, *(np.float64((values or {})[name]) for name in names))[0]
+
+    return evaluate
 
 
 def _complex_step(f, x, y, variable, h) -> np.ndarray:
     _refuse_unless_analytic(f, x, y, variable, float(f(x, y)))
     evaluate = _complex_evaluator(f.expr)
     point = (x + 1j * h, y) if variable == "x" else (x, y + 1j * h)
-    return np.imag(evaluate(*point)) / h
+    return np.imag(evaluate(*point, f.values)) / h
 
 
 def _refuse(reason):
@@ -184,7 +192,7 @@ def _refuse_unless_analytic(f, x, y, variable, value):
             _refuse(f"{type(node).__name__}(...) has no extension to complex numbers")
     v = x if variable == "x" else y
     probe = (x + 1e-20j, y) if variable == "x" else (x, y + 1e-20j)
-    _refuse_at_kinks(f.expr, probe, f"(x, y) = ({x:g}, {y:g})")
+    _refuse_at_kinks(f.expr, probe, f"(x, y) = ({x:g}, {y:g})", f.values)
     nearby = max(1.0, abs(v)) * 4 * EPS
     sides = [f(v + s, y) if variable == "x" else f(x, v + s) for s in (-nearby, nearby)]
     if not np.all(np.isfinite(sides)):
@@ -193,7 +201,7 @@ def _refuse_unless_analytic(f, x, y, variable, value):
             "domain, like sqrt(u) at u = 0 or acos(u) at u = 1), so it has no analytic "
             "extension there, and its derivative may not exist"
         )
-    stepped = complex(np.asarray(_complex_evaluator(f.expr)(*probe)))
+    stepped = complex(np.asarray(_complex_evaluator(f.expr)(*probe, f.values)))
     if not np.isfinite(stepped) or abs(stepped.real - value) > 1e-9 * max(1.0, abs(value)):
         _refuse(
             f"the complex extension of f does not agree with f at {variable} = {v:g} (it "
@@ -202,13 +210,13 @@ def _refuse_unless_analytic(f, x, y, variable, value):
         )
 
 
-def _refuse_at_kinks(expr, probe, where):
+def _refuse_at_kinks(expr, probe, where, values):
     def show(u):
         text = str(u.args[0] if isinstance(u, sympy.Abs) else u).replace("**", "^")
         return f"|{text}|" if isinstance(u, sympy.Abs) else text
 
     def at_probe(u):
-        return complex(np.asarray(_complex_evaluator(u)(*probe)))
+        return complex(np.asarray(_complex_evaluator(u)(*probe, values)))
 
     for node in expr.atoms(sympy.Abs, sympy.sign):
         u = at_probe(node.args[0])

@@ -1,21 +1,30 @@
-"""core.Function: a formula in x and y, its exact derivatives, and fast numeric evaluation."""
+"""core.Function: a formula in x and y, its exact derivatives, and fast numeric evaluation.
+
+A formula may carry parameters (`a x^2 + b y^2`; the names are core.parse.PARAMETERS). They stay
+symbolic in every derivative (d/dx is 2 a x) and are numbers only when evaluating: the numpy code
+is compiled once per formula with the parameters as extra arguments, and `bind` makes a Function
+with other values without any SymPy work (a slider moved costs numpy time only).
+"""
 
 from __future__ import annotations
 
+import copy
 import functools
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 import sympy
 
 from ._worker import shared_worker
-from .parse import X, Y, parse, to_latex, to_text
+from .parse import PARAMETERS, X, Y, parse, to_latex, to_text
 from .symbolic import SYMBOLS, without_reciprocal_trig
 
 # Integers beyond float64's exact range would reach numpy as Python ints, which it cannot convert.
 _EXACT_FLOAT_LIMIT = 2**53
 PREPARE_SECONDS = 1.2
+# What a parameter is worth when nobody gave it a value (the sliders' default too).
+DEFAULT_PARAMETER_VALUE = 1.0
 # At a kink, the one-sided limits of a derivative count as equal within this (relative) slack.
 KINK_TOLERANCE = 1e-9
 
@@ -47,8 +56,9 @@ def _kink_value(d_right, d_left, g_right, g_left, g):
 KINK_FUNCTIONS = {"KinkSide": _kink_side, "KinkValue": _kink_value}
 
 
-def compile_numpy(exprs: Sequence[sympy.Expr], modules=("numpy",)) -> Callable:
-    """A numpy function of (x, y) returning one array per expression (shared subexpressions once).
+def compile_numpy(exprs: Sequence[sympy.Expr], modules=("numpy",), parameters=()) -> Callable:
+    """A numpy function of (x, y, *parameters) returning one array per expression (shared
+    subexpressions once); `parameters` are SymPy symbols, passed as numbers when called.
 
     Only ever called on trees built by core.parse, never on user text, and best on the numeric
     forms the worker prepares (core.symbolic.numeric_forms: constants folded, kinks resolved),
@@ -57,7 +67,21 @@ def compile_numpy(exprs: Sequence[sympy.Expr], modules=("numpy",)) -> Callable:
     """
     numeric = [_numeric_form(expr) for expr in exprs]
     modules = [KINK_FUNCTIONS, *modules]
-    return sympy.lambdify((X, Y), numeric, modules=modules, cse=len(numeric) > 1)
+    # lambdify renames a symbol that is no Python name (lambda) to a dummy argument itself.
+    arguments = (X, Y, *parameters)
+    return sympy.lambdify(arguments, numeric, modules=modules, cse=len(numeric) > 1)
+
+
+def parameter_symbols(*exprs: sympy.Expr) -> tuple[sympy.Symbol, ...]:
+    """The parameters (core.parse.PARAMETERS) in the expressions, sorted by name."""
+    found = set().union(*(expr.free_symbols for expr in exprs)) if exprs else set()
+    return tuple(sorted((s for s in found if PARAMETERS.get(s.name) == s), key=lambda s: s.name))
+
+
+def is_polynomial(expr: sympy.Expr) -> bool:
+    """Polynomial in x, y and every parameter: defined for every value, so its derivatives need
+    no mask from f (x^2 + sqrt(a) is not: for a < 0 f is undefined while 2x is not)."""
+    return bool(expr.is_polynomial(X, Y, *parameter_symbols(expr)))
 
 
 def numeric_forms(expr, derivatives, keys) -> list[sympy.Expr]:
@@ -72,7 +96,9 @@ def _as_float_arrays(x, y) -> tuple[np.ndarray, np.ndarray, tuple[int, ...]]:
     return x, y, np.broadcast_shapes(x.shape, y.shape)
 
 
-def _evaluate(compiled: Callable, x, y, layout: tuple[tuple[int, ...], ...]) -> np.ndarray:
+def _evaluate(
+    compiled: Callable, x, y, layout: tuple[tuple[int, ...], ...], values: tuple[float, ...] = ()
+) -> np.ndarray:
     """Evaluate `compiled` and place its outputs at `layout` indices of a float64 array, with NaN
     wherever a value is not finite, and constant outputs broadcast to the input shape.
 
@@ -80,7 +106,7 @@ def _evaluate(compiled: Callable, x, y, layout: tuple[tuple[int, ...], ...]) -> 
     itself: a derivative only exists where f is defined, so it masks the others."""
     x, y, shape = _as_float_arrays(x, y)
     with np.errstate(all="ignore"):
-        outputs = compiled(x, y)
+        outputs = compiled(x, y, *values)
     trailing = tuple(max(index[axis] for index in layout) + 1 for axis in range(len(layout[0])))
     result = np.empty(shape + trailing)
     for index, output in zip(layout, outputs[len(outputs) - len(layout) :], strict=True):
@@ -100,72 +126,130 @@ _HESSIAN = ((0, 0), (0, 1), (1, 1))
 class Function:
     """f(x, y) from text: `Function("x^2 y + sin(x y)")`.
 
-    Parsing, differentiation and compilation happen once per distinct text (cached). The symbolic
-    work runs in a killable worker process, so no input can hold the caller for long.
+    With parameters: `Function("a x^2 + b y^2", parameters={"a": 1.0, "b": -1.0})`, or
+    `Function("a x^2 + b y^2").bind(b=-1.0)`. A parameter nobody gave a value is
+    DEFAULT_PARAMETER_VALUE; values for names the formula does not hold are ignored (a page can
+    pass every slider it has). `parameters` lists the names found, sorted; `values` maps each to
+    its float. Derivatives keep the parameters symbolic (d/dx of a x^2 is 2 a x); evaluation
+    uses the values.
+
+    Parsing, differentiation and compilation happen once per distinct text (cached), whatever the
+    values: binding new ones does no SymPy work. The price: the numbers come from the general
+    formula, so at a value where it is 0/0 (x / sqrt(a^2 + x^2) at a = 0, x = 0) a derivative is
+    NaN even where the formula with that value typed in (|x|) has a one-sided answer. The
+    symbolic work runs in a killable worker process, so no input can hold the caller for long.
     """
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, parameters: Mapping[str, float] | None = None):
         compiled = _compile(text)
         self.text = text
         self.expr: sympy.Expr = compiled.expr
-        self._derivatives: dict[tuple[str, ...], sympy.Expr] = dict(compiled.derivatives)
-        self._value = compiled.value
-        self._gradient = compiled.gradient
-        self._hessian = compiled.hessian
-        self._forms: tuple[sympy.Expr, ...] = compiled.forms
-        self._derivative_functions: dict[tuple[str, ...], Callable] = {}
+        self._compiled = compiled
+        self.parameters: tuple[str, ...] = tuple(s.name for s in compiled.parameters)
+        self.values: dict[str, float] = self._checked_values(parameters or {})
+        self._arguments = self._numpy_values()
+
+    def _checked_values(self, given: Mapping[str, float]) -> dict[str, float]:
+        for name in given:
+            if name not in PARAMETERS:
+                raise ValueError(f"{name!r} is not a parameter name")
+        values = {}
+        for name in self.parameters:
+            value = float(given.get(name, DEFAULT_PARAMETER_VALUE))
+            if not math.isfinite(value):
+                raise ValueError(f"the parameter {name} must be a finite number, not {value}")
+            values[name] = value
+        return values
+
+    def _numpy_values(self) -> tuple[np.float64, ...]:
+        # numpy scalars, not Python floats: (a + 9)^387420489 must overflow to inf as numpy
+        # does (then NaN), where a Python float raises OverflowError.
+        return tuple(np.float64(self.values[name]) for name in self.parameters)
+
+    def bind(self, values: Mapping[str, float] | None = None, /, **more: float) -> Function:
+        """The same formula with other parameter values (the rest keep theirs): no SymPy work,
+        no compiling; the new Function shares every compiled function with this one."""
+        bound = copy.copy(self)
+        bound.values = self._checked_values({**self.values, **(values or {}), **more})
+        bound._arguments = bound._numpy_values()
+        return bound
 
     def __repr__(self) -> str:
-        return f"Function({self.text!r})"
+        if not self.parameters:
+            return f"Function({self.text!r})"
+        return f"Function({self.text!r}, parameters={self.values!r})"
 
     @functools.cached_property
     def latex(self) -> str:
+        """The formula's LaTeX, parameters as letters (a x^2, not 1.0 x^2)."""
         return to_latex(self.expr)
 
     @functools.cached_property
     def canonical_text(self) -> str:
-        """Text that parses back to the same expression: a stable key for caches and links."""
+        """Text that parses back to the same expression (parameters as names, not values)."""
         return to_text(self.expr)
 
+    @property
+    def cache_key(self) -> str:
+        """What identifies this Function's numbers in a cache or a link: the canonical text and,
+        when there are parameters, their values (exact: repr of the floats)."""
+        if not self.parameters:
+            return self.canonical_text
+        values = ", ".join(f"{name}={self.values[name]!r}" for name in self.parameters)
+        return f"{self.canonical_text} with {values}"
+
     def derivative(self, *variables: str) -> sympy.Expr:
-        """The exact partial derivative, e.g. derivative("x") or derivative("x", "y")."""
+        """The exact partial derivative, e.g. derivative("x") or derivative("x", "y"), with the
+        parameters symbolic (the values never enter SymPy)."""
         if not variables:
             return self.expr
         for variable in variables:
             if variable not in SYMBOLS:
                 raise ValueError(f"variables are 'x' and 'y', not {variable!r}")
         key = tuple(variables)
-        if key not in self._derivatives:
+        derivatives = self._compiled.derivatives  # shared by every binding of the formula
+        if key not in derivatives:
             *lower, last = key
             start = self.derivative(*lower)
-            self._derivatives[key] = shared_worker().run("differentiate", start, (last,))
-        return self._derivatives[key]
+            derivatives[key] = shared_worker().run("differentiate", start, (last,))
+        return derivatives[key]
 
     def derivative_function(self, *variables: str) -> Callable[[object, object], np.ndarray]:
         """Numpy function (x, y) -> float64 of the given partial derivative, NaN where undefined."""
         key = tuple(variables)
-        if key not in self._derivative_functions:
+        functions = self._compiled.derivative_functions
+        if key not in functions:
             prefixes = {key[:k]: self.derivative(*key[:k]) for k in range(1, len(key) + 1)}
-            compiled = compile_numpy(numeric_forms(self.expr, prefixes, [(), key]))
-            self._derivative_functions[key] = functools.partial(_evaluate, compiled, layout=_VALUE)
-        return self._derivative_functions[key]
+            forms = numeric_forms(self.expr, prefixes, [(), key])
+            functions[key] = compile_numpy(forms, parameters=self._compiled.parameters)
+        return functools.partial(_evaluate, functions[key], layout=_VALUE, values=self._arguments)
 
     def numeric_forms(self) -> list[sympy.Expr]:
         """The trees compiled for f, fx, fy, fxx, fxy, fyy (in that order): kinks resolved,
-        sec/csc/cot as reciprocals, constants folded (core.symbolic.numeric_forms). Whatever
-        evaluates f elsewhere (core.javascript) prints these, so it follows numpy."""
-        return list(self._forms)
+        sec/csc/cot as reciprocals, constants folded (core.symbolic.numeric_forms), parameters
+        symbolic. Whatever evaluates f elsewhere (core.javascript) prints these, so it follows
+        numpy."""
+        return list(self._compiled.forms)
+
+    def bound(self, *exprs: sympy.Expr) -> list[sympy.Expr]:
+        """The expressions with the parameters' values put in, as exact decimals (0.1 is 1/10),
+        for SymPy work at one point or one set of values (core.critical, core.geometry). That IS
+        SymPy work (a substitution can make SymPy evaluate (a + 9)^(9^9)): it runs in the worker,
+        under its time limit. Without parameters, the expressions as they are."""
+        if not self.parameters:
+            return list(exprs)
+        return shared_worker().run("bind", list(exprs), self.values)
 
     def __call__(self, x, y) -> np.ndarray:
-        return _evaluate(self._value, x, y, _VALUE)
+        return _evaluate(self._compiled.value, x, y, _VALUE, self._arguments)
 
     def gradient(self, x, y) -> np.ndarray:
         """Shape (..., 2): [df/dx, df/dy]."""
-        return _evaluate(self._gradient, x, y, _GRADIENT)
+        return _evaluate(self._compiled.gradient, x, y, _GRADIENT, self._arguments)
 
     def hessian(self, x, y) -> np.ndarray:
         """Shape (..., 2, 2): [[fxx, fxy], [fxy, fyy]]."""
-        result = _evaluate(self._hessian, x, y, _HESSIAN)
+        result = _evaluate(self._compiled.hessian, x, y, _HESSIAN, self._arguments)
         result[..., 1, 0] = result[..., 0, 1]
         return result
 
@@ -181,13 +265,14 @@ class Function:
         come (inf is not turned into NaN), which a loop that treats both alike can skip paying for.
         """
         x, y = points[:, 0], points[:, 1]
-        outputs = self._gradient(x, y)
+        outputs = self._compiled.gradient(x, y, *self._arguments)
         gradient = np.empty_like(points)
         gradient[:, 0], gradient[:, 1] = outputs[-2:]
         second = None
         if hessian:
             second = np.empty((len(points), 2, 2))
-            second[:, 0, 0], second[:, 0, 1], second[:, 1, 1] = self._hessian(x, y)[-3:]
+            hessians = self._compiled.hessian(x, y, *self._arguments)
+            second[:, 0, 0], second[:, 0, 1], second[:, 1, 1] = hessians[-3:]
             second[:, 1, 0] = second[:, 0, 1]
         # A non-polynomial f's compiled derivatives return f first: it masks the rest.
         if len(outputs) > 2 and not math.isfinite(np.sum(outputs[0])):
@@ -199,19 +284,32 @@ class Function:
 
 
 class _Compiled:
-    __slots__ = ("derivatives", "expr", "forms", "gradient", "hessian", "value")
+    """One formula's symbolic results and numpy functions, shared by every binding of it."""
+
+    __slots__ = (
+        "derivative_functions",
+        "derivatives",
+        "expr",
+        "forms",
+        "gradient",
+        "hessian",
+        "parameters",
+        "value",
+    )
 
     def __init__(self, expr, derivatives, forms):
         self.expr = expr
-        self.derivatives = derivatives
+        self.derivatives = dict(derivatives)
+        self.derivative_functions: dict[tuple[str, ...], Callable] = {}
         self.forms = tuple(forms)
+        self.parameters = parameter_symbols(expr)
         value, fx, fy, fxx, fxy, fyy = forms  # core.symbolic.EVERY_FORM
-        self.value = compile_numpy([value])
+        self.value = compile_numpy([value], parameters=self.parameters)
         # A polynomial is defined everywhere, so its derivatives need no mask from f (and skip
         # evaluating f: a third of the work for a gradient).
-        mask = [] if expr.is_polynomial(X, Y) else [value]
-        self.gradient = compile_numpy([*mask, fx, fy])
-        self.hessian = compile_numpy([*mask, fxx, fxy, fyy])
+        mask = [] if is_polynomial(expr) else [value]
+        self.gradient = compile_numpy([*mask, fx, fy], parameters=self.parameters)
+        self.hessian = compile_numpy([*mask, fxx, fxy, fyy], parameters=self.parameters)
 
 
 @functools.lru_cache(maxsize=256)

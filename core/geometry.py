@@ -59,7 +59,8 @@ def _at(f, orders, x0: sympy.Expr, y0: sympy.Expr) -> list[sympy.Expr] | None:
     arithmetic on a large derivative takes a while); None if that does not finish in time."""
     exprs = [f.derivative(*v) for v in orders]
     try:
-        return shared_worker().run("substitute", exprs, x0, y0)
+        # With parameters, their values go in first: a second worker call, per value as per point.
+        return shared_worker().run("substitute", f.bound(*exprs), x0, y0)
     except ExpressionError:
         return None
 

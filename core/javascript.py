@@ -74,16 +74,17 @@ module's output and call the function only with two numbers (a string would conc
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 
 import sympy
 from sympy.printing.jscode import JavascriptCodePrinter
 from sympy.printing.precedence import precedence
 
-from .function import KINK_TOLERANCE, Function
-from .parse import X, Y
+from .function import KINK_TOLERANCE, Function, is_polynomial
+from .parse import PARAMETERS
 
 # Every Math member the generated code may use, and how many arguments each function takes.
 MATH_FUNCTIONS = {
@@ -129,6 +130,8 @@ class JsFunctions:
     value_body, first_order_body, second_order_body: function bodies of (x, y) returning
     [f], [f, fx, fy] and [f, fx, fy, fxx, fxy, fyy] with core's NaN rules; see `body`.
     masked: whether the derivatives are NaN wherever f is not finite (core: all but polynomials).
+    parameters: the names the bodies take after x and y, in this order (core.Function.parameters):
+    empty when compile_javascript bound their values into the code (its default).
     """
 
     value: str
@@ -141,6 +144,7 @@ class JsFunctions:
     first_order_body: str
     second_order_body: str
     masked: bool
+    parameters: list[str] = field(default_factory=list)  # a list: JSON reads back the same
 
     def body(self, order: int = 1) -> str:
         """The body of `new Function("x", "y", body)`: returns f and its derivatives up to
@@ -173,7 +177,8 @@ class _Printer(JavascriptCodePrinter):
 
     def _print_Symbol(self, expr):
         name = self.renamed.get(expr, expr.name)
-        if name not in VARIABLES and not TEMPORARY.match(name):
+        parameter = name in PARAMETERS and PARAMETERS[name] == expr
+        if name not in VARIABLES and not TEMPORARY.match(name) and not parameter:
             raise JavascriptError(f"unexpected symbol {name!r}")
         return name
 
@@ -306,7 +311,7 @@ def _finite(v: str, mask: str | None = None) -> str:
     return f"{mask} + {v} - {v} === 0 ? {v} : NaN" if mask else f"{v} - {v} === 0 ? {v} : NaN"
 
 
-def _bodies(trees: list[sympy.Expr], masked: bool) -> list[str]:
+def _bodies(trees: list[sympy.Expr], masked: bool, parameters: tuple[str, ...] = ()) -> list[str]:
     """Checked function bodies returning [f], [f, fx, fy] and [f, fx, fy, fxx, fxy, fyy] with
     core's NaN rules, each block computed as core.Function computes it: f alone, the gradient with
     f (its mask) unless f is a polynomial, the Hessian likewise."""
@@ -326,31 +331,60 @@ def _bodies(trees: list[sympy.Expr], masked: bool) -> list[str]:
                 results = results[1:]
             returned += [_finite(d, mask) for d in results]
         body = "\n".join([*statements, f"return [{', '.join(returned)}];"])
-        check_body(body)
+        check_body(body, parameters)
         bodies.append(body)
     return bodies
 
 
-def _expression(expr: sympy.Expr) -> str:
+def _expression(expr: sympy.Expr, parameters: tuple[str, ...] = ()) -> str:
     code = _print(expr)
-    check_expression(code)
+    check_expression(code, parameters)
     return code
 
 
-def compile_javascript(f: Function | str) -> JsFunctions:
+def compile_javascript(f: Function | str, bind: bool = True) -> JsFunctions:
     """Compile f's own SymPy trees (f, gradient, Hessian) to checked JavaScript.
 
     `f` is a core.Function (or text, which is parsed into one by core's parser). Raises
     JavascriptError if a tree holds something that has no allowlisted JavaScript form (a complex
     number); the caller then falls back to asking the server. Costs less than building the
     Function (SymPy's cse on trees that core's derivative size limit bounds): cache the result
-    per function, as the numpy functions are."""
+    per function, as the numpy functions are.
+
+    With parameters, the code is printed once per formula with the parameters as names. `bind`
+    (the default) then writes f's values in their place, token by token, with no SymPy work, and
+    checks the result again against the plain allowlist (numbers, x, y): the bodies take (x, y)
+    as before. With bind=False the bodies take (x, y, *js.parameters) and the values are the
+    caller's to pass (a sweep that plays in the browser)."""
     if isinstance(f, str):
         f = Function(f)
+    js = _parametric(f.text)
+    if not (bind and js.parameters):
+        return js
+    values = f.values
+    return JsFunctions(
+        value=_bound(js.value, values, check_expression),
+        fx=_bound(js.fx, values, check_expression),
+        fy=_bound(js.fy, values, check_expression),
+        fxx=_bound(js.fxx, values, check_expression),
+        fxy=_bound(js.fxy, values, check_expression),
+        fyy=_bound(js.fyy, values, check_expression),
+        value_body=_bound(js.value_body, values, check_body),
+        first_order_body=_bound(js.first_order_body, values, check_body),
+        second_order_body=_bound(js.second_order_body, values, check_body),
+        masked=js.masked,
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _parametric(text: str) -> JsFunctions:
+    """The code for one formula, parameters as names (cached: binding values costs no SymPy)."""
+    f = Function(text)
+    parameters = f.parameters
     numeric = f.numeric_forms()  # the very trees numpy evaluates: f, fx, fy, fxx, fxy, fyy
-    masked = not f.expr.is_polynomial(X, Y)
-    value, fx, fy, fxx, fxy, fyy = (_expression(tree) for tree in numeric)
-    value_body, first_order_body, second_order_body = _bodies(numeric, masked)
+    masked = not is_polynomial(f.expr)
+    value, fx, fy, fxx, fxy, fyy = (_expression(tree, parameters) for tree in numeric)
+    value_body, first_order_body, second_order_body = _bodies(numeric, masked, parameters)
     return JsFunctions(
         value=value,
         fx=fx,
@@ -362,7 +396,21 @@ def compile_javascript(f: Function | str) -> JsFunctions:
         first_order_body=first_order_body,
         second_order_body=second_order_body,
         masked=masked,
+        parameters=list(parameters),
     )
+
+
+def _bound(code: str, values: dict[str, float], check: Callable[[str], None]) -> str:
+    """`code` with each parameter name replaced by its value in brackets, checked again with no
+    parameter allowed: what reaches the browser is numbers, x, y and the allowlist only."""
+    if not values:
+        return code
+    names = "|".join(sorted(map(re.escape, values), key=len, reverse=True))
+    # A whole name only: not inside Math.abs, t0 or 1e-300 (no letter, digit, $ or . around it).
+    pattern = re.compile(rf"(?<![\w$.])({names})(?![\w$])", re.ASCII)
+    bound = pattern.sub(lambda match: f"({values[match.group(1)]!r})", code)
+    check(bound)
+    return bound
 
 
 # -- the allowlist -----------------------------------------------------------------------------
@@ -377,8 +425,10 @@ _TOKEN = re.compile(
 _KEYWORDS = frozenset({"const", "return"})
 
 
-def tokenize(code: str) -> list[tuple[str, str]]:
-    """(kind, text) tokens of generated code; refuses any character or name off the allowlist."""
+def tokenize(code: str, parameters: Iterable[str] = ()) -> list[tuple[str, str]]:
+    """(kind, text) tokens of generated code; refuses any character or name off the allowlist
+    (x, y, the given `parameters`, temporaries, allowlisted Math members, NaN, const, return)."""
+    parameters = _checked_parameters(parameters)
     if not isinstance(code, str):
         raise JavascriptError("code must be a string")
     for doubled in ("--", "++"):
@@ -396,7 +446,7 @@ def tokenize(code: str) -> list[tuple[str, str]]:
         position = match.end()
         if kind == "space":
             continue
-        if kind == "name" and not _allowed_name(text):
+        if kind == "name" and not _allowed_name(text, parameters):
             raise JavascriptError(f"the name {text!r} is not allowed")
         if kind == "number" and re.match(r"0\d", text):  # 010 is 8 in sloppy mode
             raise JavascriptError(f"the number {text!r} is not allowed (a leading zero)")
@@ -404,10 +454,12 @@ def tokenize(code: str) -> list[tuple[str, str]]:
     return tokens
 
 
-def _allowed_name(name: str) -> bool:
+def _allowed_name(name: str, parameters: frozenset[str] = frozenset()) -> bool:
     if "." in name:
         owner, _, member = name.partition(".")
         return owner == "Math" and (member in MATH_FUNCTIONS or member in MATH_CONSTANTS)
+    if name in parameters:
+        return True
     return name in VARIABLES or name in _KEYWORDS or name == "NaN" or bool(TEMPORARY.match(name))
 
 
@@ -415,8 +467,9 @@ class _Grammar:
     """Recursive descent over allowlisted tokens: refuses anything that is not an expression
     (or a body of `const` statements and one `return [...]`) built from them."""
 
-    def __init__(self, code: str):
-        self.tokens = tokenize(code)
+    def __init__(self, code: str, parameters: Iterable[str] = ()):
+        self.parameters = _checked_parameters(parameters)
+        self.tokens = tokenize(code, self.parameters)
         self.position = 0
         self.defined: set[str] = set()
 
@@ -486,6 +539,8 @@ class _Grammar:
             self.take()
         kind = self.tokens[self.position][0] if self.position < len(self.tokens) else None
         text = self.take()
+        if text in self.parameters and kind == "name":
+            return
         if kind == "number" or text in VARIABLES or text == "NaN" or text in self.defined:
             return
         if text == "(":
@@ -506,16 +561,26 @@ class _Grammar:
         raise JavascriptError(f"unexpected {text!r} at token {self.position - 1}")
 
 
-def check_expression(code: str) -> None:
-    """Raise JavascriptError unless `code` is an allowlisted expression in x and y."""
+def _checked_parameters(parameters: Iterable[str]) -> frozenset[str]:
+    """Only core's own parameter names (core.parse.PARAMETERS) may be allowed as arguments."""
+    names = frozenset(parameters)
+    for name in names:
+        if name not in PARAMETERS:
+            raise JavascriptError(f"{name!r} is not a parameter name")
+    return names
+
+
+def check_expression(code: str, parameters: Iterable[str] = ()) -> None:
+    """Raise JavascriptError unless `code` is an allowlisted expression in x, y and the given
+    parameter names."""
     if "\n" in code:
         raise JavascriptError("an expression is one line")
-    grammar = _Grammar(code)
+    grammar = _Grammar(code, parameters)
     grammar.expression()
     grammar.end()
 
 
-def check_body(code: str) -> None:
+def check_body(code: str, parameters: Iterable[str] = ()) -> None:
     """Raise JavascriptError unless `code` is an allowlisted function body: `const t<n> = e;`
     statements (each temporary defined once, before use) and one `return [e, ...];`."""
-    _Grammar(code).body()
+    _Grammar(code, parameters).body()

@@ -68,8 +68,8 @@ def magnitude(f, x0, y0, *variables: str) -> Magnitude | None:
     (x0, y0), computed exactly: None where it is undefined (not a real number there, or the
     exact work does not finish in the worker's time), else a Magnitude, also where float64
     overflows (f is "too large to show (about 10^602)", not undefined)."""
-    expr = f.derivative(*variables)
     try:
+        (expr,) = f.bound(f.derivative(*variables))  # the parameters' values, in the worker
         found = shared_worker().run("magnitude", expr, exact_number(x0), exact_number(y0))
     except ExpressionError:
         return None

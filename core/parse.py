@@ -10,11 +10,26 @@ As students type: |u| is abs(u); log10, log2 and cbrt (the real cube root: x^(1/
 for x < 0) are functions; a run of letters that splits into known names is read as Desmos and
 GeoGebra read it (xy is x*y, pix is pi*x, sinx is sin(x), sinx^2 is sin(x^2)); a run that does
 not split (sinz) is refused with a hint.
+
+Parameters (issue 13): the single letters a b c d k m n p q r s t u v w and the Greek names alpha
+beta gamma lambda mu sigma omega theta stand for numbers a person sets with a slider. x, y and e
+are never parameters, and f g h i j l o z are not either (so `if`, `os`, `import` stay refused).
+How a run of letters reads with them, in order:
+
+1. A whole run that is a known name is that name: `mu`, `beta`, `exp`, `asin`, `pi`.
+2. Otherwise it splits into the fewest known names: `ax` is a*x, `asinx` is asin(x) (two names)
+   rather than a*sin(x) (three), `mux` is mu*x, `cost` is cos(t). A function or constant therefore
+   always wins over spelling it out as parameters.
+3. Two parameters may not touch inside a run: `ab`, `and`, `vars` are refused with the hint
+   "a*b"; write `a b` or `a*b`. That keeps English words (and Python's `and`) from reading as
+   products, and makes `mu` unambiguous (never m*u).
+A parameter is a number, never a function: `a(x + 1)` is a*(x + 1), and so is `gamma(x)`.
 """
 
 from __future__ import annotations
 
 import difflib
+import itertools
 import math
 import unicodedata
 from dataclasses import dataclass
@@ -32,6 +47,11 @@ MAX_NUMBER_CHARS = 40
 MAX_LOG10 = 300.0
 
 VARIABLES = {"x": X, "y": Y}
+PARAMETER_LETTERS = tuple("abcdkmnpqrstuvw")
+GREEK_PARAMETERS = ("alpha", "beta", "gamma", "lambda", "mu", "sigma", "omega", "theta")
+# Real, like x and y: a parameter is a number on a slider.
+PARAMETER_NAMES = PARAMETER_LETTERS + GREEK_PARAMETERS
+PARAMETERS = {name: sympy.Symbol(name, real=True) for name in PARAMETER_NAMES}
 CONSTANTS = {"pi": sympy.pi, "e": sympy.E}
 # name -> (sympy function, float function used to size constant arguments, number of arguments)
 FUNCTIONS = {
@@ -62,7 +82,7 @@ FUNCTIONS = {
     "sign": (sympy.sign, lambda t: math.copysign(1.0, t) if t else 0.0, 1),
 }
 ALIASES = {"ln": "log", "arcsin": "asin", "arccos": "acos", "arctan": "atan", "arctan2": "atan2"}
-KNOWN_NAMES = {*VARIABLES, *CONSTANTS, *FUNCTIONS, *ALIASES}
+KNOWN_NAMES = {*VARIABLES, *PARAMETERS, *CONSTANTS, *FUNCTIONS, *ALIASES}
 
 # Friendly characters people paste from textbooks, mapped one by one (never NFKC: that would
 # turn fullwidth letters into `__import__`).
@@ -218,27 +238,42 @@ def tokenize(text: str) -> list[Token]:
     return tokens
 
 
-def _split_name(name: str) -> list[str] | None:
-    """Split an unknown run of letters into known names, fewest pieces first (`xsiny`)."""
-    best: dict[int, list[str]] = {0: []}
+def _split_name(name: str, adjacent_parameters: bool = False) -> list[str] | None:
+    """Split an unknown run of letters into known names, fewest pieces first (`xsiny`). Two
+    parameters side by side are not a reading (`ab`, `and`) unless `adjacent_parameters` (for a
+    hint only). A tie between equally short readings goes to the one not ending in a parameter."""
+    # best[(end, ends with a parameter)]: the shortest reading of name[:end] of that kind
+    best: dict[tuple[int, bool], list[str]] = {(0, False): []}
     pieces = sorted(KNOWN_NAMES, key=len, reverse=True)
+
+    def offer(end: int, piece: str, before: list[str], after_parameter: bool) -> None:
+        parameter = piece in PARAMETERS
+        if parameter and after_parameter and not adjacent_parameters:
+            return
+        key = (end, parameter)
+        candidate = [*before, piece]
+        if key not in best or len(candidate) < len(best[key]):
+            best[key] = candidate
+
     for start in range(len(name)):
-        if start not in best:
-            continue
-        for piece in pieces:
-            if name.startswith(piece, start):
-                candidate = [*best[start], piece]
-                end = start + len(piece)
-                if end not in best or len(candidate) < len(best[end]):
-                    best[end] = candidate
-        if name[start].isdigit():
-            end = start
-            while end < len(name) and name[end].isdigit():
-                end += 1
-            candidate = [*best[start], name[start:end]]
-            if end not in best or len(candidate) < len(best[end]):
-                best[end] = candidate
-    return best.get(len(name))
+        for after_parameter in (False, True):
+            before = best.get((start, after_parameter))
+            if before is None:
+                continue
+            for piece in pieces:
+                if name.startswith(piece, start):
+                    offer(start + len(piece), piece, before, after_parameter)
+            if name[start].isdigit():
+                end = start
+                while end < len(name) and name[end].isdigit():
+                    end += 1
+                offer(end, name[start:end], before, after_parameter)
+    readings = [best[key] for key in ((len(name), False), (len(name), True)) if key in best]
+    return min(readings, key=len) if readings else None
+
+
+def _adjacent_parameters(pieces: list[str]) -> bool:
+    return any(a in PARAMETERS and b in PARAMETERS for a, b in itertools.pairwise(pieces))
 
 
 def _render_split(pieces: list[str]) -> str:
@@ -254,14 +289,26 @@ def _unknown_name_hint(name: str) -> str:
         return f"Did you mean {name.lower()}? Names are lower-case."
     pieces = _split_name(name)
     if pieces and len(pieces) > 1:
-        if pieces[-1].isdigit() and len(pieces) == 2 and pieces[0] in VARIABLES:
+        if pieces[-1].isdigit() and len(pieces) == 2 and pieces[0] not in FUNCTIONS:
             return f"Did you mean {pieces[0]}^{pieces[1]} or {pieces[0]}*{pieces[1]}?"
         return f"Did you mean {_render_split(pieces)}?"
-    close = difflib.get_close_matches(name, sorted(KNOWN_NAMES), n=2, cutoff=0.75)
+    longer = sorted(KNOWN_NAMES - set(PARAMETER_LETTERS))  # a single letter is close to anything
+    close = difflib.get_close_matches(name, longer, n=2, cutoff=0.75)
+    touching = _split_name(name, adjacent_parameters=True)
+    if touching and _adjacent_parameters(touching):
+        side_by_side = (
+            "Parameters written side by side need a space or a * between them: "
+            f"{_render_split(touching)}."
+        )
+        if close:
+            return f"{side_by_side} Or did you mean {' or '.join(close)}?"
+        return side_by_side
     if close:
         return f"Did you mean {' or '.join(close)}?"
     return (
-        "Allowed: the variables x and y, the constants pi and e, and the functions "
+        "Allowed: the variables x and y, the parameters "
+        + " ".join(PARAMETER_LETTERS + GREEK_PARAMETERS)
+        + ", the constants pi and e, and the functions "
         + ", ".join(FUNCTIONS)
         + " (ln is log)."
     )
@@ -431,7 +478,7 @@ class _Parser:
 
     def name(self, token: Token) -> Node:
         name = ALIASES.get(token.text, token.text)
-        if name in VARIABLES or name in CONSTANTS:
+        if name in VARIABLES or name in CONSTANTS or name in PARAMETERS:
             return _name(name, token.column)
         if name not in FUNCTIONS:
             pieces = _split_name(token.text)
@@ -689,7 +736,7 @@ def to_sympy(node: Node, text: str = "") -> sympy.Expr:
     if node.kind == "number":
         return node.number
     if node.kind == "name":
-        return VARIABLES.get(node.name) or CONSTANTS[node.name]
+        return VARIABLES.get(node.name) or PARAMETERS.get(node.name) or CONSTANTS[node.name]
     if node.kind in ("mul", "div"):
         return _checked_sympy(sympy.Mul(*_factors(node, text)), node, text)
     args = [to_sympy(arg, text) for arg in node.args]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import sympy
 
-from .parse import ExpressionError, X, Y, parse, to_sympy
+from .parse import PARAMETERS, ExpressionError, X, Y, parse, to_sympy
 
 SYMBOLS = {"x": X, "y": Y}
 # A derivative bigger than this is unreadable and slow to compile; refuse it with a reason.
@@ -154,6 +154,25 @@ def _real_at(expr: sympy.Expr, at: dict) -> bool:
 
 def _finite_complex(value: complex) -> bool:
     return value == value and abs(value) != float("inf")
+
+
+def hessian_determinant(fxx: sympy.Expr, fxy: sympy.Expr, fyy: sympy.Expr) -> sympy.Expr:
+    """fxx fyy - fxy^2, factored (4*a*b for a x^2 + b y^2): its sign decides a critical point's
+    kind, and with parameters in it, where that sign flips. Runs in the worker."""
+    return sympy.factor(fxx * fyy - fxy**2)
+
+
+def exact_decimal(value: float) -> sympy.Rational:
+    """The shortest decimal that reads back as the float (0.1 is 1/10, not 3602879701896397/
+    36028797018963968): slider values are decimals, and small rationals keep SymPy fast."""
+    return sympy.Rational(repr(float(value)))
+
+
+def bind(exprs, values: dict[str, float]) -> list[sympy.Expr]:
+    """Each expression with the parameters' values put in (core.Function.bound). Runs in the
+    worker: SymPy evaluates what the values make constant, (a + 9)^(9^9) included."""
+    at = {PARAMETERS[name]: exact_decimal(value) for name, value in values.items()}
+    return [expr.xreplace(at) for expr in exprs]
 
 
 def substitute(exprs, x0: sympy.Expr, y0: sympy.Expr) -> list[sympy.Expr]:

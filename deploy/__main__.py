@@ -1,7 +1,8 @@
 """Serve a class: `python -m deploy --replicas 2 --bind 0.0.0.0:8501`.
 
-Starts that many `streamlit run app.py` processes on loopback and HAProxy in front of them
-(deploy/replicas.py), prints the address, and stops them all on Ctrl-C.
+Starts that many `streamlit run app.py` processes on loopback, opens every page once on each (so
+the first student does not pay for a cold server: imports, SymPy workers, caches), puts HAProxy
+in front of them (deploy/replicas.py), prints the address, and stops them all on Ctrl-C.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
-        with replicas(args.replicas, bind=args.bind) as cluster:
+        with replicas(args.replicas, bind=args.bind, warmed=True) as cluster:
             pids = ", ".join(str(server.pid) for server in cluster.servers)
             print(f"Open {cluster.url} (Streamlit processes {pids}). Ctrl-C stops them.")
             with contextlib.suppress(KeyboardInterrupt):

@@ -13,6 +13,7 @@ tests/e2e/test_replicas.py (prove it in Chromium).
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import shutil
@@ -24,6 +25,7 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -153,15 +155,39 @@ def streamlit_server(
         log.unlink(missing_ok=True)
 
 
+def warm(server_url: str, timeout: float = 120.0) -> list[str]:
+    """Open every page's default link once on this server, the way a browser does (the load
+    benchmark's websocket client): the imports, the SymPy workers, the caches and Streamlit's
+    first-visit routing are done before the first student arrives. What went wrong, if anything."""
+    from bench.load import DEFAULT_QUERY, PAGES, Student
+
+    async def visit(page: str) -> list[str]:
+        student = Student(server_url, page, DEFAULT_QUERY, timeout)
+        try:
+            opened = await student.open()
+        finally:
+            await student.close()
+        return [f"{page}: {error}" for error in opened.errors]
+
+    async def visit_all() -> list[str]:
+        return [error for page in PAGES for error in await visit(page)]
+
+    # A thread of its own: a caller may be inside a running event loop (Playwright's sync API).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, visit_all()).result()
+
+
 @contextlib.contextmanager
 def replicas(
     count: int,
     app_dir: Path = ROOT,
     options: Sequence[str] = (),
     bind: str | None = None,
+    warmed: bool = False,
 ) -> Iterator[Cluster]:
     """`count` Streamlit processes behind HAProxy on `bind` (default: a free loopback port) until
-    the block ends; everything started here is stopped by its PID."""
+    the block ends; everything started here is stopped by its PID. `warmed`: every page opened
+    once on every process before the block starts (see warm)."""
     if not 1 <= count <= 64:
         raise ValueError("replicas: count must be 1 to 64")
     executable = haproxy()
@@ -170,6 +196,10 @@ def replicas(
         servers = tuple(
             stack.enter_context(streamlit_server(app_dir, options)) for _ in range(count)
         )
+        for server in servers if warmed else ():
+            problems = warm(server.url)
+            if problems:
+                raise DeployError("the warm-up visit failed:\n" + "\n".join(problems))
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="haproxy-")))
         config = folder / "haproxy.cfg"
         backends = [server.url.removeprefix("http://") for server in servers]

@@ -38,16 +38,21 @@ def charts(app: AppTest) -> list[dict]:
     """The Plotly figures on the page in page order, as the JSON sent to the browser: those of
     st.plotly_chart, and each live chart (ui.shell.live_chart) put together from its base and
     its point, as the browser draws it before anything moves."""
-    found, points = [], {}
+    found, points, grids = [], {}, {}
     for element in _elements(app._tree):
         kind = getattr(element, "type", None)
         if kind == "plotly_chart":
             found.append(json.loads(element.proto.spec))
         elif kind == "bidi_component":
             data = json.loads(element.proto.json or "{}")
-            if element.proto.component_name.endswith("derivatives_live_chart"):
+            name = element.proto.component_name
+            if data.get("role") == "grid":  # the page's shared grid (ui.shell.live_chart)
+                grids[data["id"]] = {axis: data[axis] for axis in ("x", "y", "z")}
+            elif data.get("role") == "engine":
+                continue
+            elif name.endswith(("derivatives_live_chart", "derivatives_live_stub")):
                 found.append(data)
-            elif element.proto.component_name.endswith("derivatives_live_point"):
+            elif name.endswith("derivatives_live_point"):
                 points[data["chart"]] = data
     figures = []
     for item in found:
@@ -58,6 +63,8 @@ def charts(app: AppTest) -> list[dict]:
         point = points.get(item["chart"], {})
         data = []
         for trace in figure["data"]:
+            if trace.pop("grid", False):
+                trace = {**trace, **grids[item["grid"]]}
             if trace.get("meta") == "level curve":
                 if point.get("level") is None:
                     continue

@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 
 from pages.derivatives.words import full
 from ui.plots.axes import equal_scale
-from ui.plots.config import TITLE_FONT_SIZE, base_layout, legend_layout
+from ui.plots.config import TITLE_FONT_SIZE, base_layout, legend_layout, new_figure
 
 DIFFERENCE_HEIGHT = 460
 
@@ -100,4 +100,4 @@ def difference_figure(shown, check, *, height: int = DIFFERENCE_HEIGHT) -> go.Fi
         "showlegend": True,
         "plot_bgcolor": "#f2f2f2",
     }
-    return go.Figure(data=traces, layout=layout)
+    return new_figure(traces, layout)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import plotly.graph_objects as go
 
 from core import DEFAULT_H
 from pages.derivatives.words import (
@@ -19,7 +18,14 @@ from pages.derivatives.words import (
     scientific,
     step,
 )
-from ui.plots.config import LIGHT_GRID, NOTE_COLOR, TITLE_FONT_SIZE, base_layout, legend_layout
+from ui.plots.config import (
+    LIGHT_GRID,
+    NOTE_COLOR,
+    TITLE_FONT_SIZE,
+    base_layout,
+    legend_layout,
+    new_figure,
+)
 
 # Errors of exactly 0 (the estimate is the exact value) are drawn here, at the bottom of the plot.
 ERROR_FLOOR = 1e-18
@@ -284,7 +290,7 @@ def error_figure(sweep, *, article_h: float = DEFAULT_H["forward"], height=ERROR
         "annotations": annotations,
     }
     layout["margin"]["t"] = 80  # two rows of legend above the plot
-    return go.Figure(data=traces, layout=layout)
+    return new_figure(traces, layout)
 
 
 def _legend_only(name: str, colour: str, dash: str, meta: str, rank: int) -> dict:

@@ -10,7 +10,7 @@ from pages.descent.race_map import MAP_AXIS
 from pages.descent.runner import START_COLOUR
 from ui.plots.arrays import f32, fmt
 from ui.plots.axes import equal_scale
-from ui.plots.config import FONT, TITLE_FONT_SIZE, base_layout, notes_annotation
+from ui.plots.config import FONT, TITLE_FONT_SIZE, base_layout, new_figure, notes_annotation
 
 BASINS_HEIGHT = 640
 
@@ -211,4 +211,4 @@ def basins_figure(
     if not list(basins.critical):
         note = notes_annotation(["no critical point of f in this window"])
         layout["annotations"] = [note]
-    return go.Figure(data=traces, layout=layout)
+    return new_figure(traces, layout)

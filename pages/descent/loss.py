@@ -16,6 +16,7 @@ from ui.plots.config import (
     TITLE_FONT_SIZE,
     base_layout,
     legend_layout,
+    new_figure,
     notes_annotation,
 )
 
@@ -163,4 +164,4 @@ def loss_figure(runners: Sequence[Runner], *, height: int = LOSS_HEIGHT) -> tupl
     }
     if not everything.size:
         layout["annotations"] = [notes_annotation(["f is undefined along every path"])]
-    return go.Figure(data=traces, layout=layout), note
+    return new_figure(traces, layout), note

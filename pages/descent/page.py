@@ -6,8 +6,7 @@ import streamlit as st
 from pages.descent import settings as descent_state
 from pages.descent import tables, work
 from pages.descent.basins import basins_figure
-from pages.descent.loss import loss_figure
-from pages.descent.race import race_figure
+from pages.descent.race_chart import race_chart
 from pages.descent.settings import BY_KEY, KEYS, PREFIX, RACERS
 from ui.plots.config import PLOT_CONFIG
 from ui.shell import bridge
@@ -16,6 +15,10 @@ from ui.shell.sidebar import page_start, set_point
 from ui.shell.text import latex_number, plain
 
 CLICKS, RACE, BASINS = "descent_clicks", "descent_race_chart", "descent_basins_chart"
+RACE_LABEL = (
+    "The race in 3D on the surface of f (left) and on its contour map (right): click the map or "
+    "the surface to start the race there"
+)
 MAX_DRAWN_RESOLUTION = 100  # the surface under the race: finer costs bytes and shows nothing new
 
 explorer = page_start("Descent: optimizers racing on f(x, y)", descent_state)
@@ -96,7 +99,7 @@ start_value = float(f(*start))
 
 st.caption(
     "Start (x₀, y₀) is the sidebar's point: click the map (or the surface) to move it. "
-    "▶ replays the race from step 0 at the speed shown; drag the slider to step through it."
+    "▶ replays the race from step 0 at the speed shown; the slider steps through it."
 )
 if grid.z_range is None:
     st.error(
@@ -106,9 +109,16 @@ if grid.z_range is None:
 if not view.point_in_window:
     st.caption("The start is outside the window: widen the window to see it on the charts.")
 
-race = race_figure(grid, runners, start, start_value, camera=bridge.current_camera(CLICKS, RACE))
 with st.container(key=RACE):
-    st.plotly_chart(race, key="descent_race_figure", config=PLOT_CONFIG)
+    race_chart(
+        "descent_race",
+        base=work.race_base_json(f, view.xlim, view.ylim, resolution),
+        race=work.race_json(f, start, settings, keys, view.xlim, view.ylim, resolution),
+        xlim=view.xlim,
+        ylim=view.ylim,
+        on_click=set_point,
+        label=RACE_LABEL,
+    )
 
 if all(runner.descent.status == "undefined" and runner.last == 0 for runner in runners):
     st.warning(
@@ -127,13 +137,13 @@ else:
 # --- loss and stability ----------------------------------------------------------------------
 loss_column, stability_column = st.columns(2, gap="large")
 with loss_column:
-    st.subheader("f along each path")
-    loss, scale_note = loss_figure(runners)
+    st.header("f along each path")
+    loss, scale_note = work.loss_for(f, start, settings, keys)
     st.plotly_chart(loss, key="descent_loss_figure", config=PLOT_CONFIG)
     st.caption(scale_note)
 
 with stability_column:
-    st.subheader("Stability")
+    st.header("Stability")
     at_start, ends = work.stability_for(f, start, runners, settings.lr_gd)
     low, high = (latex_number(value, 4) for value in at_start.start_eigenvalues)
     st.markdown("Eigenvalues of the Hessian at the start:")
@@ -151,7 +161,7 @@ with stability_column:
         "eigenvector of the Hessian by (1 − lr·λ), which shrinks only when lr < 2/λ. The check "
         "uses Gradient descent's lr, whether or not it races."
     )
-st.markdown("**The Hessian at each racer's end**")
+st.subheader("The Hessian at each racer's end")
 st.dataframe(
     tables.stability_table(
         runners, ends, float(np.nanmax(np.abs(at_start.start_eigenvalues), initial=0.0))
@@ -161,7 +171,7 @@ st.dataframe(
 )
 
 # --- the steps -------------------------------------------------------------------------------
-st.subheader("Every step")
+st.header("Every step")
 table_key = PREFIX + "table"
 if st.session_state.get(table_key) not in keys:
     st.session_state[table_key] = keys[0]  # the racer shown left the race: show the first
@@ -177,14 +187,14 @@ shown = next(runner for runner in runners if runner.key == st.session_state[tabl
 table = tables.steps_table(shown)
 download.download_button(
     "Download every path (CSV)",
-    tables.paths_csv(runners),
+    work.csv_for(f, start, settings, keys),
     file_name="descent_paths.csv",
     mime="text/csv",
     icon=":material/download:",
     on_click="ignore",
 )
 st.dataframe(
-    tables.highlighted(table),
+    table,
     hide_index=True,
     height=320,
     column_config={
@@ -193,7 +203,7 @@ st.dataframe(
 )
 
 # --- basins ----------------------------------------------------------------------------------
-st.subheader("Basins of attraction")
+st.header("Basins of attraction")
 st.toggle(
     "Draw the basin map",
     key=PREFIX + "basins",
@@ -252,4 +262,4 @@ if settings.basins:
 else:
     st.caption("Switch on the basin map to colour every start by where it ends.")
 
-bridge.chart_clicks(CLICKS, [RACE, BASINS], on_click=lambda click: set_point(click.x, click.y))
+bridge.chart_clicks(CLICKS, [BASINS], on_click=lambda click: set_point(click.x, click.y))

@@ -1,17 +1,18 @@
-"""The race: the 3D surface and the 2D map of f side by side in ONE figure, so that one set of
-plotly frames moves every racer on both views at once (Play at three speeds, Pause, a step
-slider). The figure opens on the finished race; Play replays it from the start. The map under it
-is pages/descent/race_map.py (why it is not a contour trace: there).
+"""The race: the 3D surface and the 2D map of f side by side in ONE figure, so that one animation
+moves every racer on both views at once. The map under it is pages/descent/race_map.py (why it is
+not a contour trace: there). The figure is drawn in the browser by pages/descent/race_chart.py in
+two parts: race_base (the surface and the map: the same for every start, drawn once) and
+race_moving (the start, the racers' traces at the finished race, and the animation in compact
+form: the browser builds each frame from the finished traces, so a frame carries only the
+current markers and how much of each path it shows).
 
 Builders take "descent-like" objects: anything with `path` (k+1, 2), `values` (k+1,),
 `gradient_norms` (k+1,), `status`, `stopped_at`, `message` and `hyperparameters` (core.Descent),
 so they are tested with plain arrays too.
 
-The payload is bounded whatever the race: at most MAX_FRAMES frames, each carrying only the traces
-that move (paths up to that step, thinned to at most PATH_POINTS points, and the current markers).
-Arrays go to the browser as float32; values that could overflow float32 (f along a diverging
-path) are cut to the 3D box or transformed for the loss axis first (the loss's hover values stay
-float64).
+The payload is bounded whatever the race: at most MAX_FRAMES frames, paths thinned to at most
+PATH_POINTS points. Arrays go to the browser as float32; values that could overflow float32 (f
+along a diverging path) are cut to the 3D box first.
 """
 
 from __future__ import annotations
@@ -20,10 +21,9 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
-import plotly.graph_objects as go
 
 from pages.descent.race_map import GREYS, MAP_AXIS, level_lines, shading_image
-from pages.descent.runner import COLOURS, START_COLOUR, STOP_COLOUR, SYMBOLS, Runner, legend_name
+from pages.descent.runner import START_COLOUR, STOP_COLOUR, SYMBOLS, Runner, legend_name
 from ui.plots.arrays import f32, fmt, grid_window
 from ui.plots.axes import LIFT, equal_scale, scene_aspect, scene_layout, z_limits
 from ui.plots.config import TITLE_FONT_SIZE, base_layout, legend_layout, notes_annotation
@@ -45,13 +45,16 @@ CROSS = 0.04  # half an arm of the 3D ✕, in scene units (the box's longer side
 # 100 x 100 grid: about 1.1 MB for the race figure (80 frames x 150 points made 1.6 MB).
 MAX_FRAMES = 61
 PATH_POINTS = 121
-# Milliseconds per frame at 1x, and the speeds offered as Play buttons.
+# Milliseconds per frame at 1x, and the speeds offered as Play buttons (race_chart.js).
 FRAME_MS = 100
 SPEEDS = (0.5, 1.0, 2.0)
-RACE_HEIGHT = 640
-# A little further out than Explore's view: the z labels stay inside the scene's half.
-DEFAULT_CAMERA = {"eye": {"x": 2.1, "y": 1.1, "z": 0.95}, "up": {"x": 0, "y": 0, "z": 1}}
-PLOTS_BOTTOM = 0.14  # paper share under the two plots: the buttons and the slider
+RACE_HEIGHT = 560  # the chart; the play controls are HTML below it
+# Close enough that the surface fills most of the scene's half, far enough that the z labels stay
+# inside it (at 1920 x 1080 and on a phone, where the scene is above the map).
+DEFAULT_CAMERA = {"eye": {"x": 1.55, "y": 0.85, "z": 0.75}, "up": {"x": 0, "y": 0, "z": 1}}
+# The surface is a little transparent: a path in a valley behind a ridge (Himmelblau's) shows
+# through it instead of vanishing; the paths are opaque and drawn a hair above the surface.
+SURFACE_OPACITY = 0.72
 
 
 # --- the race --------------------------------------------------------------------------------
@@ -115,46 +118,80 @@ def _clip_2d(path: np.ndarray) -> np.ndarray:
         return f32(np.clip(path, -1e30, 1e30))
 
 
-def race_figure(
+def race_base(grid, *, height: int = RACE_HEIGHT) -> dict:
+    """What depends only on f, the window and the resolution, as a Plotly figure dict: the
+    surface, the map under the race (shading, level curves, the pick grid) and the axes. It is
+    the same for every start, so the browser draws it once (pages/descent/race_chart.py)."""
+    xlim, ylim = grid_window(grid)
+    zlim = z_limits(grid.z_range)
+    surface = surface_trace(grid) | {
+        "colorscale": GREYS,
+        "scene": "scene",
+        "meta": "surface",
+        "opacity": SURFACE_OPACITY,
+    }
+    if grid.z_range is not None:
+        surface["cmin"], surface["cmax"] = grid.z_range
+    shading = shading_image(grid)
+    scene = scene_layout(xlim, ylim, zlim, DEFAULT_CAMERA, "race")
+    scene["domain"] = {"x": [0.0, 0.53], "y": [0.04, 1.0]}
+    xaxis = MAP_AXIS | {
+        "title": {"text": "x", "font": {"size": TITLE_FONT_SIZE}, "standoff": 4},
+        "range": list(xlim),
+        "domain": [0.57, 1.0],
+        "anchor": "y",
+    }
+    yaxis = MAP_AXIS | {
+        "title": {"text": "y", "font": {"size": TITLE_FONT_SIZE}},
+        "range": list(ylim),
+        "domain": [0.06, 1.0],
+        "anchor": "x",
+    }
+    if equal_scale(xlim, ylim):
+        yaxis |= {"scaleanchor": "x", "scaleratio": 1}
+    layout = {
+        **base_layout(height),
+        "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
+        "scene": scene,
+        "xaxis": xaxis,
+        "yaxis": yaxis,
+        "legend": legend_layout(y=1.0, yanchor="bottom") | {"font": {"size": 16}},
+        "showlegend": True,
+        "hovermode": "closest",
+        "uirevision": "race",
+    }
+    if shading is not None:
+        layout["images"] = [shading]
+    return {"data": [surface, *level_lines(grid)], "layout": layout}
+
+
+def race_moving(
     grid,
     runners: Sequence[Runner],
     start: tuple[float, float],
     start_value: float,
     *,
-    camera: dict | None = None,
-    height: int = RACE_HEIGHT,
     max_frames: int = MAX_FRAMES,
     path_points: int = PATH_POINTS,
-) -> go.Figure:
-    """The race on the surface (left) and on the contour map (right), animated together.
+) -> dict:
+    """What changes with the start: the start's markers and the racers' traces at the finished
+    race ("data"), which of them the animation moves ("animated": indices into data), the
+    animation itself in compact form ("frames", see compact_frames) and the layout's parts that
+    depend on the race ("layout": the z range, notes).
 
-    Traces: the surface, the contour, the start (3D, 2D); then per racer six traces with `meta`
-    "<key> path 3d", "<key> path 2d", "<key> head 3d", "<key> head 2d", "<key> stop 3d",
-    "<key> stop 2d". Every frame updates only the racers' traces."""
+    Traces: the start (3D, 2D); then per racer its 2D path (which carries its legend entry), per
+    racer its 3D path, and the current markers (3D, 2D) and the ✕ markers (3D, 2D) of all racers,
+    with `meta` "<key> path", "<key> path 3d", "heads 3d", "heads 2d", "stops 3d", "stops 2d"."""
     xlim, ylim = grid_window(grid)
     zlim = z_limits(grid.z_range, start_value)
     notes = []
     if grid.z_range is None:
         notes.append("f is undefined everywhere in this window")
-
-    surface = surface_trace(grid) | {
-        "colorscale": GREYS,
-        "scene": "scene",
-        "meta": "surface",
-        "opacity": 1.0,
-    }
-    if grid.z_range is not None:
-        surface["cmin"], surface["cmax"] = grid.z_range
-    shading = shading_image(grid)
-    levels = level_lines(grid)
-
     x0, y0 = start
     start_3d_z = [start_value + LIFT * (zlim[1] - zlim[0])] if math.isfinite(start_value) else [0]
     start_hover = f"start ({fmt(x0)}, {fmt(y0)})<br>f = {fmt(start_value)}<extra></extra>"
     start_marker = {"size": 16, "color": START_COLOUR, "symbol": "star"}
     traces = [
-        surface,
-        *levels,
         {
             "type": "scatter3d",
             "scene": "scene",
@@ -184,66 +221,77 @@ def race_figure(
             "hovertemplate": start_hover,
         },
     ]
-
     total = max((runner.last for runner in runners), default=0)
     frames_at = frame_steps(total, max_frames)
     moving = _Moving(runners, frames_at, path_points, xlim, ylim, zlim)
     first = len(traces)
     traces += moving.traces()
     animated = list(range(first, len(traces)))
-    frames = []
+    frames = {"steps": [], "parts": []}
     if len(frames_at) > 1 and runners:
-        frames = [
-            {"name": str(int(step)), "data": moving.at(int(step)), "traces": animated}
-            for step in frames_at
-        ]
-
-    scene = scene_layout(xlim, ylim, zlim, camera if camera is not None else DEFAULT_CAMERA, "race")
-    scene["domain"] = {"x": [0.05, 0.5], "y": [PLOTS_BOTTOM, 1.0]}
-    xaxis = MAP_AXIS | {
-        "title": {"text": "x", "font": {"size": TITLE_FONT_SIZE}, "standoff": 4},
-        "range": list(xlim),
-        "domain": [0.57, 1.0],
-        "anchor": "y",
-    }
-    yaxis = MAP_AXIS | {
-        "title": {"text": "y", "font": {"size": TITLE_FONT_SIZE}},
-        "range": list(ylim),
-        "domain": [PLOTS_BOTTOM + 0.05, 1.0],
-        "anchor": "x",
-    }
-    if equal_scale(xlim, ylim):
-        yaxis |= {"scaleanchor": "x", "scaleratio": 1}
-    layout = {
-        **base_layout(height),
-        "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
-        "scene": scene,
-        "xaxis": xaxis,
-        "yaxis": yaxis,
-        "legend": legend_layout(y=1.0, yanchor="bottom") | {"font": {"size": 16}},
-        "showlegend": True,
-        "hovermode": "closest",
-        "uirevision": "race",
-    }
-    if shading is not None:
-        layout["images"] = [shading]
-    if frames:
-        layout["updatemenus"] = [_play_buttons()]
-        layout["sliders"] = [_step_slider(frames_at)]
+        frames = {"steps": [int(step) for step in frames_at], "parts": moving.compact(frames_at)}
     else:
         notes.append("nothing to animate: no racer took a step")
+    layout = {"scene": {"zaxis": {"range": list(zlim)}}}
     if notes:
         layout["annotations"] = [notes_annotation(notes)]
-    return go.Figure(data=traces, layout=layout, frames=frames)
+    return {"data": traces, "animated": animated, "frames": frames, "layout": layout}
+
+
+ARRAY_KEYS = ("x", "y", "z", "text")
+
+
+def expand_frame(moving: dict, frame: int) -> list[dict]:
+    """The animated traces' data at frame number `frame` from the compact animation (what
+    pages/descent/race_chart.js computes in the browser). Per animated trace, the compact form is
+    {"n": [...]} when frame k shows the first n[k] points of the finished trace (a path growing,
+    the ✕ marks appearing), or {"rows": {key: every frame's array, end to end}, "ends": [...]}
+    when frame k's array is rows[key][ends[k - 1]:ends[k]] (the current markers)."""
+    out = []
+    for index, part in zip(moving["animated"], moving["frames"]["parts"], strict=True):
+        final = moving["data"][index]
+        kind = {"type": final["type"]} if "type" in final else {}
+        if "n" in part:
+            n = part["n"][frame]
+            out.append(kind | {key: final[key][:n] for key in ARRAY_KEYS if key in final})
+        else:
+            low = part["ends"][frame - 1] if frame else 0
+            high = part["ends"][frame]
+            out.append(kind | {key: rows[low:high] for key, rows in part["rows"].items()})
+    return out
+
+
+def race_figure(
+    grid,
+    runners: Sequence[Runner],
+    start: tuple[float, float],
+    start_value: float,
+    **options,
+) -> dict:
+    """The whole race as one Plotly figure dict with Plotly frames (every frame's moving traces
+    spelled out): the browser's picture in one piece, for tests, and what the page sent before
+    the race chart (the bench's baseline)."""
+    base = race_base(grid)
+    moving = race_moving(grid, runners, start, start_value, **options)
+    offset = len(base["data"])
+    traces = [offset + index for index in moving["animated"]]
+    frames = [
+        {"name": str(step), "data": expand_frame(moving, k), "traces": traces}
+        for k, step in enumerate(moving["frames"]["steps"])
+    ]
+    layout = base["layout"] | {k: v for k, v in moving["layout"].items() if k != "scene"}
+    layout["scene"] = base["layout"]["scene"] | {
+        "zaxis": base["layout"]["scene"]["zaxis"] | moving["layout"]["scene"]["zaxis"]
+    }
+    return {"data": base["data"] + moving["data"], "layout": layout, "frames": frames}
 
 
 class _Moving:
     """The racers' traces, and what each frame changes in them.
 
-    Per racer a 2D path (it carries the racer's legend entry); the 3D paths of all racers share
-    one trace (NaN between racers, a colour code per vertex), and so do the current markers (3D,
-    2D) and the ✕ markers (3D, 2D): a frame then updates len(runners) + 5 traces, not 6 per
-    racer, which keeps both the bytes and plotly's per-trace work per frame small."""
+    Per racer a 2D path (it carries the racer's legend entry) and a 3D path; the current markers
+    (3D, 2D) and the ✕ markers (3D, 2D) of all racers share one trace each. The ✕ marks are in
+    the order in which racers stop, so that every frame shows a prefix of them."""
 
     def __init__(self, runners, frames_at, path_points, xlim, ylim, zlim):
         self.runners = list(runners)
@@ -259,7 +307,9 @@ class _Moving:
                     stop_point(runner, xlim, ylim),
                 )
             )
-        self.codes = np.array([KEY_CODES[runner.key] for runner in self.runners], dtype=np.uint8)
+        self.stopping = sorted(
+            (item for item in self.items if item[4] is not None), key=lambda item: item[0].last
+        )
         # Half an arm of the 3D ✕ along x, y and z, in data units: CROSS in scene units.
         aspect = scene_aspect(xlim, ylim)
         spans = (xlim[1] - xlim[0], ylim[1] - ylim[0], zlim[1] - zlim[0])
@@ -267,38 +317,20 @@ class _Moving:
             CROSS * span / aspect[axis] for span, axis in zip(spans, "xyz", strict=True)
         )
 
-    def _paths_3d(self, step: int) -> dict:
-        xs, ys, zs, codes = [], [], [], []
-        for (_, samples, flat, z, _), code in zip(self.items, self.codes, strict=True):
-            shown = samples[samples <= step]
-            xs += [flat[shown, 0], f32([np.nan])]
-            ys += [flat[shown, 1], f32([np.nan])]
-            zs += [z[shown], f32([np.nan])]
-            codes.append(np.full(len(shown) + 1, code, dtype=np.uint8))
-        if not xs:
-            return {"type": "scatter3d", "x": [], "y": [], "z": [], "line": {"color": []}}
-        return {
-            "type": "scatter3d",
-            "x": np.concatenate(xs),
-            "y": np.concatenate(ys),
-            "z": np.concatenate(zs),
-            "line": {"color": np.concatenate(codes)},
-        }
-
     def _heads(self, step: int) -> tuple[dict, dict]:
         rows = [min(step, runner.last) for runner, *_ in self.items]
         x = f32([flat[row, 0] for (_, _, flat, _, _), row in zip(self.items, rows, strict=True)])
         y = f32([flat[row, 1] for (_, _, flat, _, _), row in zip(self.items, rows, strict=True)])
         z = f32([z[row] for (_, _, _, z, _), row in zip(self.items, rows, strict=True)])
-        return {"type": "scatter3d", "x": x, "y": y, "z": z}, {"type": "scatter", "x": x, "y": y}
+        return {"x": x, "y": y, "z": z}, {"x": x, "y": y}
 
     def _stops(self, step: int) -> tuple[dict, dict]:
         """The ✕ of every racer that has stopped early by `step`: a marker in 2D; in 3D two
         short crossing lines on the surface (gl3d draws its "x" symbol with an emoji glyph that
         many machines lack)."""
         x, y, z, text = [], [], [], []
-        for runner, _, flat, lifted, stop in self.items:
-            if stop is not None and step >= runner.last:
+        for runner, _, flat, lifted, stop in self.stopping:
+            if step >= runner.last:
                 x.append(flat[stop, 0])
                 y.append(flat[stop, 1])
                 z.append(lifted[stop])
@@ -314,32 +346,60 @@ class _Moving:
             cross_y += [cy, cy, np.nan, cy, cy, np.nan]
             cross_z += [cz - dz, cz + dz, np.nan, cz + dz, cz - dz, np.nan]
         return (
-            {"type": "scatter3d", "x": f32(cross_x), "y": f32(cross_y), "z": f32(cross_z)},
-            {"type": "scatter", "x": f32(x), "y": f32(y), "text": text},
+            {"x": f32(cross_x), "y": f32(cross_y), "z": f32(cross_z)},
+            {"x": f32(x), "y": f32(y), "text": text},
         )
+
+    def compact(self, frames_at: np.ndarray) -> list[dict]:
+        """Every frame of the animation in compact form (see expand_frame), in the order of
+        traces(): what at(step) gives for each step of frames_at, without spelling it out."""
+        frames_at = np.asarray(frames_at)
+        counts = [
+            {"n": np.searchsorted(samples, frames_at, side="right").tolist()}
+            for _, samples, *_ in self.items
+        ]
+        lasts = np.array([runner.last for runner in self.runners])
+        rows = np.minimum.outer(frames_at, lasts)  # (frames, racers): each head's path index
+        columns = range(len(self.items))
+        x = np.stack([self.items[r][2][rows[:, r], 0] for r in columns], axis=1).ravel()
+        y = np.stack([self.items[r][2][rows[:, r], 1] for r in columns], axis=1).ravel()
+        z = np.stack([self.items[r][3][rows[:, r]] for r in columns], axis=1).ravel()
+        ends = (len(self.items) * np.arange(1, len(frames_at) + 1)).tolist()
+        stopped = np.searchsorted([item[0].last for item in self.stopping], frames_at, side="right")
+        return [
+            *counts,
+            *counts,
+            {"rows": {"x": f32(x), "y": f32(y), "z": f32(z)}, "ends": ends},
+            {"rows": {"x": f32(x), "y": f32(y)}, "ends": ends},
+            {"n": (12 * stopped).tolist()},  # two X's of two strokes, NaN after each
+            {"n": stopped.tolist()},
+        ]
 
     def at(self, step: int) -> list[dict]:
         """The changing parts of every animated trace at `step` (in the order of traces())."""
-        paths_2d = []
-        for _, samples, flat, _, _ in self.items:
+        paths_2d, paths_3d = [], []
+        for _, samples, flat, lifted, _ in self.items:
             shown = samples[samples <= step]
-            paths_2d.append({"type": "scatter", "x": flat[shown, 0], "y": flat[shown, 1]})
+            paths_2d.append({"x": flat[shown, 0], "y": flat[shown, 1]})
+            paths_3d.append({"x": flat[shown, 0], "y": flat[shown, 1], "z": lifted[shown]})
         head_3d, head_2d = self._heads(step)
         stop_3d, stop_2d = self._stops(step)
-        return [*paths_2d, self._paths_3d(step), head_3d, head_2d, stop_3d, stop_2d]
+        return [*paths_2d, *paths_3d, head_3d, head_2d, stop_3d, stop_2d]
 
     def traces(self) -> list[dict]:
         """The animated traces as the figure opens: the finished race."""
         end = max((runner.last for runner in self.runners), default=0)
         parts = self.at(end)
+        count = len(self.runners)
         labels = [runner.label for runner in self.runners]
         on_2d = {"xaxis": "x", "yaxis": "y"}
         traces = []
-        for runner, part in zip(self.runners, parts, strict=False):
+        for runner, part in zip(self.runners, parts[:count], strict=True):
             traces.append(
                 part
                 | on_2d
                 | {
+                    "type": "scatter",
                     "mode": "lines",
                     "line": {"color": runner.colour, "width": 4},
                     "name": legend_name(runner),
@@ -348,27 +408,28 @@ class _Moving:
                     "hoverinfo": "skip",
                 }
             )
-        paths_3d, head_3d, head_2d, stop_3d, stop_2d = parts[len(self.runners) :]
-        paths_3d["line"] |= {
-            "width": 7,
-            "colorscale": RACER_SCALE,
-            "cmin": -0.5,
-            "cmax": len(KEY_CODES) - 0.5,
-        }
+        for runner, part in zip(self.runners, parts[count : 2 * count], strict=True):
+            traces.append(
+                part
+                | {
+                    "type": "scatter3d",
+                    "scene": "scene",
+                    "mode": "lines",
+                    "line": {"color": runner.colour, "width": 7},
+                    "name": runner.label,
+                    "legendgroup": runner.key,
+                    "showlegend": False,
+                    "meta": f"{runner.key} path 3d",
+                    "hoverinfo": "skip",
+                }
+            )
+        head_3d, head_2d, stop_3d, stop_2d = parts[2 * count :]
         colours = [runner.colour for runner in self.runners]
         stop_marker = {"color": STOP_COLOUR, "symbol": "x-thin"}
         traces += [
-            paths_3d
-            | {
-                "scene": "scene",
-                "mode": "lines",
-                "name": "paths",
-                "showlegend": False,
-                "meta": "paths 3d",
-                "hoverinfo": "skip",
-            },
             head_3d
             | {
+                "type": "scatter3d",
                 "scene": "scene",
                 "mode": "markers",
                 "marker": {
@@ -386,6 +447,7 @@ class _Moving:
             head_2d
             | on_2d
             | {
+                "type": "scatter",
                 "mode": "markers",
                 "marker": {
                     "size": 15,
@@ -401,6 +463,7 @@ class _Moving:
             },
             stop_3d
             | {
+                "type": "scatter3d",
                 "scene": "scene",
                 "mode": "lines",
                 "line": {"color": STOP_COLOUR, "width": 8},
@@ -412,6 +475,7 @@ class _Moving:
             stop_2d
             | on_2d
             | {
+                "type": "scatter",
                 "mode": "markers",
                 "marker": stop_marker | {"size": 22, "line": {"color": STOP_COLOUR, "width": 5}},
                 "name": "stopped early ✕",
@@ -424,96 +488,6 @@ class _Moving:
 
 
 HEAD_HOVER = "%{text}<br>x = %{x:.4~g}<br>y = %{y:.4~g}<extra></extra>"
-KEY_CODES = {key: code for code, key in enumerate(COLOURS)}
-RACER_SCALE = [
-    stop
-    for code, colour in enumerate(COLOURS.values())
-    for stop in ([code / len(COLOURS), colour], [(code + 1) / len(COLOURS), colour])
-]
-
-
-def _play_buttons() -> dict:
-    def play(speed: float) -> dict:
-        duration = round(FRAME_MS / speed)
-        return {
-            "label": f"▶ {speed:g}×",
-            "method": "animate",
-            "args": [
-                None,
-                {
-                    "frame": {"duration": duration, "redraw": True},
-                    "transition": {"duration": 0},
-                    "fromcurrent": True,
-                    "mode": "immediate",
-                },
-            ],
-        }
-
-    pause = {
-        "label": "❚❚ Pause",
-        "method": "animate",
-        "args": [
-            [None],
-            {
-                "frame": {"duration": 0, "redraw": False},
-                "mode": "immediate",
-                "transition": {"duration": 0},
-            },
-        ],
-    }
-    return {
-        "type": "buttons",
-        "direction": "left",
-        "showactive": False,
-        "x": 0.0,
-        "xanchor": "left",
-        "y": 0.02,
-        "yanchor": "bottom",
-        "pad": {"l": 0, "r": 10, "t": 0, "b": 0},
-        "font": {"size": 16},
-        "bgcolor": "#f0f0f0",
-        "bordercolor": "#666666",
-        "buttons": [play(speed) for speed in SPEEDS] + [pause],
-    }
-
-
-def _step_slider(frames_at: np.ndarray) -> dict:
-    steps = [
-        {
-            "label": str(int(step)),
-            "method": "animate",
-            "args": [
-                [str(int(step))],
-                {
-                    "frame": {"duration": 0, "redraw": True},
-                    "transition": {"duration": 0},
-                    "mode": "immediate",
-                },
-            ],
-        }
-        for step in frames_at
-    ]
-    return {
-        "active": len(steps) - 1,  # the figure opens on the finished race
-        "steps": steps,
-        "x": 0.42,
-        "len": 0.58,
-        "xanchor": "left",
-        "y": 0.0,
-        "yanchor": "bottom",
-        "pad": {"t": 0, "b": 0},
-        "currentvalue": {
-            "prefix": "step ",
-            "visible": True,
-            "xanchor": "left",
-            "font": {"size": 18, "color": "#111111"},
-        },
-        # Tick labels for up to 80 steps would overprint; the current value names the step.
-        "font": {"size": 10, "color": "rgba(0, 0, 0, 0)"},
-        "ticklen": 4,
-        "minorticklen": 0,
-        "transition": {"duration": 0},
-    }
 
 
 # --- the loss --------------------------------------------------------------------------------

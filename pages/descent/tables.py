@@ -75,21 +75,6 @@ def steps_table(runner: Runner) -> pd.DataFrame:
     )
 
 
-def flagged(status: str) -> bool:
-    """A table status that must stand out (the run stopped early there, or a value is NaN)."""
-    return status.startswith("✕")
-
-
-FLAGGED_ROW = "background-color: #ffd6d6; font-weight: bold"
-
-
-def highlighted(table: pd.DataFrame):
-    """The steps table with every flagged row (✕ in its status) on a red background."""
-    return table.style.apply(
-        lambda row: [FLAGGED_ROW if flagged(row["status"]) else ""] * len(row), axis=1
-    )
-
-
 CSV_COLUMNS = ("racer", "step", "x", "y", "f", "grad_norm", "status")
 
 

@@ -8,9 +8,12 @@ from collections.abc import Sequence
 
 from core import Function, basins, race, stability
 from core.optimizers import optimizer
-from pages.descent.race import Runner
+from pages.descent.loss import loss_figure
+from pages.descent.race import Runner, race_base, race_moving
 from pages.descent.settings import BY_KEY, Settings
-from ui.shell.cache import per_function
+from pages.descent.tables import paths_csv
+from ui.shell.cache import grid_for, per_function
+from ui.shell.live_chart import plotly_json
 
 Hyper = tuple[tuple[str, object], ...]
 
@@ -45,11 +48,73 @@ def _race(
     return tuple(race(f, start, [(name, dict(hp)) for name, hp in racers], steps))
 
 
+def _spec(settings: Settings, keys: Sequence[str]) -> tuple[tuple[str, Hyper], ...]:
+    return tuple((BY_KEY[key].optimizer, frozen(settings.hyperparameters(key))) for key in keys)
+
+
 def race_for(f, start: tuple[float, float], settings: Settings, keys: Sequence[str]) -> list:
     """Runner per key (in order): every racer from `start` for settings.steps steps, one race."""
-    spec = tuple((BY_KEY[key].optimizer, frozen(settings.hyperparameters(key))) for key in keys)
-    results = _race(f, (float(start[0]), float(start[1])), spec, settings.steps)
+    results = _race(f, (float(start[0]), float(start[1])), _spec(settings, keys), settings.steps)
     return [Runner(key, descent) for key, descent in zip(keys, results, strict=True)]
+
+
+@per_function(max_entries=64)
+def _loss(f, start, keys, spec, steps):
+    results = _race(f, start, spec, steps)
+    return loss_figure([Runner(key, descent) for key, descent in zip(keys, results, strict=True)])
+
+
+def loss_for(f, start, settings: Settings, keys: Sequence[str]):
+    """The loss chart and its sentence (pages.descent.loss.loss_figure) for this race, built once
+    per server: the figure is only read afterwards (st.plotly_chart copies it)."""
+    return _loss(f, _start(start), tuple(keys), _spec(settings, keys), int(settings.steps))
+
+
+@per_function(max_entries=64)
+def _csv(f, start, keys, spec, steps) -> str:
+    results = _race(f, start, spec, steps)
+    return paths_csv([Runner(key, descent) for key, descent in zip(keys, results, strict=True)])
+
+
+def csv_for(f, start, settings: Settings, keys: Sequence[str]) -> str:
+    """Every racer's path as CSV (pages.descent.tables.paths_csv), built once per server."""
+    return _csv(f, _start(start), tuple(keys), _spec(settings, keys), int(settings.steps))
+
+
+def _start(start) -> tuple[float, float]:
+    return float(start[0]), float(start[1])
+
+
+@per_function(max_entries=16)
+def race_base_json(
+    f: Function, xlim: tuple[float, float], ylim: tuple[float, float], resolution: int
+) -> str:
+    """The race chart's base (race.race_base) as JSON: the same for every start and every
+    session on the same function, window and resolution, so it is built once per server."""
+    return plotly_json(race_base(grid_for(f, xlim, ylim, resolution, False)))
+
+
+@per_function(max_entries=64)
+def _race_json(f, start, keys, spec, steps, xlim, ylim, resolution) -> str:
+    grid = grid_for(f, xlim, ylim, resolution, False)
+    results = _race(f, start, spec, steps)
+    runners = [Runner(key, descent) for key, descent in zip(keys, results, strict=True)]
+    return plotly_json(race_moving(grid, runners, start, float(f(*start))))
+
+
+def race_json(f, start, settings: Settings, keys: Sequence[str], xlim, ylim, resolution) -> str:
+    """The race chart's race part (race.race_moving) as JSON, built once per server for the same
+    function, start, racers, window and resolution (a class opening one link pays once)."""
+    return _race_json(
+        f,
+        (float(start[0]), float(start[1])),
+        tuple(keys),
+        _spec(settings, keys),
+        int(settings.steps),
+        (float(xlim[0]), float(xlim[1])),
+        (float(ylim[0]), float(ylim[1])),
+        int(resolution),
+    )
 
 
 @per_function(max_entries=16)

@@ -10,7 +10,11 @@ Kept out of page.py so the benchmark measures exactly what a rerun does, without
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import plotly.graph_objects as go
@@ -26,11 +30,11 @@ from core import (
 )
 from core.geometry import PointSummary
 from ui.plots.axes import LIFT, scene_aspect, z_limits
-from ui.plots.config import PLOT_CONFIG
+from ui.plots.config import PLOT_CONFIG, new_figure
 from ui.plots.contour import (
     ARROW_2D,
     CONTOUR_HEIGHT,
-    contour_figure,
+    contour_parts,
     level_curve_trace,
     point_level,
 )
@@ -42,7 +46,7 @@ from ui.plots.surface import (
     HEAD_SIDES,
     PLANE_REACH,
     SURFACE_HEIGHT,
-    surface_figure,
+    surface_parts,
 )
 from ui.shell.cache import grid_for, per_function
 from ui.shell.live_chart import plotly_json
@@ -56,6 +60,9 @@ SLICE_SAMPLES = 150  # per slice: smooth at a chart's width, and the point's byt
 SCENE_CONFIG = {**PLOT_CONFIG, "plotGlPixelRatio": 1}
 # The traces that the grid alone decides; everything else moves with the point.
 BASE_ROLES = frozenset({"surface", "contour", "contour labels", "field", "level curve"})
+# Base figures as JSON, shared by every session: a point change gives the same base again (same
+# grid object from the cache, same layout), and encoding its arrays was most of a rerun's work.
+BASE_JSON_ENTRIES = 32
 
 
 @dataclass(frozen=True)
@@ -70,15 +77,63 @@ class LiveParts:
 class ExploreFigures:
     grid: Grid
     point: PointSummary
-    surface: go.Figure
-    contour: go.Figure
     x_panel: go.Figure
     y_panel: go.Figure
     surface_live: LiveParts
     contour_live: LiveParts
+    # (traces, layout) of the whole surface and map: the live charts send them in two parts
+    surface_parts: tuple[list[dict], dict] = field(repr=False)
+    contour_parts: tuple[list[dict], dict] = field(repr=False)
+
+    @cached_property
+    def surface(self) -> go.Figure:
+        return new_figure(*self.surface_parts)
+
+    @cached_property
+    def contour(self) -> go.Figure:
+        return new_figure(*self.contour_parts)
 
     def all(self) -> tuple[go.Figure, ...]:
         return (self.surface, self.contour, self.x_panel, self.y_panel)
+
+
+class _BaseJson:
+    """The JSON of base figures, by (grid, base traces' roles, layout), least recently used
+    dropped. The grid is held with its entry, so its id cannot be reused for another grid."""
+
+    def __init__(self, entries: int) -> None:
+        self.entries = entries
+        self._found: OrderedDict[tuple, tuple[Grid, str]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __call__(self, grid: Grid, traces: list[dict], layout: dict, variant: tuple = ()) -> str:
+        """`variant`: what else decides the base traces besides the grid (the contour levels)."""
+        layout_key = json.dumps(layout, sort_keys=True, default=repr)
+        key = (id(grid), tuple(trace.get("meta") for trace in traces), layout_key, variant)
+        with self._lock:
+            found = self._found.get(key)
+            if found is not None and found[0] is grid:
+                self._found.move_to_end(key)
+                return found[1]
+        text = plotly_json(_copied({"data": traces, "layout": layout}))
+        with self._lock:
+            self._found[key] = (grid, text)
+            while len(self._found) > self.entries:
+                self._found.popitem(last=False)
+        return text
+
+
+base_json = _BaseJson(BASE_JSON_ENTRIES)
+
+
+def _copied(value: Any) -> Any:
+    """New dicts and lists all the way down, the same arrays and numbers: plotly_json rewrites
+    the containers it is given, and the parts also make the go.Figures."""
+    if isinstance(value, dict):
+        return {key: _copied(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_copied(item) for item in value]
+    return value
 
 
 @per_function(max_entries=64)
@@ -92,17 +147,23 @@ def live_functions(f: Function) -> dict[str, Any] | None:
     return {"body": compiled.body(1), "masked": compiled.masked}
 
 
-def _split(figure: go.Figure, *, base_extra: tuple[dict, ...] = ()) -> tuple[str, str, dict]:
-    """(base figure JSON, moving traces JSON, point-dependent layout) of a built figure."""
-    traces = [trace.to_plotly_json() for trace in figure.data]
-    layout = figure.layout.to_plotly_json()
+def _split(
+    grid: Grid,
+    parts: tuple[list[dict], dict],
+    *,
+    base_extra: tuple[dict, ...] = (),
+    variant: tuple = (),
+) -> tuple[str, str, dict]:
+    """(base figure JSON, moving traces JSON, point-dependent layout) of a figure's parts."""
+    traces, layout = parts
+    layout = dict(layout)
     point_layout = {"annotations": layout.pop("annotations", [])}
     if "margin" in layout:
         point_layout["margin"] = layout["margin"]
     base = [t for t in traces if t.get("meta") in BASE_ROLES and t.get("meta") != "level curve"]
     moving = [t for t in traces if t.get("meta") not in BASE_ROLES]
-    base_json = plotly_json({"data": [*base, *base_extra], "layout": layout})
-    return base_json, plotly_json(moving), point_layout
+    base_text = base_json(grid, [*base, *base_extra], layout, variant)
+    return base_text, plotly_json(_copied(moving)), point_layout
 
 
 def chart_heights(view: View) -> tuple[int, int]:
@@ -117,22 +178,22 @@ def explore_figures(f: Function, view: View) -> ExploreFigures:
     point = point_summary(f, view.x0, view.y0)
     x_slice, y_slice = slices(f, view.x0, view.y0, view.xlim, view.ylim, SLICE_SAMPLES)
     plane = tangent_plane(f, view.x0, view.y0) if view.plane else None
-    heights = chart_heights(view)
-    surface = surface_figure(
+    surface_height, contour_height = chart_heights(view)
+    surface = surface_parts(
         grid,
         point,
         x_slice,
         y_slice,
         plane=plane,
         show_slices=view.slices,
-        height=heights[0],
+        height=surface_height,
     )
-    contour = contour_figure(
+    contour = contour_parts(
         grid,
         point,
         show_slices=view.slices,
         field=view.field,
-        height=heights[1],
+        height=contour_height,
         levels=view.levels,
         spacing=view.spacing,
     )
@@ -142,11 +203,11 @@ def explore_figures(f: Function, view: View) -> ExploreFigures:
 
     zlim = z_limits(grid.z_range, point.value)
     aspect = scene_aspect(view.xlim, view.ylim)
-    base_json, moving_json, layout = _split(surface)
+    base_text, moving_json, layout = _split(grid, surface)
     surface_live = LiveParts(
         base={
             "kind": "3d",
-            "figure": base_json,
+            "figure": base_text,
             "live": live,
             "config": SCENE_CONFIG,
             "geometry": {
@@ -165,11 +226,16 @@ def explore_figures(f: Function, view: View) -> ExploreFigures:
         },
         point={**at, "traces": moving_json, "layout": layout, "level": None},
     )
-    base_json, moving_json, layout = _split(contour, base_extra=(level_curve_trace(grid, None),))
+    base_text, moving_json, layout = _split(
+        grid,
+        contour,
+        base_extra=(level_curve_trace(grid, None),),
+        variant=(view.levels, view.spacing),
+    )
     contour_live = LiveParts(
         base={
             "kind": "2d",
-            "figure": base_json,
+            "figure": base_text,
             "live": live,
             "config": PLOT_CONFIG,
             "geometry": {
@@ -184,8 +250,8 @@ def explore_figures(f: Function, view: View) -> ExploreFigures:
     return ExploreFigures(
         grid=grid,
         point=point,
-        surface=surface,
-        contour=contour,
+        surface_parts=surface,
+        contour_parts=contour,
         x_panel=slice_figure(x_slice),
         y_panel=slice_figure(y_slice),
         surface_live=surface_live,

@@ -9,7 +9,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from pages.second_order.style import DIRECTION, DU, degrees, point_on_top
-from ui.plots.arrays import all_finite, f32, fmt, grid_window, nan_outside, single_colour
+from ui.plots.arrays import all_finite, f32, fmt, grid_window, nan_outside
 from ui.plots.axes import HOVER, LIFT, clip_line
 from ui.plots.colours import GRADIENT, POINT
 from ui.plots.config import (
@@ -99,17 +99,20 @@ def direction_surface_figure(grid, point, piece, *, camera=None, surface=None) -
     if not (xlim[0] <= piece.x0 <= xlim[1] and ylim[0] <= piece.y0 <= ylim[1]):
         return fig  # the line through a point outside the window may miss the box altogether
     zlim = tuple(fig.layout.scene.zaxis.range)
-    ends = [0, -1]
     group = "direction"
     name = f"slice along {_direction_name(piece.direction)}"
     traces = [
         {
-            "type": "surface",
-            "x": f32(np.tile(piece.x[ends], (2, 1))),
-            "y": f32(np.tile(piece.y[ends], (2, 1))),
-            "z": f32([[zlim[0], zlim[0]], [zlim[1], zlim[1]]]),
-            "colorscale": single_colour(DIRECTION),
-            "showscale": False,
+            # A rectangle of two triangles: a mesh moves in place while the point is dragged
+            # (ui/shell/live_chart.js); a surface trace would be rebuilt.
+            "type": "mesh3d",
+            "x": f32(piece.x[[0, -1, -1, 0]]),
+            "y": f32(piece.y[[0, -1, -1, 0]]),
+            "z": f32([zlim[0], zlim[0], zlim[1], zlim[1]]),
+            "i": [0, 0],
+            "j": [1, 2],
+            "k": [2, 3],
+            "color": DIRECTION,
             "opacity": 0.18,
             "hoverinfo": "skip",
             "legendgroup": group,

@@ -16,7 +16,7 @@ from ui.plots.colours import PLANE, POINT
 from ui.plots.config import TITLE_FONT_SIZE, base_layout, notes_annotation
 from ui.plots.surface import surface_figure
 
-PATCH_SAMPLES = 41
+PATCH_SAMPLES = 25  # per side: Q is a quadric, smooth at this count; the point's bytes stay small
 
 
 ERROR_HEIGHT = 470
@@ -115,17 +115,21 @@ def _log_errors(errors) -> tuple[np.ndarray, np.ndarray, float, float] | None:
     return f32(maps[0]), f32(maps[1]), low, high
 
 
-def error_maps_figure(errors) -> go.Figure:
+def error_maps_figure(errors, *, step: int = 1) -> go.Figure:
     """|f - L| (left) and |f - Q| (right) around the point (core ApproximationErrors), on one
-    log colour scale so that the two read against each other."""
+    log colour scale so that the two read against each other. `step` > 1 draws every step-th
+    sample each way (smoothed: a quarter of the bytes at 2); the scale still spans every sample,
+    and with an odd count the centre sample, the point, is drawn."""
     shared = _log_errors(errors)
+    if shared is not None and step > 1:
+        shared = (shared[0][::step, ::step], shared[1][::step, ::step], *shared[2:])
     titles = ("|f − L|: tangent plane, error ~ d²", "|f − Q|: quadratic, error ~ d³")
     roles = ("error linear", "error quadratic")
     defined = (errors.linear_defined, errors.quadratic_defined)
     kinds = ("linear", "quadratic")
     traces, annotations = [], []
-    x = f32(errors.x)
-    y = f32(errors.y)
+    x = f32(errors.x[::step])
+    y = f32(errors.y[::step])
     for k, (title, role, is_defined, kind) in enumerate(
         zip(titles, roles, defined, kinds, strict=True)
     ):
@@ -159,6 +163,7 @@ def error_maps_figure(errors) -> go.Figure:
                     "y": y,
                     "z": shared[k],
                     "coloraxis": "coloraxis",
+                    **({"zsmooth": "best"} if step > 1 else {}),
                     "xaxis": f"x{suffix}",
                     "yaxis": f"y{suffix}",
                     "name": title,

@@ -23,50 +23,76 @@ from pages.second_order.words import (
 from pages.second_order.work import second_order, taylor_latex_for
 from ui.plots.colours import PLANE
 from ui.plots.config import PLOT_CONFIG
-from ui.shell import bridge
+from ui.plots.contour import CONTOUR_HEIGHT
+from ui.plots.surface import SURFACE_HEIGHT
+from ui.shell.live_chart import Moved, live_chart, live_engine, live_grid
 from ui.shell.sidebar import page_start, set_point
 from ui.shell.text import coloured, plain
 from ui.shell.view import MAX_COORDINATE
 
-CLICKS = "second_chart_clicks"
-CRITICAL_CONTOUR, CRITICAL_SURFACE = "second_critical_contour", "second_critical_surface"
-QUADRATIC_SURFACE = "second_quadratic_surface"
-DIRECTION_CONTOUR, DIRECTION_SURFACE = "second_direction_contour", "second_direction_surface"
-CHARTS = [CRITICAL_CONTOUR, CRITICAL_SURFACE, QUADRATIC_SURFACE, DIRECTION_CONTOUR]
-CHARTS.append(DIRECTION_SURFACE)
 GO_TO = "second_go_to"
+# Every chart that shows the point is a live chart (ui.shell.live_chart): mounted once, the point
+# moved in the browser while it is dragged, the 3D camera kept; the page loads the charts' module
+# once (live_engine) and sends the grid once for all five (live_grid).
+LABELS = {
+    "critical_contour": "The contour map of f with the critical points in the window and the point",
+    "critical_surface": "The surface of f in 3D with every critical point and the point",
+    "quadratic_surface": "The surface of f with the quadratic Taylor polynomial Q around the point",
+    "direction_contour": "The contour map of f with the point, the gradient and the direction u",
+    "direction_surface": "The surface of f cut by the vertical plane along u through the point",
+}
 
 explorer = page_start("Second order: curvature, Taylor and directions", second_order_state)
 view, f, settings = explorer.view, explorer.function, explorer.settings
-st.caption("Click a contour map or a surface to move the point (drag to rotate a surface).")
+st.caption(
+    "Drag the point on a contour map, click a map or a surface to move it there, or focus a "
+    "chart and use the arrow keys (drag a surface to rotate it)."
+)
 
-cameras = {
-    "critical": bridge.current_camera(CLICKS, CRITICAL_SURFACE),
-    "quadratic": bridge.current_camera(CLICKS, QUADRATIC_SURFACE),
-    "direction": bridge.current_camera(CLICKS, DIRECTION_SURFACE),
-}
-drawn = second_order(f, view, settings, cameras)
+drawn = second_order(f, view, settings)
 grid, point = drawn.grid, drawn.point
+live_engine("second_live_engine")
+live_grid("second_live_grid", drawn.grid_part)
 
-if grid.z_range is None:
-    st.error(
-        "f is undefined everywhere in this window, so there is no surface to draw. "
-        "Try a larger window, or another function."
-    )
-elif grid.undefined_share > 0.005:
-    st.caption(f"f is undefined on {grid.undefined_share:.0%} of this window (the holes).")
-if not view.point_in_window:
-    st.caption("The point is outside the window: widen the window to see it on the charts.")
-if not math.isfinite(point.value):
-    st.info(
-        "f is undefined at the point, so nothing is drawn there: no tangent plane, no quadratic "
-        "and no directional derivative. Click where the surface is to move the point."
-    )
+# Each block whose length varies sits in a container of its own: an element's place on the page
+# is its identity, and a live chart that moved down one place would be mounted anew (a new
+# WebGL context) when, say, a click brings a notice.
+with st.container():
+    if grid.z_range is None:
+        st.error(
+            "f is undefined everywhere in this window, so there is no surface to draw. "
+            "Try a larger window, or another function."
+        )
+    elif grid.undefined_share > 0.005:
+        st.caption(f"f is undefined on {grid.undefined_share:.0%} of this window (the holes).")
+    if not view.point_in_window:
+        st.caption("The point is outside the window: widen the window to see it on the charts.")
+    if not math.isfinite(point.value):
+        st.info(
+            "f is undefined at the point, so nothing is drawn there: no tangent plane, no "
+            "quadratic and no directional derivative. Click where the surface is to move the "
+            "point."
+        )
 
 
-def chart(figure, container: str, key: str) -> None:
-    with st.container(key=container):
-        st.plotly_chart(figure, key=key, config=PLOT_CONFIG)
+def moved(to: Moved) -> None:
+    set_point(to.x, to.y)
+
+
+def chart(name: str) -> None:
+    """Live chart `name` of the page, in a container keyed second_<name>."""
+    live = drawn.live[name]
+    height = SURFACE_HEIGHT if name.endswith("surface") else CONTOUR_HEIGHT
+    with st.container(key=f"second_{name}"):
+        live_chart(
+            f"second_{name}_live",
+            base=live.base,
+            point=live.point,
+            on_move=moved,
+            height=height,
+            label=LABELS[name],
+            light=True,
+        )
 
 
 # --- 1. Critical points ---------------------------------------------------------------------------
@@ -78,20 +104,21 @@ st.markdown(
 )
 left, right = st.columns(2, gap="medium")
 with left:
-    chart(drawn.critical_contour, CRITICAL_CONTOUR, "second_critical_contour_figure")
+    chart("critical_contour")
 with right:
-    chart(drawn.critical_surface, CRITICAL_SURFACE, "second_critical_surface_figure")
+    chart("critical_surface")
 legend = " · ".join(f"{glyph} {kind}" for kind, glyph in KIND_GLYPH.items())
 st.caption(f"Markers: {legend}. Hollow: one sample of a curve of critical points.")
 
 critical = drawn.critical
 summary = critical_summary(critical)
-if critical:
-    st.markdown(f"**{plain(summary)}**")
-else:
-    st.info(plain(summary))
-if critical and critical.note and not critical.continuum:
-    st.caption(plain(critical.note))
+with st.container():
+    if critical:
+        st.markdown(f"**{plain(summary)}**")
+    else:
+        st.info(plain(summary))
+    if critical and critical.note and not critical.continuum:
+        st.caption(plain(critical.note))
 
 
 def go_to_critical(points: list[tuple[float, float]]) -> None:
@@ -105,23 +132,24 @@ def go_to_critical(points: list[tuple[float, float]]) -> None:
     st.session_state[GO_TO] = None
 
 
-if critical:
-    listed = table_points(critical)
-    st.table(critical_rows(listed, grid), hide_index=True)
-    more = ""
-    if len(listed) < len(critical):
-        more = f" {len(listed)} of the {len(critical)} points on the map are listed."
-    st.caption(f"λ₁ ≤ λ₂: the Hessian's eigenvalues.{more}")
-    st.selectbox(
-        "Move the point to a critical point",
-        range(len(listed)),
-        index=None,
-        key=GO_TO,
-        format_func=lambda i: place_name(listed[i]),
-        placeholder="Choose one…",
-        on_change=go_to_critical,
-        args=([(p.x, p.y) for p in listed],),
-    )
+with st.container():
+    if critical:
+        listed = table_points(critical)
+        st.table(critical_rows(listed, grid), hide_index=True)
+        more = ""
+        if len(listed) < len(critical):
+            more = f" {len(listed)} of the {len(critical)} points on the map are listed."
+        st.caption(f"λ₁ ≤ λ₂: the Hessian's eigenvalues.{more}")
+        st.selectbox(
+            "Move the point to a critical point",
+            range(len(listed)),
+            index=None,
+            key=GO_TO,
+            format_func=lambda i: place_name(listed[i]),
+            placeholder="Choose one…",
+            on_change=go_to_critical,
+            args=([(p.x, p.y) for p in listed],),
+        )
 
 # --- 2. The quadratic approximation ------------------------------------------------------------
 
@@ -133,28 +161,29 @@ st.markdown(
 )
 taylor = taylor_latex_for(f, point.x, point.y)
 L, Q = coloured(PLANE, "L"), coloured(QUADRATIC, "Q")
-if taylor.plane is None:
-    st.info(
-        "No tangent plane and no quadratic here: f or its first partials are undefined at the "
-        "point."
-    )
-elif taylor.quadratic is None:
-    st.latex(rf"{L}(x, y) = {taylor.plane}")
-    st.info("No quadratic here: a second partial of f is undefined at the point.")
-elif taylor.rational and len(taylor.plane) + len(taylor.quadratic) <= LONG_FORMULA:
-    st.latex(rf"{L}(x, y) = {taylor.plane}")
-    st.latex(rf"{Q}(x, y) = {taylor.quadratic.replace('L(x, y)', f'{L}(x, y)')}")
-else:
-    plane, full = taylor_numbers(drawn.quadratic)
-    st.latex(rf"{L}(x, y) \approx {plane}")
-    st.latex(rf"{Q}(x, y) \approx {full.replace('L(x, y)', f'{L}(x, y)')}")
-    with st.expander("The exact L and Q"):
-        st.latex(rf"L(x, y) = {taylor.plane}")
-        st.latex(rf"Q(x, y) = {taylor.quadratic}")
+with st.container():
+    if taylor.plane is None:
+        st.info(
+            "No tangent plane and no quadratic here: f or its first partials are undefined at the "
+            "point."
+        )
+    elif taylor.quadratic is None:
+        st.latex(rf"{L}(x, y) = {taylor.plane}")
+        st.info("No quadratic here: a second partial of f is undefined at the point.")
+    elif taylor.rational and len(taylor.plane) + len(taylor.quadratic) <= LONG_FORMULA:
+        st.latex(rf"{L}(x, y) = {taylor.plane}")
+        st.latex(rf"{Q}(x, y) = {taylor.quadratic.replace('L(x, y)', f'{L}(x, y)')}")
+    else:
+        plane, full = taylor_numbers(drawn.quadratic)
+        st.latex(rf"{L}(x, y) \approx {plane}")
+        st.latex(rf"{Q}(x, y) \approx {full.replace('L(x, y)', f'{L}(x, y)')}")
+        with st.expander("The exact L and Q"):
+            st.latex(rf"L(x, y) = {taylor.plane}")
+            st.latex(rf"Q(x, y) = {taylor.quadratic}")
 
 left, right = st.columns(2, gap="medium")
 with left:
-    chart(drawn.quadratic_surface, QUADRATIC_SURFACE, "second_quadratic_surface_figure")
+    chart("quadratic_surface")
     st.caption("Click “tangent plane L” in the legend to draw L beside Q.")
 with right:
     st.select_slider(
@@ -178,13 +207,14 @@ with right:
         st.markdown("\n".join(lines))
         st.caption("The largest error on the circle of radius d around the point.")
 
-if drawn.error_maps is not None:
-    st.plotly_chart(drawn.error_maps, key="second_error_maps", config=PLOT_CONFIG)
-    st.caption(
-        "One colour scale for both maps, in powers of ten: around the point |f − Q| is far "
-        "darker (smaller) than |f − L|. Dark lines are where f crosses L or Q (the error changes "
-        "sign)."
-    )
+with st.container():
+    if drawn.error_maps is not None:
+        st.plotly_chart(drawn.error_maps, key="second_error_maps", config=PLOT_CONFIG)
+        st.caption(
+            "One colour scale for both maps, in powers of ten: around the point |f − Q| is far "
+            "darker (smaller) than |f − L|. Dark lines are where f crosses L or Q (the error "
+            "changes sign)."
+        )
 
 # --- 3. The directional derivative -------------------------------------------------------------
 
@@ -200,7 +230,10 @@ def along_gradient() -> None:
         st.session_state[PREFIX + "angle"] = round(math.degrees(point.gradient_angle)) % 360
 
 
-slider, button = st.columns([4, 1], vertical_alignment="bottom")
+# The angle's slider sits right above what it moves: D_u f in numbers (the full width, so the
+# sum is never cut), its profile over the angle and the map's arrow u side by side; the surface
+# and the flat slice follow right under them.
+slider, button, _ = st.columns([2, 1, 1], vertical_alignment="bottom")
 slider.slider(
     "Direction θ of u (degrees from the x axis)",
     0,
@@ -217,17 +250,15 @@ button.button(
     disabled=point.gradient_angle is None,
     help="The direction of steepest ascent, rounded to a whole degree.",
 )
-for line in directional_latex(point, drawn.angle, drawn.slope):
-    st.latex(line)
-
+with st.container():
+    for line in directional_latex(point, drawn.angle, drawn.slope):
+        st.latex(line)
+profile_column, map_column = st.columns(2, gap="medium")
+profile_column.plotly_chart(drawn.profile_figure, key="second_profile", config=PLOT_CONFIG)
+with map_column:
+    chart("direction_contour")
 left, right = st.columns(2, gap="medium")
 with left:
-    chart(drawn.direction_contour, DIRECTION_CONTOUR, "second_direction_contour_figure")
-with right:
-    chart(drawn.direction_surface, DIRECTION_SURFACE, "second_direction_surface_figure")
-left, right = st.columns(2, gap="medium")
-left.plotly_chart(drawn.direction_slice, key="second_direction_slice", config=PLOT_CONFIG)
-right.plotly_chart(drawn.profile_figure, key="second_profile", config=PLOT_CONFIG)
+    chart("direction_surface")
+right.plotly_chart(drawn.direction_slice, key="second_direction_slice", config=PLOT_CONFIG)
 st.caption("Blue: u, the line along it and the slice it cuts. Magenta: ∇f.")
-
-bridge.chart_clicks(CLICKS, CHARTS, on_click=lambda click: set_point(click.x, click.y))

@@ -50,6 +50,19 @@ def _shifted(variable: sympy.Symbol, at: sympy.Expr) -> str:
     return sympy.latex(variable) if at == 0 else rf"\left({sympy.latex(variable - at)}\right)"
 
 
+SHORT_DENOMINATOR = 100  # exact fractions up to this denominator read better than decimals
+
+
+def reads_exactly(values) -> bool:
+    """Whether the exact numbers (SymPy) read better than decimals: each an integer or a short
+    fraction (2, -7/4, 1/8). A clicked point such as 0.785 makes coefficients like
+    24521913/31250000, and sin(4/5) is no help either: those show in decimals."""
+    return all(
+        v.is_Rational and v.q <= SHORT_DENOMINATOR and abs(v.p) < 10**6
+        for v in map(sympy.S, values)
+    )
+
+
 def taylor_form(coefficients, exact_point) -> tuple[str, str]:
     """L and Q as LaTeX in Taylor form, from core's exact (f, fx, fy, fxx, fxy, fyy) at the
     exact point: z0 + fx dx + fy dy + 1/2 [fxx dx^2 + 2 fxy dx dy + fyy dy^2]."""

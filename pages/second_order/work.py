@@ -6,8 +6,10 @@ calculus comes from core; here it is only cached and drawn.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
@@ -17,7 +19,9 @@ from core import (
     CriticalPoints,
     Function,
     Grid,
+    JavascriptError,
     approximation_errors,
+    compile_javascript,
     critical_points,
     directional_derivative,
     directional_profile,
@@ -34,15 +38,43 @@ from pages.second_order.figures_direction import (
     direction_surface_figure,
     profile_figure,
 )
-from pages.second_order.figures_taylor import error_maps_figure, quadratic_surface_figure
+from pages.second_order.figures_taylor import (
+    PATCH_SAMPLES,
+    error_maps_figure,
+    quadratic_surface_figure,
+)
 from pages.second_order.settings import Settings
-from pages.second_order.words import taylor_form
-from ui.plots.surface import surface_trace
+from pages.second_order.style import KIND_STYLE
+from pages.second_order.words import reads_exactly, taylor_form
+from ui.plots.axes import LIFT, scene_aspect, z_limits
+from ui.plots.config import PLOT_CONFIG
+from ui.plots.contour import ARROW_2D, level_curve_trace, point_level
+from ui.plots.surface import ARROW_3D, HEAD_LENGTH, HEAD_RADIUS, HEAD_SIDES
 from ui.shell.cache import grid_for, per_function
+from ui.shell.live_chart import shared_grid, split_figure
 from ui.shell.view import View
 
 PROFILE_ANGLES = np.arange(0, 361, 1.0)  # degrees, for D_u f against the angle
 ERROR_SAMPLES = 81  # per side of the error maps (odd: the centre sample is the point)
+# The maps draw every other sample (41 per side, smoothed): the two maps were 91 of the 570 KB the
+# page sent on every point change; the colour scale still spans all 81.
+ERROR_STEP = 2
+DIRECTION_SAMPLES = 200  # core.directional_slice's default: the browser samples as many
+# One WebGL pixel per screen pixel (Plotly's default is 2), as on Explore: a frame of a 3D scene
+# costs about a quarter, which a laptop without a GPU can afford while the point moves.
+SCENE_CONFIG = {**PLOT_CONFIG, "plotGlPixelRatio": 1}
+# The traces that the grid (and the window's critical points) alone decide, per chart; the rest
+# moves with the point. "surface" and "contour" take their arrays from the page's shared grid.
+GRID_ROLES = frozenset({"surface", "contour", "level curve"})
+CRITICAL_ROLES = frozenset(f"critical {kind}" for kind in KIND_STYLE)
+# What the browser moves itself on each chart while the point is dragged (ui/shell/live_chart.js).
+MOVING = {
+    "critical_contour": ("gradient", "point", "level"),
+    "critical_surface": ("gradient", "point"),
+    "quadratic_surface": ("quadratic", "gradient", "point"),
+    "direction_contour": ("direction", "gradient", "point", "level"),
+    "direction_surface": ("direction", "gradient", "point"),
+}
 
 
 # --- cached core calls --------------------------------------------------------------------------
@@ -59,8 +91,8 @@ def critical_points_for(
 @dataclass(frozen=True)
 class TaylorLatex:
     """The exact tangent plane L and quadratic Q at the point as LaTeX in Taylor form (None where
-    undefined); `rational`: every coefficient is a rational number (nothing like sin(4/5) that
-    reads better as a decimal)."""
+    undefined); `rational`: the point and every coefficient are integers or short fractions
+    (words.reads_exactly), so the exact form reads better than decimals."""
 
     plane: str | None
     quadratic: str | None  # Q written as L(x, y) + 1/2 [...], or "L(x, y)" when f's Hessian is 0
@@ -76,7 +108,104 @@ def taylor_latex_for(f: Function, x0: float, y0: float) -> TaylorLatex:
         plane = tangent_plane(f, x0, y0).expr
         return TaylorLatex(None if plane is None else sympy.latex(plane), None, rational=False)
     plane, full = taylor_form(coefficients, quadratic.exact_point)
-    return TaylorLatex(plane, full, rational=all(c.is_Rational for c in coefficients))
+    return TaylorLatex(plane, full, rational=reads_exactly([*coefficients, *quadratic.exact_point]))
+
+
+@per_function(max_entries=64)
+def live_functions(f: Function) -> dict[str, Any] | None:
+    """f, its gradient and its Hessian as one checked JavaScript body (core.compile_javascript),
+    or None when the browser cannot evaluate them (then the point moves on release only)."""
+    try:
+        compiled = compile_javascript(f)
+    except JavascriptError:
+        return None
+    return {"body": compiled.body(2), "masked": compiled.masked}
+
+
+@dataclass(frozen=True)
+class LiveParts:
+    """One live chart: `base` and `point` as ui.shell.live_chart.live_chart takes them."""
+
+    base: dict[str, Any]
+    point: dict[str, Any]
+
+
+_GRID_PARTS: dict[int, tuple[Grid, dict]] = {}
+
+
+def grid_part(grid: Grid) -> dict[str, Any]:
+    """The grid every chart of the page draws, sent once (ui.shell.live_chart.shared_grid);
+    remembered per cached grid object, so a rerun does not encode it again."""
+    known = _GRID_PARTS.get(id(grid))
+    if known is not None and known[0] is grid:
+        return known[1]
+    part = shared_grid(grid.x, grid.y, grid.z)
+    if len(_GRID_PARTS) >= 32:
+        _GRID_PARTS.clear()
+    _GRID_PARTS[id(grid)] = (grid, part)
+    return part
+
+
+def _live(
+    name: str, figure: go.Figure, grid: Grid, point: PointSummary, view: View, extra: dict
+) -> LiveParts:
+    """Chart `name` of the page as a live chart: its base (what the grid decides) and its point."""
+    three_d = name.endswith("surface")
+    base_roles = CRITICAL_ROLES if name.startswith("critical") else frozenset()
+    # The level curve at the point's level is drawn in the browser from a hidden copy.
+    level_template = {
+        k: v for k, v in level_curve_trace(grid, None).items() if k not in ("x", "y", "z")
+    }
+    base_json, moving_json, layout = split_figure(
+        figure,
+        base_roles,
+        grid_roles=GRID_ROLES,
+        base_extra=() if three_d else ({**level_template, "grid": True},),
+    )
+    geometry: dict[str, Any] = {
+        "xlim": list(view.xlim),
+        "ylim": list(view.ylim),
+        "arrow2d": ARROW_2D,
+        "directionSamples": DIRECTION_SAMPLES,
+    }
+    if three_d:
+        zlim = z_limits(grid.z_range, point.value)
+        aspect = scene_aspect(view.xlim, view.ylim)
+        geometry |= {
+            "zlim": list(zlim),
+            "aspect": [aspect["x"], aspect["y"], aspect["z"]],
+            "lift": LIFT,
+            "arrow3d": ARROW_3D,
+            "headLength": HEAD_LENGTH,
+            "headRadius": HEAD_RADIUS,
+            "headSides": HEAD_SIDES,
+            "patchSamples": PATCH_SAMPLES,
+        }
+    else:
+        geometry["zRange"] = list(grid.z_range) if grid.z_range is not None else None
+    level = None
+    if not three_d:
+        level = point_level(grid, point)
+    return LiveParts(
+        base={
+            "kind": "3d" if three_d else "2d",
+            "figure": base_json,
+            "live": extra["live"],
+            "config": SCENE_CONFIG if three_d else PLOT_CONFIG,
+            "geometry": geometry,
+            "moving": MOVING[name],
+            "grid": extra["grid"],
+        },
+        point={
+            "x": point.x,
+            "y": point.y,
+            "show": {},
+            "params": extra["params"],
+            "traces": moving_json,
+            "layout": layout,
+            "level": level,
+        },
+    )
 
 
 # --- everything the page draws ----------------------------------------------------------------
@@ -93,24 +222,30 @@ class SecondOrder:
     angle: int  # degrees
     slope: float  # D_u f at the point (core.directional_derivative)
     profile: np.ndarray  # D_u f at PROFILE_ANGLES
-    critical_contour: go.Figure
-    critical_surface: go.Figure
-    quadratic_surface: go.Figure
     error_maps: go.Figure | None  # None also where L is undefined: nothing to map
-    direction_contour: go.Figure
-    direction_surface: go.Figure
     direction_slice: go.Figure
     profile_figure: go.Figure
+    grid_part: dict[str, Any]  # the grid every live chart draws, sent once (live_grid)
+    live: dict[str, LiveParts]  # the five charts that show the point, by name (MOVING's keys)
 
 
-def second_order(
-    f: Function, view: View, settings: Settings, cameras: dict | None = None
-) -> SecondOrder:
-    """Every core result and figure of the page for `view` of `f` with the page's `settings`.
-    `cameras` maps "critical", "quadratic", "direction" to a 3D camera to restore."""
-    cameras = cameras or {}
+def stand_in(grid: Grid) -> Grid:
+    """The grid's window and range on 2 x 2 samples: what a live chart's figure is built on. Its
+    base takes x, y, z from the page's shared grid in the browser, so building (and validating,
+    copying, encoding) the full arrays five times over on every run would be wasted."""
+    return dataclasses.replace(
+        grid,
+        x=grid.x[[0, -1]],
+        y=grid.y[[0, -1]],
+        z=np.full((2, 2), np.nan, dtype=np.float32),
+        zx=None,
+        zy=None,
+    )
+
+
+def second_order(f: Function, view: View, settings: Settings) -> SecondOrder:
+    """Every core result and figure of the page for `view` of `f` with the page's `settings`."""
     grid = grid_for(f, view.xlim, view.ylim, view.resolution, False)
-    surface = surface_trace(grid)
     point = point_summary(f, view.x0, view.y0)
     critical = critical_points_for(f, view.xlim, view.ylim)
     plane, quadratic = tangent_plane(f, view.x0, view.y0), taylor2(f, view.x0, view.y0)
@@ -122,6 +257,22 @@ def second_order(
     piece = directional_slice(f, view.x0, view.y0, view.xlim, view.ylim, angle=theta)
     slope = directional_derivative(f, view.x0, view.y0, angle=theta)
     profile = directional_profile(f, view.x0, view.y0, np.radians(PROFILE_ANGLES))
+    small = stand_in(grid)
+    charts = {
+        "critical_contour": critical_contour_figure(small, point, critical),
+        "critical_surface": critical_surface_figure(small, point, critical),
+        "quadratic_surface": quadratic_surface_figure(
+            small, point, plane, quadratic, settings.radius
+        ),
+        "direction_contour": direction_contour_figure(small, point, piece),
+        "direction_surface": direction_surface_figure(small, point, piece),
+    }
+    shared = grid_part(grid)
+    extra = {
+        "live": live_functions(f),
+        "grid": shared["id"],
+        "params": {"angle": theta, "radius": settings.radius},
+    }
     return SecondOrder(
         grid=grid,
         point=point,
@@ -132,28 +283,15 @@ def second_order(
         angle=settings.angle,
         slope=slope,
         profile=profile,
-        critical_contour=critical_contour_figure(grid, point, critical),
-        critical_surface=critical_surface_figure(
-            grid, point, critical, camera=cameras.get("critical"), surface=surface
-        ),
-        quadratic_surface=quadratic_surface_figure(
-            grid,
-            point,
-            plane,
-            quadratic,
-            settings.radius,
-            camera=cameras.get("quadratic"),
-            surface=surface,
-        ),
         error_maps=(
-            None if errors is None or not errors.linear_defined else error_maps_figure(errors)
-        ),
-        direction_contour=direction_contour_figure(grid, point, piece),
-        direction_surface=direction_surface_figure(
-            grid, point, piece, camera=cameras.get("direction"), surface=surface
+            None
+            if errors is None or not errors.linear_defined
+            else error_maps_figure(errors, step=ERROR_STEP)
         ),
         direction_slice=direction_slice_figure(piece),
         profile_figure=profile_figure(point, PROFILE_ANGLES, profile, settings.angle, slope),
+        grid_part=shared,
+        live={name: _live(name, fig, small, point, view, extra) for name, fig in charts.items()},
     )
 
 

@@ -419,7 +419,10 @@ def test_huge_coordinates():
 
 
 class Formula:
-    """Anything with .expr and a real f(x, y) will do; this one lets a test pick f's real branch."""
+    """Anything with .expr, .values (its parameters') and a real f(x, y) will do; this one lets a
+    test pick f's real branch."""
+
+    values: dict = {}  # noqa: RUF012 (never changed)
 
     def __init__(self, expr, real):
         self.expr, self.real = expr, real

@@ -170,7 +170,7 @@ def test_hessian_is_symmetric():
 def test_same_text_is_compiled_once():
     first = Function("x^5 + y^5 + 17")
     second = Function("x^5 + y^5 + 17")
-    assert first._value is second._value
+    assert first._compiled is second._compiled
     assert first.expr == second.expr
 
 

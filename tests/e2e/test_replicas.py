@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from deploy.replicas import replicas
+from deploy.replicas import replicas, warm
 from tests.e2e.conftest import APP_READY, ROOT, App
 
 pytestmark = pytest.mark.e2e
@@ -31,7 +31,7 @@ def cluster():
         if os.environ.get("CI") == "true":
             pytest.fail("haproxy not found: CI must have it (apt-get install -y haproxy)")
         pytest.skip("haproxy is not installed")
-    with replicas(2, ROOT) as running:
+    with replicas(2, ROOT, warmed=True) as running:
         yield running
 
 
@@ -66,3 +66,7 @@ def test_two_students_on_two_processes_each_keeps_its_session(browser, cluster):
     finally:
         for context in contexts:
             context.close()
+
+
+def test_warming_a_server_opens_every_page_without_an_error(app_url):
+    assert warm(app_url) == []

@@ -1,11 +1,14 @@
 """The Second-order page in a real browser: the default link, the angle slider from the keyboard,
-the gradient button, a click on the contour map, the critical-point menu, and a hostile link.
+the gradient button, a click on the contour map, the critical-point menu, a hostile link, and the
+live charts: a drag on a map moves the point in every view in the browser, a point change sends
+neither a surface nor a grid again, creates no WebGL context and keeps each 3D camera.
 Screenshots go to tests/e2e/screenshots/second_order_*.png.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 import pytest
@@ -47,6 +50,40 @@ PIXEL = """([selector, x, y]) => {
 # The traces of the chart in `selector` with a given meta role, as plain data.
 TRACES = """([selector, role]) => (document.querySelector(selector)?._fullData ?? [])
     .filter((t) => t.meta === role).map((t) => ({x: Array.from(t.x), y: Array.from(t.y)}))"""
+
+
+# Counts every WebGL context the page creates and every script run Streamlit starts, and keeps
+# the websocket frames the page receives.
+COUNTERS = """
+window.__contexts = 0;
+const original = HTMLCanvasElement.prototype.getContext;
+HTMLCanvasElement.prototype.getContext = function (kind, ...rest) {
+  if (String(kind).startsWith("webgl")) window.__contexts += 1;
+  return original.call(this, kind, ...rest);
+};
+window.__runs = 0;
+new MutationObserver(() => {
+  const app = document.querySelector("[data-testid=stApp]");
+  const state = app && app.getAttribute("data-test-script-state");
+  if (state === "running" && window.__lastState !== "running") window.__runs += 1;
+  window.__lastState = state;
+}).observe(document, {
+  subtree: true, attributes: true, attributeFilter: ["data-test-script-state"],
+});
+"""
+# What each 3D scene shows now (its WebGL objects, which the browser moves during a drag): the
+# first x of each trace by role, and the scene's camera eye.
+SCENE = """(selector) => {
+    const scene = document.querySelector(selector)._fullLayout.scene._scene;
+    const first = {};
+    for (const object of Object.values(scene.traces)) {
+        const d = object.data;
+        first[d.meta] = d.x && d.x.length ? Number(d.x[0]) : null;
+    }
+    const eye = scene.getCamera().eye;
+    return {first, eye: [eye.x, eye.y, eye.z]};
+}"""
+THREE_D = ("critical_surface", "quadratic_surface", "direction_surface")
 
 
 @pytest.fixture
@@ -223,3 +260,140 @@ def test_a_hostile_link_opens_a_usable_page_with_sentences(tall):
     assert [p.kind for p in found] == ["maximum"]
     expect(page.locator(f"{MAIN} [data-testid=stTable] tbody tr")).to_have_count(1)
     snapshot(tall, "second_order_hostile")
+
+
+@pytest.fixture
+def counted(browser, app_url):
+    """A tall tab that counts WebGL contexts and script runs and keeps the frames it receives."""
+    context = browser.new_context(viewport=VIEWPORT)
+    context.add_init_script(COUNTERS)
+    try:
+        app = App(context.new_page(), app_url)
+        frames: list[bytes] = []
+
+        def listen(socket) -> None:
+            socket.on("framereceived", lambda payload: frames.append(payload))
+
+        app.page.on("websocket", listen)
+        app.frames = frames
+        yield app
+        expect(app.page.locator(TRACEBACK)).to_have_count(0)
+    finally:
+        context.close()
+
+
+def counts(page) -> tuple[int, int]:
+    return tuple(page.evaluate("[window.__contexts, window.__runs]"))
+
+
+def received(frames: list, since: int) -> tuple[int, str]:
+    """Bytes received since frame `since`, and those frames as text (protobuf; JSON inside)."""
+    chunks = [f if isinstance(f, bytes) else f.encode() for f in frames[since:]]
+    return sum(len(c) for c in chunks), b"".join(chunks).decode("utf-8", "replace")
+
+
+def rotate(page, name: str) -> None:
+    """Turn 3D chart `name` by dragging across it."""
+    box = page.locator(CHARTS[name]).bounding_box()
+    x, y = box["x"] + 0.3 * box["width"], box["y"] + 0.75 * box["height"]
+    page.mouse.move(x, y)
+    page.mouse.down()
+    for i in range(1, 11):
+        page.mouse.move(x + 15 * i, y - 3 * i)
+        page.wait_for_timeout(30)
+    page.mouse.up()
+
+
+def settled(page) -> dict:
+    """Each 3D scene's state once the turntables have stopped coasting."""
+    last = None
+    for _ in range(40):
+        now = {name: page.evaluate(SCENE, CHARTS[name]) for name in THREE_D}
+        if now == last:
+            return now
+        last = now
+        page.wait_for_timeout(400)
+    pytest.fail("the 3D scenes never came to rest")
+
+
+def test_a_drag_on_the_map_moves_every_view_in_the_browser_and_keeps_every_chart(counted):
+    page = open_page(counted, PATH)
+    rotate(page, "quadratic_surface")
+    rotate(page, "direction_surface")
+    counted.idle()
+    before = settled(page)
+    contexts, runs = counts(page)
+    assert contexts == 3  # one per 3D scene
+    since = len(counted.frames)
+
+    chart = CHARTS["direction_contour"]
+    page.locator(chart).scroll_into_view_if_needed()
+    start = page.evaluate(PIXEL, [chart, 2, 1])
+    page.mouse.move(*start)
+    page.mouse.down()
+    for step in range(1, 13):
+        page.mouse.move(start[0] - 14 * step, start[1] + 9 * step)
+        page.wait_for_timeout(60)
+    page.wait_for_timeout(1500)  # the pointer rests: the 3D scenes catch up
+    during = {name: page.evaluate(SCENE, CHARTS[name]) for name in THREE_D}
+    assert counts(page)[1] == runs, "no script run while the point moves"
+    for name in THREE_D:
+        assert during[name]["first"]["point"] < 1.5, name  # the point left x = 2 in every scene
+    # Q's patch and the slice along u were recomputed in the browser around the new point.
+    assert (
+        during["quadratic_surface"]["first"]["quadratic"]
+        < before["quadratic_surface"]["first"]["quadratic"] - 0.5
+    )
+    assert during["direction_surface"]["first"]["slice u"] != pytest.approx(
+        before["direction_surface"]["first"]["slice u"]
+    )
+
+    page.mouse.up()
+    page.wait_for_function("(runs) => window.__runs > runs", arg=runs)
+    counted.idle()
+    page.wait_for_timeout(1500)
+    x0, y0 = float(query(page)["x0"]), float(query(page)["y0"])
+    assert x0 < 1.5 and y0 < 1
+    assert counts(page) == (contexts, runs + 1), "no new WebGL context, one rerun"
+    after = settled(page)
+    for name in THREE_D:
+        assert close(after[name]["eye"], before[name]["eye"], 1e-6), name  # the camera stays
+        assert after[name]["first"]["point"] == pytest.approx(x0, abs=1e-6), name
+    size, text = received(counted.frames, since)
+    # The grid (every surface's and map's numbers) is not sent again. A base (styles, a few KB)
+    # is sent again only when it is under Streamlit's smallest cached message (10 KB); its
+    # revision is unchanged, so the browser draws nothing anew.
+    assert not re.search(r'"role": ?"grid"', text)
+    assert size < 150_000, size
+    expect_slope(counted, SEED, 45, x0, y0)
+
+
+def test_at_a_clicked_point_the_taylor_formulas_show_decimals(tall):
+    # A click snaps the point to a thousandth of the window: 0.785 is such a point.
+    page = open_page(tall, link(f=SEED, x0="0.785", y0="-0.53"))
+    annotations = page.locator(f"{MAIN} .katex annotation").all_text_contents()
+    shown = [tex for tex in annotations if r"(x, y) \approx" in tex]
+    assert len(shown) == 2, annotations  # L and Q, in decimals
+    assert "0.785" in shown[0] and not re.search(r"\\frac\{\d+\}\{\d{3,}\}", " ".join(shown))
+
+
+def test_the_angle_slider_is_on_screen_with_what_it_moves(browser, app_url):
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    try:
+        app = App(context.new_page(), app_url)
+        page = open_page(app, PATH)
+        page.evaluate(f"document.querySelector('{ANGLE}').scrollIntoView({{block: 'start'}})")
+        page.wait_for_timeout(300)
+        boxes = {
+            "slider": page.locator(ANGLE).bounding_box(),
+            "profile": page.locator(".st-key-second_profile").bounding_box(),
+            "map": page.locator(CHARTS["direction_contour"]).bounding_box(),
+        }
+        for name, box in boxes.items():
+            assert box["y"] >= 0 and box["y"] + box["height"] <= 1080, (name, box)
+        page.locator(ANGLE_INPUT).press("ArrowRight")
+        wait_for_param(page, "angle", "46")
+        app.idle()
+        expect_slope(app, SEED, 46, 2, 1)
+    finally:
+        context.close()

@@ -21,7 +21,13 @@ from ui.plots.colours import (
     Y_SLICE,
     Y_SLICE_DASH,
 )
-from ui.plots.config import TITLE_FONT_SIZE, base_layout, legend_layout, notes_annotation
+from ui.plots.config import (
+    TITLE_FONT_SIZE,
+    base_layout,
+    legend_layout,
+    new_figure,
+    notes_annotation,
+)
 
 FIELD_COLOR = "rgba(255, 255, 255, 0.9)"
 LEVEL_COLOR = "#000000"
@@ -234,7 +240,7 @@ def level_labels(grid, levels: np.ndarray) -> dict:
     }
 
 
-def contour_figure(
+def contour_parts(
     grid,
     point,
     *,
@@ -243,7 +249,7 @@ def contour_figure(
     height: int = CONTOUR_HEIGHT,
     levels: int = LEVELS,
     spacing: str = "even",
-) -> go.Figure:
+) -> tuple[list[dict], dict]:
     """The map view: filled contours with labelled levels, the level curve through the point,
     the point, the slice lines y = y0 and x = x0, the gradient arrow (perpendicular to the level
     curve: x and y share a scale) and, if `field`, the gradient field (needs grid partials).
@@ -390,4 +396,9 @@ def contour_figure(
         note.update(xref="x domain", yref="y domain", x=0.0, y=0.0, yanchor="top", yshift=-62)
         layout["annotations"] = [note]
         layout["margin"]["b"] = 60 + 22 * len(notes)
-    return go.Figure(data=traces, layout=layout)
+    return traces, layout
+
+
+def contour_figure(*args, **kwargs) -> go.Figure:
+    """contour_parts(...) as one go.Figure (the live charts take the parts instead)."""
+    return new_figure(*contour_parts(*args, **kwargs))

@@ -13,6 +13,7 @@ from ui.plots.config import (
     TITLE_FONT_SIZE,
     base_layout,
     legend_layout,
+    new_figure,
     notes_annotation,
 )
 
@@ -150,4 +151,4 @@ def slice_panel(
         note = notes_annotation(notes)
         note.update(y=0.5, yanchor="middle", x=0.5, xanchor="center", align="center")
         layout["annotations"] = [note]
-    return go.Figure(data=traces, layout=layout)
+    return new_figure(traces, layout)

@@ -26,7 +26,7 @@ import plotly.graph_objects as go
 from ui.plots.arrays import all_finite, f32, fmt, grid_window, nan_outside
 from ui.plots.axes import HOVER, LIFT, clip_line, scene_aspect, scene_layout, z_limits
 from ui.plots.colours import COLORSCALE, GRADIENT, PLANE, POINT, X_SLICE, Y_SLICE
-from ui.plots.config import base_layout, legend_layout, notes_annotation
+from ui.plots.config import base_layout, legend_layout, new_figure, notes_annotation
 
 SURFACE_HEIGHT = 620
 # The 3D gradient arrow's length in scene units (the box's longer side is 1).
@@ -87,7 +87,7 @@ def gradient_arrow_3d(point, xlim, ylim, zlim, aspect) -> np.ndarray | None:
     return np.array([tail, tail + length * direction])
 
 
-def surface_figure(
+def surface_parts(
     grid,
     point,
     x_slice,
@@ -98,7 +98,7 @@ def surface_figure(
     camera: dict | None = None,
     height: int = SURFACE_HEIGHT,
     surface: dict | None = None,
-) -> go.Figure:
+) -> tuple[list[dict], dict]:
     """The 3D picture at a point: the surface, the point, the two slices (planes, cut curves,
     tangent lines), the gradient arrow in the tangent plane, and the tangent plane patch.
 
@@ -165,7 +165,12 @@ def surface_figure(
     }
     if notes:
         layout["annotations"] = [notes_annotation(notes)]
-    return go.Figure(data=traces, layout=layout)
+    return traces, layout
+
+
+def surface_figure(*args, **kwargs) -> go.Figure:
+    """surface_parts(...) as one go.Figure (the live charts take the parts instead)."""
+    return new_figure(*surface_parts(*args, **kwargs))
 
 
 def _slice_traces_3d(piece, xlim, ylim, zlim, point) -> list[dict]:

@@ -1,5 +1,5 @@
 """Every page's calls into core are cached per server, one way: keyed on plain values, with a
-core.Function keyed by its canonical text (`per_function`).
+core.Function keyed by its canonical text and its parameters' values (`per_function`).
 
 st.cache_resource by default, not st.cache_data: a Function holds compiled numpy code (not
 picklable), and results such as a Grid are read-only once built, so sharing one object between
@@ -8,14 +8,19 @@ sessions is safe and copies nothing. Pages pass the Function itself; never its t
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import streamlit as st
 
-from core import Function, Grid, evaluate_grid
+from core import ExpressionError, Function, Grid, evaluate_grid
+
+REFUSALS_REMEMBERED_SECONDS = 600
 
 
 def canonical_key(f: Function) -> str:
-    """What identifies a Function in a cache: text that parses back to the same expression."""
-    return f.canonical_text
+    """What identifies a Function in a cache: text that parses back to the same expression, and
+    the parameters' values (a x^2 at a = 1 and at a = 2 are two functions)."""
+    return f.cache_key
 
 
 def per_function(max_entries: int, *, copy: bool = False):
@@ -25,10 +30,26 @@ def per_function(max_entries: int, *, copy: bool = False):
     return cache(max_entries=max_entries, show_spinner=False, hash_funcs={Function: canonical_key})
 
 
-@st.cache_resource(max_entries=256, show_spinner=False)
-def function_for(text: str) -> Function:
-    """Function(text), built once per distinct text. Errors are raised, never cached."""
-    return Function(text)
+# A refusal is remembered too, for a while: a formula stopped at the worker's time limit would
+# otherwise hold a worker for that long again each time any student sends it. Not for ever, since
+# a time limit reached on a busy server may not be reached on a quiet one.
+@st.cache_resource(max_entries=256, ttl=REFUSALS_REMEMBERED_SECONDS, show_spinner=False)
+def _built(text: str) -> Function | ExpressionError:
+    try:
+        return Function(text)
+    except ExpressionError as error:
+        return error
+
+
+def function_for(text: str, parameters: Mapping[str, float] | None = None) -> Function:
+    """Function(text), built once per distinct text, with its parameters bound to `parameters`
+    (values for names the formula does not hold are ignored; a missing one is 1). Binding costs no
+    SymPy work, so it is not cached: a slider moved costs numpy time only. A refusal (an
+    ExpressionError) is raised, a fresh one each time: sessions may raise it at the same time."""
+    function = _built(text)
+    if isinstance(function, ExpressionError):
+        raise ExpressionError(function.message, function.column, function.text, function.hint)
+    return function.bind(parameters) if parameters and function.parameters else function
 
 
 @per_function(max_entries=32)

@@ -14,6 +14,11 @@
 // moving traces with Plotly.react, restyling copies of the server's own traces. Nothing goes to
 // the server until the drag ends; then one trigger ("moved") reruns the script, whose answer
 // replaces the preview. The chart itself is never remounted: one WebGL context, the camera kept.
+//
+// Each chart says which moving traces the browser computes (`moving` in its base data: e.g.
+// ["gradient", "point", "quadratic"]; by default Explore's set for its kind). A page with several
+// charts may load this module once (an "engine" element) and mount its charts through a few-line
+// stub (live_stub.js), and send its grid once (a "grid" element) for every chart that draws it.
 
 const CLICK_SLOP_PX = 5; // a pointer that moved more than this between down and up was a drag
 const GRAB_PX = 28; // a press this close to the point's marker grabs it (2D)
@@ -187,11 +192,11 @@ function summary(state, x, y) {
   try {
     values = state.evaluate(x, y);
   } catch (error) {
-    values = [NaN, NaN, NaN];
+    values = [NaN, NaN, NaN, NaN, NaN, NaN];
   }
-  const [value, fx, fy] = values;
+  const [value, fx, fy, fxx, fxy, fyy] = values;
   const n = Math.hypot(fx, fy);
-  return { x, y, value, fx, fy, norm: n };
+  return { x, y, value, fx, fy, fxx, fxy, fyy, norm: n };
 }
 
 function like(state, meta, changes) {
@@ -200,51 +205,97 @@ function like(state, meta, changes) {
   return Object.assign({}, template, changes);
 }
 
-// Copies of the server's traces for the point (x, y), with their coordinates recomputed here.
-function previewTraces3d(state, x, y) {
-  const g = state.base.geometry;
-  const p = summary(state, x, y);
-  const show = state.point ? state.point.show || {} : {};
-  const out = [];
-  const lift = g.lift * (g.zlim[1] - g.zlim[0]);
-  const inZ = (v) => (finite(v) && v >= g.zlim[0] && v <= g.zlim[1] ? v + lift : null);
-  if (show.slices) {
+// What each kind of chart moves by default (Explore's charts, which say nothing).
+const DEFAULT_MOVING = {
+  "3d": ["slices", "plane", "gradient", "point"],
+  "2d": ["slices", "gradient", "point", "level"],
+};
+
+function movingOf(state) {
+  const given = state.base && state.base.moving;
+  return Array.isArray(given) ? given : DEFAULT_MOVING[state.base.kind] || [];
+}
+
+function evaluateAt(state, x, y) {
+  try {
+    return state.evaluate(x, y)[0];
+  } catch (error) {
+    return NaN;
+  }
+}
+
+// The t samples of core.directional_slice: n of them over [low, high], t = 0 one of them.
+function chordSamples(low, high, n) {
+  let below = low < 0 ? Math.max(1, Math.round(((n - 1) * -low) / (high - low))) : 0;
+  below = high > 0 ? Math.min(below, n - 2) : n - 1;
+  return linspace(low, 0, below + 1).slice(0, -1).concat(linspace(0, high, n - below));
+}
+
+// core.geometry._chord: where (x, y) + t u lies in the window (the point inside it), else half
+// the window's shorter side each way.
+function chord(x, y, u, g) {
+  let low = -Infinity;
+  let high = Infinity;
+  for (const [start, step, [lo, hi]] of [[x, u[0], g.xlim], [y, u[1], g.ylim]]) {
+    if (step === 0) {
+      if (!(lo <= start && start <= hi)) {
+        low = Infinity;
+        high = -Infinity;
+      }
+      continue;
+    }
+    const a = (lo - start) / step;
+    const b = (hi - start) / step;
+    low = Math.max(low, Math.min(a, b));
+    high = Math.min(high, Math.max(a, b));
+  }
+  if (low <= 0 && 0 <= high && low < high) return [low, high];
+  const half = Math.min(g.xlim[1] - g.xlim[0], g.ylim[1] - g.ylim[0]) / 2;
+  return [-half, half];
+}
+
+function unitOf(params) {
+  const angle = params && finite(params.angle) ? params.angle : 0;
+  return [Math.cos(angle), Math.sin(angle)];
+}
+
+// The 3D builders: each adds copies of the server's traces for the point p. `ctx` holds the
+// chart state, its geometry, the point's summary and the server's parameters (angle, radius).
+const BUILDERS_3D = {
+  slices(ctx, out) {
+    const { state, g, p, show } = ctx;
+    if (!show.slices) return;
+    const { x, y } = p;
     for (const variable of ["x", "y"]) {
       const alongX = variable === "x";
       const range = alongX ? g.xlim : g.ylim;
       const fixed = alongX ? y : x;
       const t = linspace(range[0], range[1], g.samples);
-      const values = t.map((v) => {
-        let out2;
-        try {
-          out2 = alongX ? state.evaluate(v, fixed)[0] : state.evaluate(fixed, v)[0];
-        } catch (error) {
-          out2 = NaN;
-        }
-        return inZ(out2);
-      });
+      const values = t.map((v) => ctx.inZ(alongX ? evaluateAt(state, v, fixed) : evaluateAt(state, fixed, v)));
       const fixedArray = t.map(() => fixed);
       const corners = alongX ? [g.xlim[0], g.xlim[1], g.xlim[1], g.xlim[0]] : [g.ylim[0], g.ylim[1], g.ylim[1], g.ylim[0]];
       const level = [fixed, fixed, fixed, fixed];
       const cut = alongX ? { x: corners, y: level } : { x: level, y: corners };
       cut.z = [g.zlim[0], g.zlim[0], g.zlim[1], g.zlim[1]];
-      const plane = like(state, `cutting plane ${variable}`, cut);
-      if (plane) out.push(plane);
-      const curve = like(state, `slice ${variable}`, alongX ? { x: t, y: fixedArray, z: values } : { x: fixedArray, y: t, z: values });
-      if (curve) out.push(curve);
+      out.push(like(state, `cutting plane ${variable}`, cut));
+      out.push(like(state, `slice ${variable}`, alongX ? { x: t, y: fixedArray, z: values } : { x: fixedArray, y: t, z: values }));
       const slope = alongX ? p.fx : p.fy;
       const segment = finite(p.value) ? clipLine(alongX ? x : y, p.value, slope, range, g.zlim) : null;
       if (segment) {
-        const line = like(
-          state,
-          `tangent ${variable}`,
-          alongX ? { x: segment.t, y: [fixed, fixed], z: segment.z } : { x: [fixed, fixed], y: segment.t, z: segment.z },
+        out.push(
+          like(
+            state,
+            `tangent ${variable}`,
+            alongX ? { x: segment.t, y: [fixed, fixed], z: segment.z } : { x: [fixed, fixed], y: segment.t, z: segment.z },
+          ),
         );
-        if (line) out.push(line);
       }
     }
-  }
-  if (show.plane && finite(p.value) && finite(p.fx) && finite(p.fy)) {
+  },
+  plane(ctx, out) {
+    const { state, g, p, show } = ctx;
+    if (!show.plane || !finite(p.value) || !finite(p.fx) || !finite(p.fy)) return;
+    const { x, y } = p;
     const reachX = g.planeReach * (g.xlim[1] - g.xlim[0]);
     const reachY = g.planeReach * (g.ylim[1] - g.ylim[0]);
     const x0 = Math.max(g.xlim[0], x - reachX);
@@ -252,75 +303,192 @@ function previewTraces3d(state, x, y) {
     const y0 = Math.max(g.ylim[0], y - reachY);
     const y1 = Math.min(g.ylim[1], y + reachY);
     const plane = (q) => p.value + p.fx * (q[0] - x) + p.fy * (q[1] - y);
-    if (x0 < x1 && y0 < y1) {
-      let polygon = [[x0, y0], [x1, y0], [x1, y1], [x0, y1]];
-      polygon = clipPolygon(polygon, (q) => plane(q) - g.zlim[0]);
-      polygon = clipPolygon(polygon, (q) => g.zlim[1] - plane(q));
-      if (polygon.length >= 3) {
-        const fan = polygon.slice(1, -1).map((_, n) => n + 1);
-        const patch = like(state, "tangent plane", {
-          x: polygon.map((q) => q[0]),
-          y: polygon.map((q) => q[1]),
-          z: polygon.map(plane),
-          i: fan.map(() => 0),
-          j: fan,
-          k: fan.map((n) => n + 1),
-        });
-        if (patch) out.push(patch);
-      }
-    }
-  }
-  const arrow = arrow3d(p, g);
-  if (arrow) {
+    if (!(x0 < x1 && y0 < y1)) return;
+    let polygon = [[x0, y0], [x1, y0], [x1, y1], [x0, y1]];
+    polygon = clipPolygon(polygon, (q) => plane(q) - g.zlim[0]);
+    polygon = clipPolygon(polygon, (q) => g.zlim[1] - plane(q));
+    if (polygon.length < 3) return;
+    const fan = polygon.slice(1, -1).map((_, n) => n + 1);
+    out.push(
+      like(state, "tangent plane", {
+        x: polygon.map((q) => q[0]),
+        y: polygon.map((q) => q[1]),
+        z: polygon.map(plane),
+        i: fan.map(() => 0),
+        j: fan,
+        k: fan.map((n) => n + 1),
+      }),
+    );
+  },
+  gradient(ctx, out) {
+    const { state, g, p } = ctx;
+    const arrow = arrow3d(p, g);
+    if (!arrow) return;
     const head = arrowHead(arrow, g);
-    const shaft = like(state, "gradient", {
-      x: [arrow.tail[0], head.shaftEnd[0]],
-      y: [arrow.tail[1], head.shaftEnd[1]],
-      z: [arrow.tail[2], head.shaftEnd[2]],
-    });
-    const cone = like(state, "gradient head", {
-      x: head.vertices.map((v) => v[0]),
-      y: head.vertices.map((v) => v[1]),
-      z: head.vertices.map((v) => v[2]),
-      i: head.i,
-      j: head.j,
-      k: head.k,
-    });
-    if (shaft) out.push(shaft);
-    if (cone) out.push(cone);
-  }
-  if (finite(p.value)) {
-    const marker = like(state, "point", { x: [x], y: [y], z: [p.value] });
-    if (marker) out.push(marker);
-  }
-  return { traces: out, level: null };
+    out.push(
+      like(state, "gradient", {
+        x: [arrow.tail[0], head.shaftEnd[0]],
+        y: [arrow.tail[1], head.shaftEnd[1]],
+        z: [arrow.tail[2], head.shaftEnd[2]],
+      }),
+    );
+    out.push(
+      like(state, "gradient head", {
+        x: head.vertices.map((v) => v[0]),
+        y: head.vertices.map((v) => v[1]),
+        z: head.vertices.map((v) => v[2]),
+        i: head.i,
+        j: head.j,
+        k: head.k,
+      }),
+    );
+  },
+  // Q (and L, hidden until its legend entry is clicked) over the square of half-width `radius`
+  // around the point, cut where it leaves the z range (pages/second_order/figures_taylor.py).
+  quadratic(ctx, out) {
+    const { state, g, p, params } = ctx;
+    const defined = [p.value, p.fx, p.fy, p.fxx, p.fxy, p.fyy].every(finite);
+    const radius = params.radius;
+    if (!defined || !finite(radius)) return;
+    const xLow = Math.max(g.xlim[0], p.x - radius);
+    const xHigh = Math.min(g.xlim[1], p.x + radius);
+    const yLow = Math.max(g.ylim[0], p.y - radius);
+    const yHigh = Math.min(g.ylim[1], p.y + radius);
+    if (!(xLow < xHigh && yLow < yHigh)) return;
+    const xs = linspace(xLow, xHigh, g.patchSamples);
+    const ys = linspace(yLow, yHigh, g.patchSamples);
+    const cut = (z) => (finite(z) && z >= g.zlim[0] && z <= g.zlim[1] ? z : NaN);
+    const quadratic = (x, y) => {
+      const dx = x - p.x;
+      const dy = y - p.y;
+      const linear = p.fx * dx + p.fy * dy;
+      return p.value + linear + 0.5 * (p.fxx * dx * dx + 2 * p.fxy * dx * dy + p.fyy * dy * dy);
+    };
+    const plane = (x, y) => p.value + p.fx * (x - p.x) + p.fy * (y - p.y);
+    const patch = (meta, fn) => {
+      const template = state.templates && state.templates.get(meta);
+      if (!template) return null;
+      const lines = (axis, low, high) =>
+        Object.assign({}, template.contours && template.contours[axis], { start: low, end: high, size: (high - low) / 8 });
+      const contours = Object.assign({}, template.contours, { x: lines("x", xLow, xHigh), y: lines("y", yLow, yHigh) });
+      return like(state, meta, { x: xs, y: ys, z: ys.map((y) => xs.map((x) => cut(fn(x, y)))), contours });
+    };
+    out.push(patch("quadratic", quadratic));
+    out.push(patch("plane patch", plane));
+  },
+  // The vertical plane along u through the point, the curve it cuts and its tangent line of
+  // slope D_u f (pages/second_order/figures_direction.py).
+  direction(ctx, out) {
+    const { state, g, p, params } = ctx;
+    const { x, y } = p;
+    if (!(g.xlim[0] <= x && x <= g.xlim[1] && g.ylim[0] <= y && y <= g.ylim[1])) return;
+    const u = unitOf(params);
+    const [low, high] = chord(x, y, u, g);
+    const t = chordSamples(low, high, g.directionSamples);
+    const xs = t.map((v) => x + v * u[0]);
+    const ys = t.map((v) => y + v * u[1]);
+    const ends = [xs[0], xs[xs.length - 1]];
+    const endsY = [ys[0], ys[ys.length - 1]];
+    out.push(
+      like(state, "cutting plane u", {
+        x: [ends[0], ends[1], ends[1], ends[0]],
+        y: [endsY[0], endsY[1], endsY[1], endsY[0]],
+        z: [g.zlim[0], g.zlim[0], g.zlim[1], g.zlim[1]],
+      }),
+    );
+    out.push(like(state, "slice u", { x: xs, y: ys, z: xs.map((v, n) => ctx.inZ(evaluateAt(state, v, ys[n]))) }));
+    const slope = p.fx * u[0] + p.fy * u[1];
+    const segment = clipLine(0, p.value, slope, [t[0], t[t.length - 1]], g.zlim);
+    if (segment) {
+      out.push(
+        like(state, "tangent u", {
+          x: segment.t.map((v) => x + v * u[0]),
+          y: segment.t.map((v) => y + v * u[1]),
+          z: segment.z,
+        }),
+      );
+    }
+  },
+  point(ctx, out) {
+    const { state, p } = ctx;
+    if (finite(p.value)) out.push(like(state, "point", { x: [p.x], y: [p.y], z: [p.value] }));
+  },
+};
+
+// Copies of the server's traces for the point (x, y), with their coordinates recomputed here.
+function previewTraces3d(state, x, y) {
+  const g = state.base.geometry;
+  const lift = g.lift * (g.zlim[1] - g.zlim[0]);
+  const ctx = {
+    state,
+    g,
+    p: summary(state, x, y),
+    show: (state.point && state.point.show) || {},
+    params: (state.point && state.point.params) || {},
+    inZ: (v) => (finite(v) && v >= g.zlim[0] && v <= g.zlim[1] ? v + lift : null),
+  };
+  const out = [];
+  for (const name of movingOf(state)) if (BUILDERS_3D[name]) BUILDERS_3D[name](ctx, out);
+  return { traces: out.filter(Boolean), level: null };
 }
+
+const BUILDERS_2D = {
+  slices(ctx, out) {
+    const { state, g, p, show } = ctx;
+    if (!show.slices) return;
+    out.push(like(state, "slice x", { x: [g.xlim[0], g.xlim[1]], y: [p.y, p.y] }));
+    out.push(like(state, "slice y", { x: [p.x, p.x], y: [g.ylim[0], g.ylim[1]] }));
+  },
+  // The line along u (the window's chord) and u itself, drawn from the point at the gradient
+  // arrow's length, over a white halo (pages/second_order/figures_direction.py).
+  direction(ctx, out) {
+    const { state, g, p, params } = ctx;
+    if (!state.templates || !state.templates.has("direction")) return;
+    const u = unitOf(params);
+    const [low, high] = chord(p.x, p.y, u, g);
+    const t = chordSamples(low, high, g.directionSamples);
+    const ends = [t[0], t[t.length - 1]];
+    out.push(like(state, "direction line", { x: ends.map((v) => p.x + v * u[0]), y: ends.map((v) => p.y + v * u[1]) }));
+    const length = g.arrow2d * Math.min(g.xlim[1] - g.xlim[0], g.ylim[1] - g.ylim[0]);
+    const arrow = { x: [p.x, p.x + length * u[0]], y: [p.y, p.y + length * u[1]] };
+    out.push(like(state, "direction halo", arrow));
+    out.push(like(state, "direction", arrow));
+  },
+  gradient(ctx, out) {
+    const { state, g, p } = ctx;
+    if (!(finite(p.value) && finite(p.norm) && p.norm > 0)) return;
+    const length = g.arrow2d * Math.min(g.xlim[1] - g.xlim[0], g.ylim[1] - g.ylim[0]);
+    out.push(
+      like(state, "gradient", {
+        x: [p.x, p.x + (length * p.fx) / p.norm],
+        y: [p.y, p.y + (length * p.fy) / p.norm],
+      }),
+    );
+  },
+  point(ctx, out) {
+    const { state, p } = ctx;
+    if (finite(p.value)) out.push(like(state, "point", { x: [p.x], y: [p.y] }));
+  },
+  level(ctx) {
+    const { g, p } = ctx;
+    const inside = g.zRange && finite(p.value) && g.zRange[0] < p.value && p.value < g.zRange[1];
+    ctx.level = inside ? p.value : null;
+  },
+};
 
 function previewTraces2d(state, x, y) {
   const g = state.base.geometry;
-  const p = summary(state, x, y);
-  const show = state.point ? state.point.show || {} : {};
+  const ctx = {
+    state,
+    g,
+    p: summary(state, x, y),
+    show: (state.point && state.point.show) || {},
+    params: (state.point && state.point.params) || {},
+    level: null,
+  };
   const out = [];
-  if (show.slices) {
-    const xs = like(state, "slice x", { x: [g.xlim[0], g.xlim[1]], y: [y, y] });
-    const ys = like(state, "slice y", { x: [x, x], y: [g.ylim[0], g.ylim[1]] });
-    if (xs) out.push(xs);
-    if (ys) out.push(ys);
-  }
-  if (finite(p.value) && finite(p.norm) && p.norm > 0) {
-    const length = g.arrow2d * Math.min(g.xlim[1] - g.xlim[0], g.ylim[1] - g.ylim[0]);
-    const arrow = like(state, "gradient", {
-      x: [x, x + (length * p.fx) / p.norm],
-      y: [y, y + (length * p.fy) / p.norm],
-    });
-    if (arrow) out.push(arrow);
-  }
-  if (finite(p.value)) {
-    const marker = like(state, "point", { x: [x], y: [y] });
-    if (marker) out.push(marker);
-  }
-  const inside = g.zRange && finite(p.value) && g.zRange[0] < p.value && p.value < g.zRange[1];
-  return { traces: out, level: inside ? p.value : null };
+  for (const name of movingOf(state)) if (BUILDERS_2D[name]) BUILDERS_2D[name](ctx, out);
+  return { traces: out.filter(Boolean), level: ctx.level };
 }
 
 // --- drawing ---------------------------------------------------------------------------------
@@ -398,13 +566,22 @@ function moveInScene(state, traces) {
   const given = new Map(traces.map((t) => [t.meta, t]));
   for (const object of Object.values(scene.traces)) {
     const meta = object.data && object.data.meta;
-    if (!meta || meta === "surface") continue;
+    if (!meta || meta === "surface" || (state.baseMetas && state.baseMetas.has(meta))) continue;
     const trace = given.get(meta);
     const changes = {};
     if (trace) {
       for (const key of MOVING_DATA) if (trace[key] !== undefined) changes[key] = trace[key];
+      if (trace.contours && object.data.contours) {
+        // A surface's grid lines: the server's settings over Plotly's full ones (defaults too).
+        changes.contours = {};
+        for (const axis of ["x", "y", "z"]) {
+          changes.contours[axis] = Object.assign({}, object.data.contours[axis], trace.contours[axis]);
+        }
+      }
     } else if (object.data.type === "mesh3d") {
       Object.assign(changes, { i: [], j: [], k: [] }); // gone at this point: no faces
+    } else if (object.data.type === "surface") {
+      Object.assign(changes, { z: (object.data.z || []).map((row) => Array.from(row, () => NaN)) });
     } else {
       Object.assign(changes, { x: [NaN], y: [NaN], z: [NaN] });
     }
@@ -470,7 +647,7 @@ function drawOverlay(state, traces) {
     pen.strokeStyle = colour;
     pen.stroke();
     pen.setLineDash([]);
-    if (trace.meta === "gradient") {
+    if (trace.meta === "gradient" || trace.meta === "direction") {
       const angle = Math.atan2(y2 - y1, x2 - x1);
       pen.beginPath();
       pen.moveTo(x2, y2);
@@ -492,7 +669,7 @@ function hideMoving(state, hidden) {
   const contours = full.filter((trace) => trace.type === "contour");
   const groups = gd.querySelectorAll(".contourlayer > g");
   for (const trace of full) {
-    if (trace.meta === "contour" || trace.meta === "field") continue;
+    if (trace.meta !== "level curve" && state.baseMetas && state.baseMetas.has(trace.meta)) continue;
     const elements =
       trace.type === "contour"
         ? [groups[contours.indexOf(trace)]].filter(Boolean)
@@ -684,6 +861,61 @@ function wire(state, host) {
   host.addEventListener("keydown", onKey);
 }
 
+// --- a grid shared by the charts of a page -----------------------------------------------------
+// One element carries the grid (x, y, z as plotly's base64 typed arrays); each base that draws it
+// marks those traces with `grid: true` and waits for it. Decoded once, shared read-only.
+
+const grids = new Map(); // grid id -> { x, y, z } as typed arrays (z: one row per y)
+const gridWaiters = new Map(); // grid id -> [resolve, ...]
+const KEEP_GRIDS = 4;
+const TYPED = { f4: Float32Array, f8: Float64Array };
+
+function decode(spec) {
+  if (Array.isArray(spec)) return spec;
+  const type = spec && TYPED[spec.dtype];
+  if (!type || typeof spec.bdata !== "string") return [];
+  const text = atob(spec.bdata);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i += 1) bytes[i] = text.charCodeAt(i);
+  const array = new type(bytes.buffer);
+  if (!spec.shape) return array;
+  const [rows, cols] = String(spec.shape).split(",").map(Number);
+  return Array.from({ length: rows }, (_, r) => array.subarray(r * cols, (r + 1) * cols));
+}
+
+function receiveGrid(data) {
+  if (typeof data.id !== "string" || grids.has(data.id)) return;
+  grids.set(data.id, { x: decode(data.x), y: decode(data.y), z: decode(data.z) });
+  while (grids.size > KEEP_GRIDS) grids.delete(grids.keys().next().value);
+  for (const resolve of gridWaiters.get(data.id) || []) resolve(grids.get(data.id));
+  gridWaiters.delete(data.id);
+}
+
+function gridFor(id) {
+  if (!id) return Promise.resolve(null);
+  if (grids.has(id)) return Promise.resolve(grids.get(id));
+  return new Promise((resolve) => {
+    if (!gridWaiters.has(id)) gridWaiters.set(id, []);
+    gridWaiters.get(id).push(resolve);
+  });
+}
+
+function withGrid(figure, grid) {
+  if (!grid) return figure;
+  for (const trace of figure.data) {
+    if (!trace.grid) continue;
+    delete trace.grid;
+    Object.assign(trace, { x: grid.x, y: grid.y, z: grid.z });
+  }
+  return figure;
+}
+
+function hideContainer(parentElement) {
+  const box = parentElement && (parentElement.host || parentElement);
+  const container = box && box.closest ? box.closest("[data-testid=stElementContainer]") : null;
+  if (container) container.style.display = "none"; // no empty gap in the column
+}
+
 function mountBase(state, data, parentElement, chunkUrl) {
   let host = state.host;
   if (!host || !parentElement.contains(host)) {
@@ -704,11 +936,16 @@ function mountBase(state, data, parentElement, chunkUrl) {
   state.gd.style.height = `${data.height}px`;
   if (state.revision === data.revision && state.figure) return Promise.resolve();
   state.revision = data.revision;
-  state.base = data;
-  state.figure = JSON.parse(data.figure);
-  state.config = data.config || {};
-  state.evaluate = compile(data.live);
-  return plotly(chunkUrl).then((Plotly) => {
+  const revision = data.revision;
+  const figure = JSON.parse(data.figure);
+  return Promise.all([plotly(chunkUrl), gridFor(data.grid)]).then(([Plotly, grid]) => {
+    if (state.revision !== revision) return undefined; // a newer base arrived meanwhile
+    state.base = data;
+    state.figure = withGrid(figure, grid);
+    // What the base draws stays put while the point moves (the surface, the contours, markers).
+    state.baseMetas = new Set(figure.data.map((trace) => trace.meta).filter(Boolean));
+    state.config = data.config || {};
+    state.evaluate = compile(data.live);
     const first = !state.gd._fullLayout;
     const promise = first
       ? Plotly.newPlot(state.gd, state.figure.data, state.figure.layout, state.config)
@@ -738,6 +975,11 @@ for (const data of mailbox.waiting.splice(0)) receivePoint(data);
 
 export default function liveChart(component) {
   const { data, parentElement, setTriggerValue } = component;
+  if (data && (data.role === "engine" || data.role === "grid")) {
+    hideContainer(parentElement);
+    if (data.role === "grid") receiveGrid(data);
+    return undefined;
+  }
   if (!data || typeof data.chart !== "string") return undefined;
   const state = chartState(data.chart);
   state.send = (moved) => setTriggerValue("moved", moved);
@@ -746,3 +988,11 @@ export default function liveChart(component) {
   });
   return undefined;
 }
+
+// Charts mounted through the stub (ui/shell/live_stub.js) before or after this module loaded.
+const hub = (window.derivativesLiveCharts = window.derivativesLiveCharts || { waiting: [] });
+hub.mount = liveChart;
+for (const waiting of hub.waiting.splice(0)) liveChart(waiting);
+
+// For the tests (tests/ui/shell/test_live_chart.py runs these in node against the server's traces).
+export const internals = { chartState, compile, previewTraces2d, previewTraces3d };

@@ -16,29 +16,54 @@ the moving traces itself from f, ∂f/∂x and ∂f/∂y compiled by core (core.
 core's own tree, allowlist-checked, never the typed text); on release one rerun brings the server's
 answer. What comes back from the browser is untrusted: only finite numbers are accepted, and the
 point is kept inside the window.
+
+A page with several live charts (Second order draws five) sends the module once: `live_engine()`
+mounts it in an element of its own, and `live_chart(..., light=True)` mounts each chart through a
+few-line stub (live_stub.js) that hands it over. Streamlit sends a component's JavaScript with
+every message of its element, about 30 KB here. Such a page also sends its grid once
+(`live_grid`): a base's traces marked `"grid": True` take x, y and z from it in the browser.
+Each base names the traces the browser moves (`moving`, see live_chart.js: "slices", "plane",
+"gradient", "point", "level", "quadratic", "direction"); the point part may carry `params` for
+them (the direction's angle in radians, the quadratic's radius).
 """
 
 from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import streamlit as st
 from _plotly_utils.utils import convert_to_base64  # what plotly.io.to_json uses
 from plotly.io.json import to_json_plotly
 
-_JS = (Path(__file__).with_name("live_chart.js")).read_text(encoding="utf-8")
+
+def compact_javascript(source: str) -> str:
+    """`source` without its comment lines and indentation: Streamlit sends a component's
+    JavaScript with its element (a quarter fewer bytes here). Only whole-line `//` comments go,
+    so a string or a trailing comment is never cut; the source has no multi-line literals."""
+    lines = (line.strip() for line in source.splitlines())
+    return "\n".join(line for line in lines if line and not line.startswith("//")) + "\n"
+
+
+_JS = compact_javascript((Path(__file__).with_name("live_chart.js")).read_text(encoding="utf-8"))
 # Not style-isolated: Plotly's own stylesheet (modebar, hover labels) lives in the document.
 _component = st.components.v2.component("derivatives_live_chart", js=_JS, isolate_styles=False)
 # The point's own component: its element changes on every move and carries its JavaScript each
 # time, so that JavaScript is a few lines (it hands the data to live_chart.js).
 _point = st.components.v2.component(
     "derivatives_live_point", js=(Path(__file__).with_name("live_point.js")).read_text("utf-8")
+)
+# A chart's element when the page mounted the engine (live_engine): a few lines of JavaScript.
+_stub = st.components.v2.component(
+    "derivatives_live_stub",
+    js=(Path(__file__).with_name("live_stub.js")).read_text("utf-8"),
+    isolate_styles=False,  # as the chart's own component: Plotly's stylesheet is the document's
 )
 
 
@@ -68,6 +93,52 @@ def plotly_json(value: Any) -> str:
     return to_json_plotly(value)
 
 
+def shared_grid(x, y, z) -> dict[str, Any]:
+    """A grid for `live_grid`: x, y and z (rows along y) as float32 base64 typed arrays, and an
+    id that names exactly these numbers (a base refers to it; a new grid is a new id)."""
+    arrays = [np.ascontiguousarray(a, dtype=np.float32) for a in (x, y, z)]
+    digest = hashlib.blake2b(digest_size=12)
+    for array in arrays:
+        digest.update(str(array.shape).encode())
+        digest.update(array.tobytes())
+    part = {"id": digest.hexdigest(), "x": arrays[0], "y": arrays[1], "z": arrays[2]}
+    convert_to_base64(part)
+    return part
+
+
+def split_figure(
+    figure,
+    base_roles: Collection[str],
+    *,
+    grid_roles: Collection[str] = (),
+    base_extra: Sequence[dict] = (),
+) -> tuple[str, str, dict[str, Any]]:
+    """(base figure JSON, moving traces JSON, point-dependent layout) of a built go.Figure: the
+    traces whose meta is in `base_roles` are the base (their data must not depend on the point);
+    those in `grid_roles` too, without x, y, z, which they take from the page's shared grid.
+    The figure's own level curve (meta "level curve") is left out: the browser draws it from a
+    hidden copy in `base_extra` at the point part's `level`, so the base stays the same.
+    `base_extra` comes right after the grid's traces (under markers drawn over the map)."""
+    traces = [t.to_plotly_json() for t in figure.data if t.meta != "level curve"]
+    layout = figure.layout.to_plotly_json()
+    point_layout = {"annotations": layout.pop("annotations", [])}
+    if "margin" in layout:
+        point_layout["margin"] = layout["margin"]
+    base, moving = [], []
+    for trace in traces:
+        role = trace.get("meta")
+        if role in grid_roles:
+            trace = {k: v for k, v in trace.items() if k not in ("x", "y", "z")}
+            base.append({**trace, "grid": True})
+        elif role in base_roles:
+            base.append(trace)
+        else:
+            moving.append(trace)
+    after = max((n + 1 for n, t in enumerate(base) if t.get("meta") in grid_roles), default=0)
+    base[after:after] = [dict(trace) for trace in base_extra]
+    return plotly_json({"data": base, "layout": layout}), plotly_json(moving), point_layout
+
+
 def parse_moved(payload: Any, xlim: Sequence[float], ylim: Sequence[float]) -> Moved | None:
     """The browser's "moved" payload as a point inside the window, or None when it is not one."""
     if not isinstance(payload, Mapping):
@@ -92,6 +163,18 @@ def _received(key: str, xlim, ylim, on_move: Callable[[Moved], None]) -> None:
         on_move(moved)
 
 
+def live_engine(key: str = "live_chart_engine") -> None:
+    """Load the live charts' module once on this page (an empty element), for the charts that
+    `live_chart(..., light=True)` draws after it."""
+    _component(key=key, data={"role": "engine"}, height=0)
+
+
+def live_grid(key: str, part: Mapping[str, Any]) -> None:
+    """Send a `shared_grid` once for every light live chart of the page whose base names its id
+    (`base["grid"]`); unchanged, a rerun sends Streamlit's short reference."""
+    _stub(key=key, data={"role": "grid", **part}, height=0)
+
+
 def live_chart(
     key: str,
     *,
@@ -100,19 +183,26 @@ def live_chart(
     on_move: Callable[[Moved], None],
     height: int,
     label: str,
+    light: bool = False,
 ) -> None:
-    """Draw chart `key`: `base` (kind "3d" or "2d", figure JSON, geometry, compiled function) and
-    `point` (traces JSON, layout parts, level, what is shown). on_move(Moved) runs in a callback
-    before the rerun that a drag, a click or the arrow keys cause."""
+    """Draw chart `key`: `base` (kind "3d" or "2d", figure JSON, geometry, compiled function, and
+    optionally `moving` and `grid`) and `point` (traces JSON, layout parts, level, what is shown,
+    optionally `params`). on_move(Moved) runs in a callback before the rerun that a drag, a click
+    or the arrow keys cause. `light`: mounted through the stub (live_engine() came first)."""
     geometry = base["geometry"]
     figure = base["figure"]  # JSON text (plotly_json)
     live = base.get("live")
+    grid = base.get("grid")
     revision = hashlib.blake2b(
-        (figure + (live or {}).get("body", "")).encode(), digest_size=12
+        (figure + (live or {}).get("body", "") + (grid or "")).encode(), digest_size=12
     ).hexdigest()
-    _component(
+    extra = {"moving": list(base["moving"])} if base.get("moving") is not None else {}
+    if grid:
+        extra["grid"] = grid
+    (_stub if light else _component)(
         key=key,
         data={
+            **extra,
             "role": "base",
             "chart": key,
             "kind": base["kind"],

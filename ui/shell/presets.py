@@ -13,6 +13,8 @@ class Preset:
     y0: float
     window: tuple[float, float, float, float]  # xmin, xmax, ymin, ymax
     story: str
+    # (name, value) or (name, value, low, high, step): the sliders of a parametric preset
+    parameters: tuple[tuple[float | str, ...], ...] = ()
 
 
 PRESETS = (
@@ -105,6 +107,38 @@ PRESETS = (
         0.4,
         (-1.5, 1.5, -1.5, 1.5),
         "Defined only inside the unit disc; the partials blow up at its edge.",
+    ),
+    # Parametric (issue 13): each tells its story as a slider moves.
+    Preset(
+        "Bowl, saddle, cap: a x² + b y²",
+        "a x^2 + b y^2",
+        1,
+        0.5,
+        (-2, 2, -2, 2),
+        "Slide b from 1 to −1: the minimum at the origin turns into a saddle as b crosses 0 "
+        "(the surface goes flat along y), and with a below 0 as well it becomes a maximum.",
+        (("a", 1.0, -2.0, 2.0, 0.1), ("b", 1.0, -2.0, 2.0, 0.1)),
+    ),
+    Preset(
+        "Narrow valley for Descent: x² + b y²",
+        "x^2 + b y^2",
+        -1.8,
+        1,
+        (-2, 2, -2, 2),
+        "b is the condition number (the Hessian's eigenvalues are 2 and 2b): as b grows the "
+        "valley narrows, gradient descent zig-zags across it, and its learning rate must stay "
+        "below 2/λmax = 1/b.",
+        (("b", 4.0, 1.0, 25.0, 0.5),),
+    ),
+    Preset(
+        "Tilted saddle: x² − y² + c x",
+        "x^2 - y^2 + c x",
+        0.5,
+        0.5,
+        (-3, 3, -3, 3),
+        "c tilts the saddle without changing its shape: the critical point slides along the "
+        "x-axis to (−c/2, 0), and stays a saddle for every c.",
+        (("c", 1.0, -4.0, 4.0, 0.1),),
     ),
 )
 

@@ -28,11 +28,19 @@ from ui.shell.view import (
     MAX_COORDINATE,
     MAX_RESOLUTION,
     MIN_RESOLUTION,
+    PARAMETER_RANGE,
+    PARAMETER_VALUE,
     RESOLUTION_STEP,
+    Sliders,
     View,
     from_query,
+    parameter_values,
+    range_key,
+    range_problem,
     share_link,
+    slider,
     to_query,
+    value_key,
     window_problem,
 )
 
@@ -47,8 +55,21 @@ LAST_GOOD_WINDOW = "_last_good_window"
 PRESET = "preset"
 SYNTAX_HELP = (
     "Products: `2x`, `x y` or `x*y`. Powers: `x^2`. Functions: `sin(x)`, `exp(-x^2)`, `sqrt`, "
-    "`log`, `abs`, `atan2(y, x)`. Constants: `pi`, `e`. The formula is checked as you type."
+    "`log`, `abs`, `atan2(y, x)`. Constants: `pi`, `e`. Parameters, each with a slider: "
+    "`a b c d k m n p q r s t u v w` and `alpha beta gamma lambda mu sigma omega theta` "
+    "(write `a x`, `ax` or `a*x`; two parameters side by side need a space: `a b`). "
+    "The formula is checked as you type."
 )
+GREEK_LETTERS = {
+    "alpha": "\u03b1",
+    "beta": "\u03b2",
+    "gamma": "\u03b3",
+    "lambda": "\u03bb",
+    "mu": "\u03bc",
+    "sigma": "\u03c3",
+    "omega": "\u03c9",
+    "theta": "\u03b8",
+}
 
 
 @dataclass(frozen=True)
@@ -75,6 +96,7 @@ def load_link() -> None:
     st.session_state[NOTICES] = tuple(notices)
     st.session_state[LINK_VIEW] = view
     st.session_state[LAST_GOOD_WINDOW] = (view.xmin, view.xmax, view.ymin, view.ymax)
+    load_sliders(view)
     _restore_gallery_name(view)
     if view.present:
         st.session_state[COLLAPSE] = True
@@ -96,6 +118,8 @@ def apply_preset() -> None:
     values |= dict(ymin=ymin, ymax=ymax)
     for name, value in values.items():
         st.session_state[name] = float(value) if name != "f" else value
+    for name, value, *given_range in preset.parameters:
+        set_slider(name, value, tuple(given_range or PARAMETER_RANGE))
 
 
 def set_point(x: float, y: float) -> None:
@@ -117,6 +141,7 @@ def current_view() -> View:
     window = st.session_state.get(LAST_GOOD_WINDOW, (*DEFAULT.xlim, *DEFAULT.ylim))
     values.update(zip(("xmin", "xmax", "ymin", "ymax"), window, strict=True))
     values["f"] = str(values["f"] or "")
+    values["parameters"] = sliders_from_session()
     return View(**values)
 
 
@@ -163,6 +188,7 @@ def render(page: PageSettings | None = None) -> Explorer:
         help=SYNTAX_HELP,
     )
     function, error = _function_from(text or "")
+    parameter_sliders(function)
 
     left, right = sidebar.columns(2)
     point = dict(min_value=-MAX_COORDINATE, max_value=MAX_COORDINATE, step=0.1, format="%g")
@@ -232,7 +258,7 @@ def _function_from(text: str) -> tuple[Function | None, ExpressionError | None]:
         sidebar.info("Type a function of x and y, for example `x^2 y + y^3`.")
         return _last_good(), None
     try:
-        function = function_for(text)
+        function = function_for(text, parameter_values(current_view()))
     except ExpressionError as error:
         with sidebar:
             show_expression_error(error)
@@ -252,10 +278,108 @@ def _function_from(text: str) -> tuple[Function | None, ExpressionError | None]:
 def _last_good() -> Function | None:
     text = st.session_state.get(LAST_GOOD_FUNCTION, DEFAULT.f)
     try:
-        return function_for(text)
+        return function_for(text, parameter_values(current_view()))
     except Exception:
         log.exception("the last good function %r no longer builds", text[:200])
         return None
+
+
+# -- parameters (issue 13): a slider per parameter of the formula, its range editable -----------
+# Session keys: value_key(name) (p_a) is the slider; range_key(name) (p_a_range) the last valid
+# (low, high, step); p_a_low, p_a_high, p_a_step the inputs that edit it.
+
+
+def _edit_keys(name: str) -> tuple[str, str, str]:
+    return tuple(f"{value_key(name)}_{part}" for part in ("low", "high", "step"))
+
+
+def set_slider(name: str, value: float, given_range: tuple[float, float, float]) -> None:
+    """One parameter's slider (its value, range and range inputs) in session state."""
+    st.session_state[value_key(name)] = float(value)
+    st.session_state[range_key(name)] = tuple(float(part) for part in given_range)
+    for key, part in zip(_edit_keys(name), given_range, strict=True):
+        st.session_state[key] = float(part)
+
+
+def load_sliders(view: View) -> None:
+    """Every parameter's slider from the link (load_link: once per session)."""
+    for name in parameter_values(view):
+        value, *given_range = slider(view, name)
+        set_slider(name, value, tuple(given_range))
+
+
+def sliders_from_session() -> Sliders:
+    """Every parameter's value and last valid range from session state."""
+    values = {}
+    for name in parameter_values(DEFAULT):
+        values[value_key(name)] = float(st.session_state.get(value_key(name), PARAMETER_VALUE))
+        values[range_key(name)] = tuple(st.session_state.get(range_key(name), PARAMETER_RANGE))
+    return Sliders(**values)
+
+
+def parameter_sliders(function: Function | None) -> None:
+    """One slider per parameter of the formula, in the order of Function.parameters, appearing
+    as it is typed; under them, each slider's min, max and step (a bad range is explained and
+    the last valid one kept)."""
+    if function is None or not function.parameters:
+        return
+    sidebar = st.sidebar
+    problems = [problem for name in function.parameters if (problem := _checked_range(name))]
+    for name in function.parameters:
+        low, high, step = st.session_state.get(range_key(name), PARAMETER_RANGE)
+        key = value_key(name)
+        value = float(st.session_state.get(key, PARAMETER_VALUE))
+        if not low <= value <= high:  # a narrower range: the value moves into it
+            st.session_state[key] = min(max(value, low), high)
+        sidebar.slider(
+            f"{GREEK_LETTERS.get(name, name)} =",
+            min_value=float(low),
+            max_value=float(high),
+            step=float(step),
+            format=_slider_format(step),
+            key=key,
+            persist_state="session",
+            help=f"The parameter {name} in f. Its range and step are under “Slider ranges”.",
+        )
+    with sidebar.expander("Slider ranges", icon=":material/tune:"):
+        for name in function.parameters:
+            _range_inputs(name)
+        for problem in problems:
+            st.error(problem)
+
+
+def _checked_range(name: str) -> str | None:
+    """The range typed in the inputs, kept when it can be a slider; else why not (in words)."""
+    keys = _edit_keys(name)
+    if not all(key in st.session_state for key in keys):
+        return None
+    typed = tuple(float(st.session_state[key]) for key in keys)
+    problem = range_problem(*typed)
+    if problem is None:
+        st.session_state[range_key(name)] = typed
+        return None
+    low, high, step = st.session_state.get(range_key(name), PARAMETER_RANGE)
+    return f"The range of {name} {problem}. Still using {low:g} to {high:g} in steps of {step:g}."
+
+
+def _range_inputs(name: str) -> None:
+    number = dict(min_value=-MAX_COORDINATE, max_value=MAX_COORDINATE, format="%g")
+    low_key, high_key, step_key = _edit_keys(name)
+    for key, part in zip(_edit_keys(name), st.session_state.get(range_key(name)), strict=True):
+        st.session_state.setdefault(key, float(part))
+    shown = GREEK_LETTERS.get(name, name)
+    low, high, step = st.columns(3)
+    low.number_input(f"{shown} min", key=low_key, persist_state="session", step=0.5, **number)
+    high.number_input(f"{shown} max", key=high_key, persist_state="session", step=0.5, **number)
+    step.number_input(f"{shown} step", key=step_key, persist_state="session", step=0.01, **number)
+
+
+def _slider_format(step: float) -> str:
+    """As many decimals as the step has (0.1 -> %.1f, 0.05 -> %.2f, 1 -> %.0f)."""
+    decimals = 0
+    while decimals < 6 and abs(step * 10**decimals - round(step * 10**decimals)) > 1e-9:
+        decimals += 1
+    return f"%.{decimals}f"
 
 
 def _window_inputs() -> None:

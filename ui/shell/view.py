@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from core import PARAMETER_NAMES
 from core.grid import check_window
 from core.levels import AUTO, MAX_LEVELS, MIN_LEVELS, SPACINGS
 from ui.shell.link import Field, exact, parse_finite, parse_flag, read_link, shown, write_link
@@ -21,6 +22,39 @@ DEFAULT_FUNCTION = "x^2 y + y^3"  # the source article's example
 MAX_COORDINATE = 1e6  # beyond this, float64 grids lose the detail a window needs
 MIN_RESOLUTION, MAX_RESOLUTION, RESOLUTION_STEP = 20, 300, 10
 MAX_TEXT = 500  # core.parse refuses longer formulas anyway; this keeps notices short
+
+
+# -- parameters (issue 13): one slider per parameter, its value and range in the link -------------
+
+PARAMETER_VALUE = 1.0
+PARAMETER_RANGE = (-5.0, 5.0, 0.1)  # low, high, step
+MAX_SLIDER_STOPS = 100_000  # a slider of (high - low) / step positions; more cannot be dragged
+# Link parameter of each parameter's value, and of its slider's range (low,high,step): p_ keeps
+# them apart from every other setting (Descent's own alpha, say).
+LINK_PREFIX = "p_"
+
+
+def value_key(name: str) -> str:
+    return f"{LINK_PREFIX}{name}"
+
+
+def range_key(name: str) -> str:
+    return f"{LINK_PREFIX}{name}_range"
+
+
+# A settings dataclass like every other (ui/shell/link.py): one value and one range per name the
+# formula language allows (core.PARAMETER_NAMES); lambda is a Python keyword, so the field names
+# are the link's (p_lambda).
+Sliders = dataclasses.make_dataclass(
+    "Sliders",
+    [
+        *((value_key(name), float, PARAMETER_VALUE) for name in PARAMETER_NAMES),
+        *((range_key(name), tuple, PARAMETER_RANGE) for name in PARAMETER_NAMES),
+    ],
+    frozen=True,
+)
+Sliders.__doc__ = "Every parameter's value and slider range (low, high, step); see value_key."
+DEFAULT_SLIDERS = Sliders()
 
 
 @dataclass(frozen=True)
@@ -41,6 +75,7 @@ class View:
     levels: int = 16  # contour levels on the map
     spacing: str = AUTO  # how they are spaced: even, quantile, log, or auto (core.levels)
     present: bool = False  # presentation mode: larger, blacker text, the sidebar collapsed
+    parameters: Sliders = DEFAULT_SLIDERS  # the sliders of every parameter (issue 13)
 
     @property
     def xlim(self) -> tuple[float, float]:
@@ -70,6 +105,36 @@ def parse_formula(text: str) -> str:
     if not text.strip():
         raise ValueError("is empty")
     return text
+
+
+def parse_parameter_value(text: str) -> float:
+    """A parameter's value: a finite number within ±MAX_COORDINATE."""
+    return parse_number(text)
+
+
+def parse_parameter_range(text: str) -> tuple[float, float, float]:
+    """A slider's `low,high,step`: low below high, a positive step, and not too many stops."""
+    parts = text.split(",")
+    if len(parts) != 3:
+        raise ValueError("is not three numbers low,high,step (like -5,5,0.1)")
+    low, high, step = (parse_number(part) for part in parts)
+    problem = range_problem(low, high, step)
+    if problem:
+        raise ValueError(problem)
+    return (low, high, step)
+
+
+def range_problem(low: float, high: float, step: float) -> str | None:
+    """Why (low, high, step) cannot be a slider, in words, or None when it can."""
+    if not low < high:
+        return "is empty or reversed (the minimum must be below the maximum)"
+    if not step > 0:
+        return "has a step that is not positive"
+    if step > high - low:
+        return "has a step larger than the range"
+    if (high - low) / step > MAX_SLIDER_STOPS:
+        return f"has more than {MAX_SLIDER_STOPS:,} steps"
+    return None
 
 
 def parse_resolution(text: str) -> tuple[int, str | None]:
@@ -110,6 +175,10 @@ LINK = (
     Field("spacing", exact(parse_spacing)),
     Field("present", exact(parse_flag)),
 )
+PARAMETER_LINK = (
+    *(Field(value_key(name), exact(parse_parameter_value)) for name in PARAMETER_NAMES),
+    *(Field(range_key(name), exact(parse_parameter_range)) for name in PARAMETER_NAMES),
+)
 # URL parameter name for each field (short where the field name is long).
 PARAMETER = {field.name: field.key for field in LINK}
 # Always in a shared link, so the link keeps its meaning even if the defaults change later.
@@ -132,7 +201,41 @@ def from_query(query: Mapping[str, str | list[str]]) -> tuple[View, list[str]]:
             view = dataclasses.replace(
                 view, **{low: getattr(DEFAULT, low), high: getattr(DEFAULT, high)}
             )
-    return view, notices
+    sliders, slider_notices = sliders_from_query(query)
+    return dataclasses.replace(view, parameters=sliders), notices + slider_notices
+
+
+def sliders_from_query(query: Mapping[str, str | list[str]]) -> tuple[Sliders, list[str]]:
+    """Each parameter's value and range from a link (ui.shell.link.read_link: a bad one falls
+    back with a notice), then each value against its range: outside it, the range grows to hold
+    it (the value is what the link shares; the range only frames it)."""
+    sliders, notices = read_link(PARAMETER_LINK, DEFAULT_SLIDERS, query)
+    changes = {}
+    for name in PARAMETER_NAMES:
+        value = getattr(sliders, value_key(name))
+        low, high, step = getattr(sliders, range_key(name))
+        if not low <= value <= high:
+            wider = (min(low, value), max(high, value), step)
+            if range_problem(*wider):
+                wider = (min(PARAMETER_RANGE[0], value), max(PARAMETER_RANGE[1], value), step)
+                wider = wider if not range_problem(*wider) else (*wider[:2], PARAMETER_RANGE[2])
+            notices.append(
+                f"The link's {value_key(name)} = {shown(value)} is outside its slider's range "
+                f"[{shown(low)}, {shown(high)}]; the slider now runs from {shown(wider[0])} to "
+                f"{shown(wider[1])}."
+            )
+            changes[range_key(name)] = wider
+    return dataclasses.replace(sliders, **changes), notices
+
+
+def parameter_values(view: View) -> dict[str, float]:
+    """Every parameter's value (core.Function.bind takes those its formula holds)."""
+    return {name: getattr(view.parameters, value_key(name)) for name in PARAMETER_NAMES}
+
+
+def slider(view: View, name: str) -> tuple[float, float, float, float]:
+    """(value, low, high, step) of one parameter's slider."""
+    return (getattr(view.parameters, value_key(name)), *getattr(view.parameters, range_key(name)))
 
 
 def window_problem(low: float, high: float) -> str | None:
@@ -147,8 +250,10 @@ def window_problem(low: float, high: float) -> str | None:
 
 
 def to_query(view: View) -> dict[str, str]:
-    """The link parameters for a view: f, x0 and y0 always, the rest where not the default."""
-    return write_link(LINK, DEFAULT, view, always=ALWAYS_SHARED)
+    """The link parameters for a view: f, x0 and y0 always, the rest where not the default
+    (a parameter's value and range too: p_b=-1&p_b_range=-2,2,0.05)."""
+    query = write_link(LINK, DEFAULT, view, always=ALWAYS_SHARED)
+    return query | write_link(PARAMETER_LINK, DEFAULT_SLIDERS, view.parameters)
 
 
 def share_link(base_url: str, view: View, page_query: Mapping[str, str] | None = None) -> str:

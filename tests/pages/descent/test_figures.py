@@ -9,20 +9,24 @@ import itertools
 import math
 
 import numpy as np
+import plotly.graph_objects as go
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from PIL import Image
 
 from core import Function, basins, evaluate_grid, race
+from pages.descent import race as race_module
 from pages.descent.basins import basins_figure
 from pages.descent.loss import loss_figure, symlog
 from pages.descent.race import (
     MAX_FRAMES,
     PATH_POINTS,
+    expand_frame,
     frame_steps,
     path_samples,
-    race_figure,
+    race_base,
+    race_moving,
     stop_point,
 )
 from pages.descent.race_map import level_curves, nice_levels, shading_image
@@ -30,10 +34,12 @@ from pages.descent.runner import COLOURS, STOP_COLOUR, SYMBOLS, Runner
 from pages.descent.settings import DEFAULT, KEYS
 from ui.plots import colours as theme
 from ui.plots.config import figure_bytes
+from ui.shell.live_chart import plotly_json
 
 ARTICLE = "x^2 y + y^3"
 HIMMELBLAU = "(x^2 + y - 11)^2 + (x + y^2 - 7)^2"
-BYTES_BOUND = 1_500_000  # the page's figures at 7 racers x 1000 steps
+# What the race chart sends at 7 racers x 1000 steps: per start (with the loss chart), and once.
+RACE_BYTES_BOUND, BASE_BYTES_BOUND = 250_000, 300_000
 
 
 @dataclasses.dataclass(frozen=True)
@@ -67,6 +73,12 @@ def spiral(steps: int, shrink: float = 0.99) -> np.ndarray:
 @pytest.fixture(scope="module")
 def bowl_grid():
     return evaluate_grid(Function("x^2 + y^2"), (-3, 3), (-3, 3), 60).as_float32()
+
+
+def race_figure(*args, **kwargs) -> go.Figure:
+    """The race as one validated figure with Plotly frames (race.race_figure): what the browser
+    shows, frame by frame, and a check that every part is valid Plotly."""
+    return go.Figure(race_module.race_figure(*args, **kwargs))
 
 
 def by_meta(fig, meta):
@@ -117,7 +129,8 @@ def test_race_figure_has_both_views_and_one_legend_entry_per_racer(bowl_grid):
         "start 2d",
         "gd path",
         "adam path",
-        "paths 3d",
+        "gd path 3d",
+        "adam path 3d",
         "heads 3d",
         "heads 2d",
         "stops 3d",
@@ -139,34 +152,67 @@ def test_race_figure_has_both_views_and_one_legend_entry_per_racer(bowl_grid):
 def test_frames_move_the_racers_and_nothing_else(bowl_grid):
     runners = [Runner("gd", fake(spiral(50))), Runner("momentum", fake(spiral(20, 0.9)))]
     fig = race_figure(bowl_grid, runners, (2.0, 0.0), 4.0)
-    animated = [
-        index
-        for index, trace in enumerate(fig.data)
-        if trace.meta
-        in ("gd path", "momentum path", "paths 3d", "heads 3d", "heads 2d", "stops 3d", "stops 2d")
-    ]
+    moving_metas = (
+        "gd path",
+        "momentum path",
+        "gd path 3d",
+        "momentum path 3d",
+        "heads 3d",
+        "heads 2d",
+        "stops 3d",
+        "stops 2d",
+    )
+    animated = [index for index, trace in enumerate(fig.data) if trace.meta in moving_metas]
+    assert [fig.data[index].meta for index in animated] == list(moving_metas)
     assert len(fig.frames) == 51  # a frame per step: 50 steps fit under MAX_FRAMES
     for frame in fig.frames:
         assert list(frame.traces) == animated
     # Frame k shows step k: the gd head is the path's k-th point, momentum waits at its end.
     middle = fig.frames[30]
-    heads = middle.data[animated.index(next(i for i in animated if fig.data[i].meta == "heads 2d"))]
+    heads = middle.data[moving_metas.index("heads 2d")]
     assert heads.x[0] == pytest.approx(spiral(50)[30, 0], abs=1e-6)
     assert heads.x[1] == pytest.approx(spiral(20, 0.9)[20, 0], abs=1e-6)
-    gd_path = middle.data[0]
-    assert len(gd_path.x) == 31
+    assert len(middle.data[0].x) == 31
+    assert len(middle.data[moving_metas.index("gd path 3d")].z) == 31
     # The figure opens on the finished race: its data is the last frame.
     last = fig.frames[-1]
     for index, part in zip(animated, last.data, strict=True):
         np.testing.assert_array_equal(np.asarray(fig.data[index].x), np.asarray(part.x))
-    # Buttons: three speeds and a pause; a slider with a step per frame, at the end.
-    labels = [button.label for button in fig.layout.updatemenus[0].buttons]
-    assert labels == ["▶ 0.5×", "▶ 1×", "▶ 2×", "❚❚ Pause"]
-    durations = [b.args[1]["frame"]["duration"] for b in fig.layout.updatemenus[0].buttons[:3]]
-    assert durations[0] == 2 * durations[1] == 4 * durations[2]
-    slider = fig.layout.sliders[0]
-    assert len(slider.steps) == 51 and slider.active == 50
-    assert [step.args[0][0] for step in slider.steps] == [frame.name for frame in fig.frames]
+
+
+def test_the_compact_animation_carries_only_what_moves_and_expands_to_every_frame(bowl_grid):
+    runners = [
+        Runner("gd", fake(spiral(300))),
+        Runner("adam", fake(np.array([[2.0, 0.0], [2.5, 0.5], [9.0, 9.0]]), "diverged")),
+        Runner("newton", fake(spiral(40, 0.9), "diverged")),
+    ]
+    moving = race_moving(bowl_grid, runners, (2.0, 0.0), 4.0)
+    total = max(runner.last for runner in runners)
+    frames_at = frame_steps(total)
+    assert moving["frames"]["steps"] == [int(step) for step in frames_at]
+    # Computed the long way (every frame's traces spelled out), then compared with the browser's
+    # reconstruction from the compact form.
+    xlim, ylim = (-3.0, 3.0), (-3.0, 3.0)
+    zlim = race_module.z_limits(bowl_grid.z_range, 4.0)
+    long_way = race_module._Moving(runners, frames_at, PATH_POINTS, xlim, ylim, zlim)
+    for k, step in enumerate(frames_at):
+        for expanded, expected in zip(expand_frame(moving, k), long_way.at(int(step)), strict=True):
+            assert expanded.keys() - {"type"} == expected.keys()
+            for key, values in expected.items():
+                if key == "text":
+                    assert list(expanded[key]) == list(values)
+                else:
+                    np.testing.assert_array_equal(expanded[key], values)
+    # Paths and crosses are prefixes of the finished race; only the markers travel per frame.
+    kinds = {
+        moving["data"][index]["meta"]: "n" if "n" in part else "rows"
+        for index, part in zip(moving["animated"], moving["frames"]["parts"], strict=True)
+    }
+    assert kinds.pop("heads 3d") == kinds.pop("heads 2d") == "rows"
+    assert set(kinds.values()) == {"n"}
+    # The ✕ marks appear in the order the racers stop: adam (step 2) before newton (step 40).
+    stops = next(t for t in moving["data"] if t["meta"] == "stops 2d")
+    assert [text.split(":")[0] for text in stops["text"]] == ["Adam", "Newton"]
 
 
 def test_a_long_race_is_sampled_into_a_bounded_number_of_frames_and_points(bowl_grid):
@@ -174,9 +220,8 @@ def test_a_long_race_is_sampled_into_a_bounded_number_of_frames_and_points(bowl_
     fig = race_figure(bowl_grid, runners, (2.0, 0.0), 4.0)
     assert len(fig.frames) <= MAX_FRAMES
     for frame in fig.frames:
-        for part in frame.data[: len(KEYS)]:  # the 2D paths
+        for part in frame.data[: 2 * len(KEYS)]:  # the 2D and the 3D paths
             assert len(part.x) <= PATH_POINTS
-        assert len(frame.data[len(KEYS)].x) <= len(KEYS) * (PATH_POINTS + 1)  # the 3D paths
 
 
 def test_a_diverging_racer_gets_a_cross_where_it_left_and_a_legend_that_says_so(bowl_grid):
@@ -205,7 +250,7 @@ def test_a_diverging_racer_gets_a_cross_where_it_left_and_a_legend_that_says_so(
 def test_3d_paths_leave_the_box_as_gaps_not_as_stretched_lines(bowl_grid):
     far = fake(np.array([[0.0, 0.0], [1.0, 1.0], [50.0, 50.0]]), "finished", [0.0, 2.0, 5000.0])
     fig = race_figure(bowl_grid, [Runner("gd", far)], (0.0, 0.0), 0.0)
-    z = np.asarray(one(fig, "paths 3d").z, dtype=float)
+    z = np.asarray(one(fig, "gd path 3d").z, dtype=float)
     assert np.isfinite(z[:2]).all() and np.isnan(z[2])
 
 
@@ -230,9 +275,11 @@ def test_seven_racers_for_1000_steps_stay_under_the_byte_bound():
         for key, result in zip(KEYS, race(f, (0.1, 0.2), everyone.race(), 1000), strict=True)
     ]
     assert all(runner.last == 1000 for runner in runners)
-    race_bytes = figure_bytes(race_figure(grid, runners, (0.1, 0.2), float(f(0.1, 0.2))))
+    race_bytes = len(plotly_json(race_moving(grid, runners, (0.1, 0.2), float(f(0.1, 0.2)))))
     loss_bytes = figure_bytes(loss_figure(runners)[0])
-    assert race_bytes + loss_bytes < BYTES_BOUND, (race_bytes, loss_bytes)
+    # What a new start sends (the race part, the loss chart), and what the first run adds.
+    assert race_bytes + loss_bytes < RACE_BYTES_BOUND, (race_bytes, loss_bytes)
+    assert len(plotly_json(race_base(grid))) < BASE_BYTES_BOUND
 
 
 # --- the map under the race ------------------------------------------------------------------
