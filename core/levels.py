@@ -24,6 +24,7 @@ MIN_LEVELS, MAX_LEVELS = 2, 60
 SKEWED = 0.25
 # Log levels start this far above the lowest value, as a share of the range, at the least.
 LOG_FLOOR = 1e-6
+FAR = 1e6  # band_index's bound, in levels
 
 
 def _finite(values) -> np.ndarray:
@@ -80,8 +81,9 @@ def contour_levels(values, count: int, spacing: str = "even") -> np.ndarray:
 
 def band_index(values, levels) -> np.ndarray:
     """Each value's band as a float: k where it equals levels[k], linear in between, and
-    extended linearly past the first and last level (NaN stays NaN). Contouring this index at
-    0, 1, 2, ... draws the curves f = levels[0], levels[1], ... with evenly spaced colours."""
+    extended linearly past the first and last level, up to FAR levels (NaN stays NaN).
+    Contouring this index at 0, 1, 2, ... draws the curves f = levels[0], levels[1], ... with
+    evenly spaced colours."""
     values = np.asarray(values, dtype=np.float64)
     levels = np.asarray(levels, dtype=np.float64)
     if levels.size == 0:
@@ -89,8 +91,11 @@ def band_index(values, levels) -> np.ndarray:
     if levels.size == 1:
         return np.where(np.isfinite(values), np.sign(values - levels[0]), np.nan)
     index = np.interp(values, levels, np.arange(levels.size, dtype=np.float64))
-    with np.errstate(all="ignore"):  # far outside, the extension overflows to inf: fine
+    with np.errstate(all="ignore"):
         below = (values - levels[0]) / (levels[1] - levels[0])
         above = levels.size - 1 + (values - levels[-1]) / (levels[-1] - levels[-2])
         index = np.where(values < levels[0], below, np.where(values > levels[-1], above, index))
+    # Far outside, the extension overflows when two levels are nearly equal: kept finite (and
+    # monotone), far enough out that no cell's crossing moves visibly.
+    index = np.clip(index, -FAR, levels.size - 1 + FAR)
     return np.where(np.isfinite(values), index, np.nan)

@@ -183,7 +183,7 @@ def explore_figures(f: Function, view: View) -> ExploreFigures:
     point = point_summary(f, view.x0, view.y0)
     x_slice, y_slice = slices(f, view.x0, view.y0, view.xlim, view.ylim, SLICE_SAMPLES)
     plane = tangent_plane(f, view.x0, view.y0) if view.plane else None
-    heights = chart_heights(view)
+    surface_height, contour_height = chart_heights(view)
     surface = surface_parts(
         grid,
         point,
@@ -191,14 +191,14 @@ def explore_figures(f: Function, view: View) -> ExploreFigures:
         y_slice,
         plane=plane,
         show_slices=view.slices,
-        height=heights[0],
+        height=surface_height,
     )
     contour = contour_parts(
         grid,
         point,
         show_slices=view.slices,
         field=view.field,
-        height=heights[1],
+        height=contour_height,
         levels=view.levels,
         spacing=view.spacing,
     )

@@ -24,11 +24,13 @@ st.markdown(
     "cuts it out. The slope of that curve at x₀ is the partial derivative with respect to x. "
     "Holding x at x₀ instead gives the curve in y, whose slope is ∂f/∂y."
 )
+# One definition per line: side by side they were wider than a phone and were cut.
 st.latex(
     coloured(X_SLICE, PARTIAL_X)
     + r"(x_0, y_0) = \lim_{h \to 0} \frac{f(x_0 + h, y_0) - f(x_0, y_0)}{h}"
-    + r"\qquad "
-    + coloured(Y_SLICE, PARTIAL_Y)
+)
+st.latex(
+    coloured(Y_SLICE, PARTIAL_Y)
     + r"(x_0, y_0) = \lim_{h \to 0} \frac{f(x_0, y_0 + h) - f(x_0, y_0)}{h}"
 )
 st.markdown(

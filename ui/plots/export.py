@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from ui.plots.config import PLOT_CONFIG
 
@@ -38,12 +39,25 @@ p {{ font-size: 1.1rem; overflow-wrap: anywhere; }}
 """
 
 
+def self_contained(figure: go.Figure) -> dict:
+    """The figure as a dict whose template is spelled out: the server builds figures without
+    Plotly's checks (ui.plots.config.new_figure), which leaves `template="none"` a name that
+    to_html cannot read."""
+    spec = figure.to_plotly_json()
+    layout = dict(spec.get("layout", {}))
+    if isinstance(layout.get("template"), str):
+        layout["template"] = pio.templates[layout["template"]].to_plotly_json()
+    return {**spec, "layout": layout}
+
+
 def standalone_html(figures: list[go.Figure], title: str, lines: list[str] = ()) -> str:
     """One HTML page: the title and lines (plain text, escaped here), then the figures, with
     plotly.js inside the page once."""
     charts = []
     for number, figure in enumerate(figures):
-        chart = figure.to_html(
+        chart = pio.to_html(
+            self_contained(figure),
+            validate=False,
             full_html=False,
             include_plotlyjs=number == 0,
             config=PLOT_CONFIG,

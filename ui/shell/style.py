@@ -15,6 +15,11 @@ from __future__ import annotations
 FORMULAS = """
 .katex-display > .katex { white-space: normal !important; }
 .katex-display { overflow-x: auto; overflow-y: hidden; padding: 0.15em 0; }
+@media (max-width: 640px) {
+  /* Centred, a piece wider than a phone overflowed on both sides, and the left side cannot be
+     scrolled to. */
+  .katex-display > .katex { text-align: left !important; }
+}
 """
 
 # The copy button sits in the code block's top right corner and covered the end of the link's

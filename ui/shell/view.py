@@ -72,10 +72,10 @@ class View:
     plane: bool = False
     slices: bool = True
     field: bool = False
-    parameters: Sliders = DEFAULT_SLIDERS  # the sliders of every parameter (issue 13)
     levels: int = 16  # contour levels on the map
     spacing: str = AUTO  # how they are spaced: even, quantile, log, or auto (core.levels)
     present: bool = False  # presentation mode: larger, blacker text, the sidebar collapsed
+    parameters: Sliders = DEFAULT_SLIDERS  # the sliders of every parameter (issue 13)
 
     @property
     def xlim(self) -> tuple[float, float]:

@@ -85,3 +85,13 @@ def test_explore_offers_both_downloads():
     labels = [button.proto.label for button in app.get("download_button")]
     assert any("STL" in label for label in labels)
     assert any("HTML" in label for label in labels)
+
+
+def test_the_web_page_is_made_from_figures_built_as_on_the_server(monkeypatch):
+    # The tests check every figure with Plotly (tests/conftest.py); the server does not, and a
+    # figure built unchecked keeps its template as a bare name.
+    monkeypatch.setattr("ui.plots.config.VALIDATE_FIGURES", False)
+    f, view, figures = drawn(HIMMELBLAU, x0=3.0, y0=2.0, xmin=-5.0, xmax=5.0, ymin=-5.0, ymax=5.0)
+    assert figures.surface.to_plotly_json()["layout"]["template"] == "none"
+    page = html_file(f, view, figures)
+    assert "Plotly.newPlot" in page and page.count('id="chart-') == 2
