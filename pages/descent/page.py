@@ -139,7 +139,7 @@ loss_column, stability_column = st.columns(2, gap="large")
 with loss_column:
     st.header("f along each path")
     loss, scale_note = work.loss_for(f, start, settings, keys)
-    st.plotly_chart(loss, key="descent_loss_figure", config=PLOT_CONFIG)
+    st.plotly_chart(loss, key="descent_loss_figure", config=PLOT_CONFIG, theme=None)
     st.caption(scale_note)
 
 with stability_column:
@@ -251,6 +251,7 @@ if settings.basins:
                 basins_figure(mapped, start, title=title),
                 key="descent_basin_figure",
                 config=PLOT_CONFIG,
+                theme=None,
             )
         st.caption(
             "Each start is coloured by the critical point its path ends within "
