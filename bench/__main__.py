@@ -18,6 +18,10 @@ def main(argv: list[str] | None = None) -> int:
         from .load import main as load
 
         return load(argv[1:])
+    if argv[:1] == ["second-order-browser"]:  # Second order's clicks in Chromium, see its --help
+        from .second_order_browser import main as second_order_browser
+
+        return second_order_browser(argv[1:])
     if argv[:1] == ["browser"]:  # a click and a drag in Chromium: `python -m bench browser --help`
         from .browser import main as browser
 

@@ -397,3 +397,21 @@ def test_the_angle_slider_is_on_screen_with_what_it_moves(browser, app_url):
         expect_slope(app, SEED, 46, 2, 1)
     finally:
         context.close()
+
+
+def test_arrow_keys_on_a_focused_surface_move_the_point_and_rerun_once(counted):
+    page = open_page(counted, PATH)
+    contexts, runs = counts(page)
+    host = page.locator(".st-key-second_quadratic_surface .live-chart")
+    host.focus()
+    for _ in range(3):
+        page.keyboard.press("ArrowLeft")
+    page.keyboard.press("Shift+ArrowDown")
+    page.wait_for_function("(runs) => window.__runs > runs", arg=runs)
+    counted.idle()
+    page.wait_for_timeout(800)
+    # Each key moves 1% of the 6-wide window, with Shift 10%.
+    x0, y0 = float(query(page)["x0"]), float(query(page)["y0"])
+    assert close((x0, y0), (2 - 3 * 0.06, 1 - 0.6), tolerance=1e-6), (x0, y0)
+    assert counts(page) == (contexts, runs + 1)
+    expect_slope(counted, SEED, 45, x0, y0)
