@@ -17,6 +17,7 @@ from ui.plots.config import (
     TITLE_FONT_SIZE,
     base_layout,
     legend_layout,
+    new_figure,
     notes_annotation,
 )
 from ui.plots.contour import ARROW_2D, contour_figure
@@ -317,4 +318,4 @@ def profile_figure(point, angles, values, angle, value, *, height: int = PANEL_H
         note = notes_annotation(notes)
         note.update(y=0.5, yanchor="middle", x=0.5, xanchor="center", align="center")
         layout["annotations"] = [note]
-    return go.Figure(data=traces, layout=layout)
+    return new_figure(traces, layout)

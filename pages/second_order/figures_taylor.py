@@ -13,7 +13,7 @@ from pages.second_order.style import ERROR_COLORSCALE, QUADRATIC
 from ui.plots.arrays import all_finite, f32, grid_window, nan_outside, single_colour
 from ui.plots.axes import HOVER
 from ui.plots.colours import PLANE, POINT
-from ui.plots.config import TITLE_FONT_SIZE, base_layout, notes_annotation
+from ui.plots.config import TITLE_FONT_SIZE, base_layout, new_figure, notes_annotation
 from ui.plots.surface import surface_figure
 
 PATCH_SAMPLES = 25  # per side: Q is a quadric, smooth at this count; the point's bytes stay small
@@ -253,4 +253,4 @@ def error_maps_figure(errors, *, step: int = 1) -> go.Figure:
                 "len": 0.9,
             },
         }
-    return go.Figure(data=traces, layout=layout)
+    return new_figure(traces, layout)

@@ -209,7 +209,7 @@ with right:
 
 with st.container():
     if drawn.error_maps is not None:
-        st.plotly_chart(drawn.error_maps, key="second_error_maps", config=PLOT_CONFIG)
+        st.plotly_chart(drawn.error_maps, key="second_error_maps", config=PLOT_CONFIG, theme=None)
         st.caption(
             "One colour scale for both maps, in powers of ten: around the point |f − Q| is far "
             "darker (smaller) than |f − L|. Dark lines are where f crosses L or Q (the error "
@@ -254,11 +254,15 @@ with st.container():
     for line in directional_latex(point, drawn.angle, drawn.slope):
         st.latex(line)
 profile_column, map_column = st.columns(2, gap="medium")
-profile_column.plotly_chart(drawn.profile_figure, key="second_profile", config=PLOT_CONFIG)
+profile_column.plotly_chart(
+    drawn.profile_figure, key="second_profile", config=PLOT_CONFIG, theme=None
+)
 with map_column:
     chart("direction_contour")
 left, right = st.columns(2, gap="medium")
 with left:
     chart("direction_surface")
-right.plotly_chart(drawn.direction_slice, key="second_direction_slice", config=PLOT_CONFIG)
+right.plotly_chart(
+    drawn.direction_slice, key="second_direction_slice", config=PLOT_CONFIG, theme=None
+)
 st.caption("Blue: u, the line along it and the slice it cuts. Magenta: ∇f.")
