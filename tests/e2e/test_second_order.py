@@ -390,7 +390,8 @@ def test_the_angle_slider_is_on_screen_with_what_it_moves(browser, app_url):
             "map": page.locator(CHARTS["direction_contour"]).bounding_box(),
         }
         for name, box in boxes.items():
-            assert box["y"] >= 0 and box["y"] + box["height"] <= 1080, (name, box)
+            # scrollIntoView may stop a fraction of a pixel short (y = -0.1): that is on screen.
+            assert box["y"] >= -1 and box["y"] + box["height"] <= 1081, (name, box)
         page.locator(ANGLE_INPUT).press("ArrowRight")
         wait_for_param(page, "angle", "46")
         app.idle()
