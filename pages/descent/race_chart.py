@@ -19,7 +19,6 @@ untrusted: only a click made of two finite numbers is accepted, and it is kept i
 from __future__ import annotations
 
 import hashlib
-import math
 from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from pathlib import Path
@@ -29,7 +28,7 @@ import streamlit as st
 
 from pages.descent.race import FRAME_MS, SPEEDS
 from ui.plots.config import PLOT_CONFIG
-from ui.shell.live_chart import plotly_chunk
+from ui.shell.live_chart import parse_point, plotly_chunk
 
 _HERE = Path(__file__).parent
 # Not style-isolated: Plotly's own stylesheet (modebar, hover labels) lives in the document.
@@ -52,14 +51,7 @@ def parse_click(
     payload: Any, xlim: Sequence[float], ylim: Sequence[float]
 ) -> tuple[float, float] | None:
     """The browser's "clicked" payload as a point inside the window, or None when it is not one."""
-    if not isinstance(payload, Mapping):
-        return None
-    x, y = payload.get("x"), payload.get("y")
-    if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in (x, y)):
-        return None
-    if not (math.isfinite(x) and math.isfinite(y)):
-        return None
-    return min(max(float(x), xlim[0]), xlim[1]), min(max(float(y), ylim[0]), ylim[1])
+    return parse_point(payload, xlim, ylim)
 
 
 def _clicked(key: str, xlim, ylim, on_click: Callable[[float, float], None]) -> None:

@@ -139,8 +139,11 @@ def split_figure(
     return plotly_json({"data": base, "layout": layout}), plotly_json(moving), point_layout
 
 
-def parse_moved(payload: Any, xlim: Sequence[float], ylim: Sequence[float]) -> Moved | None:
-    """The browser's "moved" payload as a point inside the window, or None when it is not one."""
+def parse_point(
+    payload: Any, xlim: Sequence[float], ylim: Sequence[float]
+) -> tuple[float, float] | None:
+    """A browser payload's x and y as a point inside the window, or None when they are not two
+    finite numbers (what comes back from the browser is untrusted)."""
     if not isinstance(payload, Mapping):
         return None
     x, y = payload.get("x"), payload.get("y")
@@ -148,11 +151,17 @@ def parse_moved(payload: Any, xlim: Sequence[float], ylim: Sequence[float]) -> M
         return None
     if not (math.isfinite(x) and math.isfinite(y)):
         return None
+    return min(max(float(x), xlim[0]), xlim[1]), min(max(float(y), ylim[0]), ylim[1])
+
+
+def parse_moved(payload: Any, xlim: Sequence[float], ylim: Sequence[float]) -> Moved | None:
+    """The browser's "moved" payload as a point inside the window, or None when it is not one."""
+    point = parse_point(payload, xlim, ylim)
+    if point is None:
+        return None
     frames = payload.get("frames")
     frames = int(frames) if isinstance(frames, int) and 0 <= frames < 10**9 else 0
-    x = min(max(float(x), xlim[0]), xlim[1])
-    y = min(max(float(y), ylim[0]), ylim[1])
-    return Moved(x, y, frames)
+    return Moved(*point, frames)
 
 
 def _received(key: str, xlim, ylim, on_move: Callable[[Moved], None]) -> None:
