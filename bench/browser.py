@@ -166,6 +166,27 @@ def measure(app_dir: Path, viewport: tuple[int, int] = (1400, 1800)) -> dict[str
             browser.close()
 
 
+def print_comparison(
+    rows: Sequence[tuple[str, str, str, int]],
+    after: dict[str, float | None],
+    before: dict[str, float | None] | None,
+) -> None:
+    """One line per (label, key, unit, digits): the figure now, before (another checkout), ratio."""
+
+    def show(value, unit, digits):
+        return "—" if value is None else f"{value:.{digits}f}{unit}"
+
+    width = max(len(label) for label, *_ in rows)
+    print(f"{'case':{width}} | {'now':>10} | {'before':>10} | ratio")
+    for label, key, unit, digits in rows:
+        now, then = after[key], before[key] if before else None
+        ratio = f"{now / then:.2f}x" if now is not None and then else "—"
+        print(
+            f"{label:{width}} | {show(now, unit, digits):>10} | "
+            f"{show(then, unit, digits):>10} | {ratio}"
+        )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench browser", description=__doc__)
     parser.add_argument("--before", type=Path, help="another checkout of the app to compare")
@@ -185,21 +206,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     before = measure(args.before, (width, height)) if args.before else None
     print(f"Chromium (software WebGL), window {width}x{height}")
 
-    def show(value, unit, digits=0):
-        return "—" if value is None else f"{value:.{digits}f}{unit}"
-
-    rows = [
-        ("Explore: click on the map -> 3D chart settled (median)", "settled", " s", 2),
-        ("Explore: bytes received per point change (median)", "kb", " KB", 1),
-        ("Explore: new WebGL contexts per click", "contexts", "", 0),
-        ("Explore: frames drawn per second while dragging on the map", "fps", " fps", 1),
-        ("  the page's floor: a 10 px square moved every frame", "floor", " fps", 1),
-    ]
-    print(f"{'case':62} | {'now':>10} | {'before':>10} | ratio")
-    for label, key, unit, digits in rows:
-        now, then = after[key], before[key] if before else None
-        ratio = f"{now / then:.2f}x" if now is not None and then else "—"
-        print(
-            f"{label:62} | {show(now, unit, digits):>10} | {show(then, unit, digits):>10} | {ratio}"
-        )
+    print_comparison(
+        [
+            ("Explore: click on the map -> 3D chart settled (median)", "settled", " s", 2),
+            ("Explore: bytes received per point change (median)", "kb", " KB", 1),
+            ("Explore: new WebGL contexts per click", "contexts", "", 0),
+            ("Explore: frames drawn per second while dragging on the map", "fps", " fps", 1),
+            ("  the page's floor: a 10 px square moved every frame", "floor", " fps", 1),
+        ],
+        after,
+        before,
+    )
     return 0

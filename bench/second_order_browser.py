@@ -18,7 +18,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from .browser import ARGS, CHROMIUM
+from .browser import ARGS, CHROMIUM, print_comparison
 from .load import serve
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -60,7 +60,8 @@ HOLD_MS = 60
 def measure(app_dir: Path) -> dict[str, float]:
     from playwright.sync_api import sync_playwright
 
-    with serve(app_dir) as (url, _pid), sync_playwright() as playwright:
+    with serve(app_dir) as cluster, sync_playwright() as playwright:
+        url = cluster.url
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
             context = browser.new_context(viewport={"width": 1400, "height": 1800})
@@ -108,15 +109,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     after = measure(ROOT)
     before = measure(args.before) if args.before else None
-    rows = [
-        ("Second order: click on the map -> three 3D scenes settled (median)", "settled", " s", 2),
-        ("Second order: bytes received per point change (median)", "kb", " KB", 1),
-        ("Second order: new WebGL contexts per click (median)", "contexts", "", 0),
-    ]
-    print(f"{'case':68} | {'now':>10} | {'before':>10} | ratio")
-    for label, key, unit, digits in rows:
-        now, then = after[key], before[key] if before else None
-        ratio = f"{now / then:.2f}x" if then else "—"
-        shown = "—" if then is None else f"{then:.{digits}f}{unit}"
-        print(f"{label:68} | {now:>{10 - len(unit)}.{digits}f}{unit} | {shown:>10} | {ratio}")
+    print_comparison(
+        [
+            (
+                "Second order: click on the map -> three 3D scenes settled (median)",
+                "settled",
+                " s",
+                2,
+            ),
+            ("Second order: bytes received per point change (median)", "kb", " KB", 1),
+            ("Second order: new WebGL contexts per click (median)", "contexts", "", 0),
+        ],
+        after,
+        before,
+    )
     return 0
