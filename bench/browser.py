@@ -7,9 +7,14 @@ link, against `streamlit run app.py` started here on loopback (bench.load.serve)
   idle and the 3D chart draws its point there (two animation frames later); median of CLICKS;
 - bytes per point change: websocket frames received from the click until settled;
 - new WebGL contexts per click (a remounted 3D chart creates one);
-- map drag frames: a press on the point, then one pointer move per animation frame for one
-  second, counting the frames the chart drew (live charts only: `liveFrames`), beside the page's
-  floor: the frames per second of a 10-pixel square moved every frame on the same page.
+- drag frames: a press on the point, half a second still, then one pointer move per animation
+  frame for one second, counting the frames the map and the 3D scene drew (live charts only:
+  `liveFrames`), beside the page's floor: the frames per second of a 10-pixel square moved every
+  frame on the same page.
+
+`--compositor software` (the default) runs Chromium as Chrome runs on a laptop without a usable
+GPU: the page composited in software, WebGL drawn by SwiftShader. `--compositor swiftshader` is
+plain headless testing's setup, every frame composited through SwiftShader's GL.
 
 `--before DIR` measures another checkout of the app in the same run (e.g. a git worktree of the
 commit before the live point) and prints the ratios. Bounded: CLICKS clicks, one drag, timeouts.
@@ -38,6 +43,11 @@ ARGS = [
     "--use-angle=swiftshader",
     "--enable-unsafe-swiftshader",
 ]
+# How the page reaches the screen. Chrome on a machine without a usable GPU composites the page in
+# software and draws WebGL with SwiftShader ("software", what a school laptop does). Headless
+# testing's usual --use-angle=swiftshader also composites every frame through SwiftShader's GL
+# ("swiftshader"): at 1920x1080 that alone holds a page to 10-25 frames per second here.
+COMPOSITORS = {"software": ["--disable-gpu-compositing"], "swiftshader": []}
 SURFACE = ".st-key-surface_chart .js-plotly-plot"
 CONTOUR = ".st-key-contour_chart .js-plotly-plot"
 COUNTERS = """
@@ -74,8 +84,10 @@ DRAG = f"""async ([x, y]) => {{
     const fire = (type, cx, cy) => host.dispatchEvent(new PointerEvent(type, {{
         clientX: cx, clientY: cy, button: 0, buttons: 1, bubbles: true, cancelable: true,
         pointerId: 1, isPrimary: true }}));
-    const before = gd.liveFrames || 0;
+    const scene = document.querySelector('{SURFACE}');
+    const before = gd.liveFrames || 0, sceneBefore = scene.liveFrames || 0;
     fire('pointerdown', x, y);
+    await new Promise((r) => setTimeout(r, 500)); // a hand presses, then moves
     const started = performance.now();
     let moves = 0;
     while (performance.now() - started < 1000) {{
@@ -85,9 +97,10 @@ DRAG = f"""async ([x, y]) => {{
     }}
     const seconds = (performance.now() - started) / 1000;
     const frames = (gd.liveFrames || 0) - before;
+    const sceneFrames = (scene.liveFrames || 0) - sceneBefore;
     window.dispatchEvent(new PointerEvent('pointerup', {{ clientX: x + 2 * moves,
         clientY: y - 1.5 * moves, button: 0, bubbles: true, pointerId: 1 }}));
-    return [frames, seconds];
+    return [frames, sceneFrames, seconds];
 }}"""
 # The same page's floor: a 10-pixel square moved once per animation frame for a second (the
 # compositor redraws the page for any change; in software rendering that is not free).
@@ -108,12 +121,16 @@ FLOOR = """async () => {
 }"""
 
 
-def measure(app_dir: Path, viewport: tuple[int, int] = (1400, 1800)) -> dict[str, float | None]:
+def measure(
+    app_dir: Path, viewport: tuple[int, int] = (1400, 1800), compositor: str = "software"
+) -> dict[str, float | None]:
     from playwright.sync_api import sync_playwright
 
     with serve(app_dir) as cluster, sync_playwright() as playwright:
         url = cluster.url
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=ARGS + COMPOSITORS[compositor]
+        )
         try:
             page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
             page.add_init_script(COUNTERS)
@@ -147,19 +164,20 @@ def measure(app_dir: Path, viewport: tuple[int, int] = (1400, 1800)) -> dict[str
                 page.wait_for_timeout(500)
             page.wait_for_timeout(2000)  # the last click's redraw has finished
             floor = page.evaluate(FLOOR)
-            fps = None
+            fps = scene_fps = None
             if page.evaluate(
                 f"() => document.querySelector('{CONTOUR}').liveFrames !== undefined"
                 " || !!document.querySelector('.live-chart')"
             ):
                 x, y = page.evaluate(PIXEL, list(TARGETS[CLICKS - 1]))
-                frames, elapsed = page.evaluate(DRAG, [x, y])
-                fps = frames / elapsed
+                frames, scene_frames, elapsed = page.evaluate(DRAG, [x, y])
+                fps, scene_fps = frames / elapsed, scene_frames / elapsed
             return {
                 "settled": statistics.median(seconds),
                 "kb": statistics.median(sizes) / 1024,
                 "contexts": statistics.median(contexts),
                 "fps": fps,
+                "scene_fps": scene_fps,
                 "floor": floor,
             }
         finally:
@@ -195,6 +213,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         default="1400x1800",
         help="the browser window, WIDTHxHEIGHT (1366x768: a school laptop; 1920x1080: a projector)",
     )
+    parser.add_argument(
+        "--compositor",
+        choices=sorted(COMPOSITORS),
+        default="software",
+        help="software: as Chrome on a laptop without a GPU (default); swiftshader: every frame "
+        "composited through SwiftShader's GL, as in plain headless testing",
+    )
     args = parser.parse_args(argv)
     try:
         width, height = (int(side) for side in args.viewport.lower().split("x"))
@@ -202,9 +227,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--viewport takes WIDTHxHEIGHT, for example 1366x768")
     if not (320 <= width <= 4000 and 320 <= height <= 4000):
         parser.error("--viewport sides must be 320 to 4000 pixels")
-    after = measure(ROOT, (width, height))
-    before = measure(args.before, (width, height)) if args.before else None
-    print(f"Chromium (software WebGL), window {width}x{height}")
+    after = measure(ROOT, (width, height), args.compositor)
+    before = measure(args.before, (width, height), args.compositor) if args.before else None
+    print(f"Chromium (software WebGL, {args.compositor} compositing), window {width}x{height}")
 
     print_comparison(
         [
@@ -212,6 +237,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             ("Explore: bytes received per point change (median)", "kb", " KB", 1),
             ("Explore: new WebGL contexts per click", "contexts", "", 0),
             ("Explore: frames drawn per second while dragging on the map", "fps", " fps", 1),
+            ("  the 3D scene's frames per second during that drag", "scene_fps", " fps", 1),
             ("  the page's floor: a 10 px square moved every frame", "floor", " fps", 1),
         ],
         after,

@@ -532,22 +532,25 @@ function draw(state, moving, level, layoutParts) {
 
 function applyServerPoint(state) {
   if (!state.point || !state.figure || dragging) return;
-  clearOverlay(state);
+  if (!state.hidden3d) clearOverlay(state);
   const moving = state.point.traces || [];
   state.templates = state.templates || new Map();
   for (const trace of moving) if (trace.meta) state.templates.set(trace.meta, trace);
   state.shown = { x: state.point.x, y: state.point.y };
-  draw(state, moving, state.point.level, state.point.layout);
+  const drawn = draw(state, moving, state.point.level, state.point.layout);
+  if (state.hidden3d) drawn.then(() => showScene(state, moving));
 }
 
 // --- the preview while the point moves ------------------------------------------------------
 // Plotly.react redraws a whole chart: about 0.5 s for the 3D scene and 0.07 s for the map here
-// (software WebGL), far from 30 frames a second. While the point moves, the 3D scene's moving
-// traces are updated in place in its WebGL scene (each a few vertices) and the map's are drawn
-// on an SVG layer over the chart; the server's answer then replaces both with one Plotly.react.
+// (software WebGL), far from 30 frames a second. While the point moves, the map's moving traces
+// are drawn on a canvas over the chart; the 3D scene's too while the point is dragged (below), or
+// else updated in place in its WebGL scene (each a few vertices). The server's answer then
+// replaces them with one Plotly.react.
 
 const MOVING_DATA = ["x", "y", "z", "i", "j", "k"];
 let dragging = false; // a gesture on any live chart of the page is moving the point
+let grabbing = false; // the point is held on the map: the 3D scenes follow on their canvases
 let target = null;
 let frame = 0;
 
@@ -601,40 +604,14 @@ function drawOverlay(state, traces) {
     hideMoving(state, true);
     state.hidden = true;
   }
-  let layer = state.overlay;
-  if (!layer || !layer.isConnected) {
-    layer = document.createElement("canvas");
-    layer.className = "live-overlay";
-    Object.assign(layer.style, { position: "absolute", left: "0", top: "0", pointerEvents: "none" });
-    state.host.style.position = "relative";
-    state.host.appendChild(layer);
-    state.overlay = layer;
-  }
-  const ratio = window.devicePixelRatio || 1;
-  const width = gd.clientWidth;
-  const height = gd.clientHeight;
-  if (layer.width !== Math.round(width * ratio) || layer.height !== Math.round(height * ratio)) {
-    layer.width = Math.round(width * ratio);
-    layer.height = Math.round(height * ratio);
-    layer.style.width = `${width}px`;
-    layer.style.height = `${height}px`;
-  }
-  const pen = layer.getContext("2d");
-  pen.setTransform(ratio, 0, 0, ratio, 0, 0);
-  pen.clearRect(0, 0, width, height);
+  const { pen, layer } = overlayPen(state);
   const px = (x) => full.xaxis._offset + full.xaxis.l2p(x);
   const py = (y) => full.yaxis._offset + full.yaxis.l2p(y);
   state.drawn = [];
   for (const trace of traces) {
     const colour = (trace.line && trace.line.color) || (trace.marker && trace.marker.color) || "#111";
     if (trace.meta === "point") {
-      pen.beginPath();
-      pen.arc(px(trace.x[0]), py(trace.y[0]), 7, 0, 2 * Math.PI);
-      pen.fillStyle = colour;
-      pen.fill();
-      pen.lineWidth = 2;
-      pen.strokeStyle = "white";
-      pen.stroke();
+      drawPoint(pen, px(trace.x[0]), py(trace.y[0]), 7, colour);
       state.drawn.push([px(trace.x[0]), py(trace.y[0])]); // read by the browser tests
       continue;
     }
@@ -661,6 +638,43 @@ function drawOverlay(state, traces) {
   layer.dataset.point = JSON.stringify(state.drawn[0] || null);
 }
 
+function drawPoint(pen, x, y, radius, colour) {
+  pen.beginPath();
+  pen.arc(x, y, radius, 0, 2 * Math.PI);
+  pen.fillStyle = colour;
+  pen.fill();
+  pen.lineWidth = 2;
+  pen.strokeStyle = "white";
+  pen.stroke();
+}
+
+// A cleared canvas over the chart, in the chart's own pixels (created once per chart).
+function overlayPen(state) {
+  const gd = state.gd;
+  let layer = state.overlay;
+  if (!layer || !layer.isConnected) {
+    layer = document.createElement("canvas");
+    layer.className = "live-overlay";
+    Object.assign(layer.style, { position: "absolute", left: "0", top: "0", pointerEvents: "none" });
+    state.host.style.position = "relative";
+    state.host.appendChild(layer);
+    state.overlay = layer;
+  }
+  const ratio = window.devicePixelRatio || 1;
+  const width = gd.clientWidth;
+  const height = gd.clientHeight;
+  if (layer.width !== Math.round(width * ratio) || layer.height !== Math.round(height * ratio)) {
+    layer.width = Math.round(width * ratio);
+    layer.height = Math.round(height * ratio);
+    layer.style.width = `${width}px`;
+    layer.style.height = `${height}px`;
+  }
+  const pen = layer.getContext("2d");
+  pen.setTransform(ratio, 0, 0, ratio, 0, 0);
+  pen.clearRect(0, 0, width, height);
+  return { pen, layer };
+}
+
 // The chart's own moving traces (and the level curve) hidden while the overlay stands in. Plotly
 // marks a scatter trace's group with its uid; contour groups only by their order.
 function hideMoving(state, hidden) {
@@ -683,6 +697,158 @@ function clearOverlay(state) {
   if (state.overlay) state.overlay.dataset.point = "null";
   if (state.gd && state.hidden) hideMoving(state, false);
   state.hidden = false;
+}
+
+// --- the 3D scene during a drag ----------------------------------------------------------------
+// A frame of the 3D scene costs 0.2-0.45 s in software WebGL (a laptop without a GPU; measured
+// here with an empty scene at 25-40 ms and a 100 x 100 surface at 270 ms), whatever moved. So
+// while the point is dragged, the scene's moving traces are hidden once (one such frame) and
+// drawn instead on a canvas over the scene, projected with the scene's own camera as Plotly
+// projects its 3D annotations: every frame costs a few polygons. They are drawn above the
+// surface, never hidden behind it. The server's answer puts them back into the scene.
+
+// The chart pixel of a data point (x, y, z) in the scene's camera now, or null behind the eye.
+function projector(state) {
+  const gd = state.gd;
+  const full = gd._fullLayout;
+  const scene = glScene(gd);
+  const camera = scene && scene.glplot && scene.glplot.cameraParams;
+  if (!camera || !camera.model || !full._size || !full.scene) return null;
+  const scale = scene.dataScale || [1, 1, 1];
+  const axes = [full.scene.xaxis, full.scene.yaxis, full.scene.zaxis];
+  const domain = full.scene.domain;
+  const size = full._size;
+  const times = (m, v) => {
+    const out = [0, 0, 0, 0];
+    for (let i = 0; i < 4; i += 1) for (let j = 0; j < 4; j += 1) out[j] += m[4 * i + j] * v[i];
+    return out;
+  };
+  return (x, y, z) => {
+    if (!finite(x) || !finite(y) || !finite(z)) return null;
+    const at = [x, y, z].map((v, n) => (axes[n] && axes[n].r2l ? axes[n].r2l(v) : v) * scale[n]);
+    const p = times(camera.projection, times(camera.view, times(camera.model, [...at, 1])));
+    if (!(p[3] > 0)) return null;
+    return [
+      size.l + domain.x[0] * size.w + 0.5 * (1 + p[0] / p[3]) * size.w * (domain.x[1] - domain.x[0]),
+      size.t + (1 - domain.y[1]) * size.h + 0.5 * (1 - p[1] / p[3]) * size.h * (domain.y[1] - domain.y[0]),
+    ];
+  };
+}
+
+function colourOf(trace) {
+  if (trace.type === "mesh3d") return trace.color || trace.facecolor || "#666";
+  if (trace.type === "surface") {
+    const scale = Array.isArray(trace.colorscale) ? trace.colorscale : null;
+    return scale && scale.length ? scale[Math.floor(scale.length / 2)][1] : "#666";
+  }
+  return (trace.line && trace.line.color) || (trace.marker && trace.marker.color) || "#111";
+}
+
+// Faces first (planes, the arrow's head, patches), then lines, then the point on top.
+const OVERLAY_ORDER = { mesh3d: 0, surface: 0 };
+
+function drawOverlay3d(state, traces) {
+  const project = projector(state);
+  if (!project) return false;
+  hideScene(state);
+  const { pen, layer } = overlayPen(state);
+  const order = (t) => (t.meta === "point" ? 2 : OVERLAY_ORDER[t.type] ?? 1);
+  state.drawn = [];
+  for (const trace of [...traces].sort((a, b) => order(a) - order(b))) {
+    const colour = colourOf(trace);
+    const at = (n) => project(trace.x[n], trace.y[n], trace.z[n]);
+    if (trace.type === "mesh3d") {
+      pen.globalAlpha = trace.opacity ?? 1;
+      pen.fillStyle = colour;
+      const faces = trace.i || [];
+      for (let f = 0; f < faces.length; f += 1) {
+        const corners = [trace.i[f], trace.j[f], trace.k[f]].map(at);
+        if (corners.some((c) => !c)) continue;
+        pen.beginPath();
+        pen.moveTo(...corners[0]);
+        pen.lineTo(...corners[1]);
+        pen.lineTo(...corners[2]);
+        pen.closePath();
+        pen.fill();
+      }
+      pen.globalAlpha = 1;
+    } else if (trace.type === "surface") {
+      // A patch (Second order's Taylor views): its grid lines, a few per side.
+      const rows = trace.z || [];
+      const stride = Math.max(1, Math.floor(rows.length / 8));
+      pen.globalAlpha = 0.8;
+      pen.strokeStyle = colour;
+      pen.lineWidth = 1.5;
+      const polyline = (points) => {
+        pen.beginPath();
+        let open = false;
+        for (const c of points) {
+          if (!c) open = false;
+          else if (open) pen.lineTo(...c);
+          else {
+            pen.moveTo(...c);
+            open = true;
+          }
+        }
+        pen.stroke();
+      };
+      for (let r = 0; r < rows.length; r += stride) {
+        polyline(trace.x.map((x, c) => project(x, trace.y[r], rows[r][c])));
+      }
+      for (let c = 0; c < trace.x.length; c += stride) {
+        polyline(rows.map((row, r) => project(trace.x[c], trace.y[r], row[c])));
+      }
+      pen.globalAlpha = 1;
+    } else if (trace.meta === "point") {
+      const c = at(0);
+      if (c) {
+        drawPoint(pen, c[0], c[1], 5, colour);
+        state.drawn.push(c); // read by the browser tests
+      }
+    } else {
+      pen.beginPath();
+      pen.setLineDash(trace.line && trace.line.dash === "dash" ? [12, 8] : []);
+      let open = false;
+      for (let n = 0; n < trace.x.length; n += 1) {
+        const c = at(n);
+        if (!c) open = false;
+        else if (open) pen.lineTo(...c);
+        else {
+          pen.moveTo(...c);
+          open = true;
+        }
+      }
+      // WebGL draws a 3D line about half as wide as its `width` in pixels.
+      pen.lineWidth = ((trace.line && trace.line.width) || 6) / 2;
+      pen.strokeStyle = colour;
+      pen.stroke();
+      pen.setLineDash([]);
+    }
+  }
+  layer.dataset.point = JSON.stringify(state.drawn[0] || null);
+  return true;
+}
+
+function hideScene(state) {
+  if (state.hidden3d || !projector(state)) return;
+  moveInScene(state, []);
+  state.hidden3d = true;
+}
+
+// The scene's moving traces back in the scene (the server's, or the preview's at the point
+// shown) and the canvas cleared: after the server's answer, or when the camera moves (a canvas
+// drawn for the old camera would float away from the surface).
+function showScene(state, traces) {
+  if (!state.hidden3d) return;
+  const scene = glScene(state.gd);
+  const point = scene && Object.values(scene.traces).find((t) => t.data && t.data.meta === "point");
+  const hidden = point && !finite(Array.from(point.data.x || [])[0]);
+  if (hidden || !point) {
+    const shown = state.shown || {};
+    moveInScene(state, traces || previewTraces3d(state, shown.x, shown.y).traces);
+  }
+  state.hidden3d = false;
+  clearOverlay(state);
 }
 
 // One frame per animation frame at most, however fast the pointer moves; every live chart of
@@ -737,6 +903,14 @@ function preview(x, y) {
     }
     if (!scenes.length) return;
     clearTimeout(sceneTimer);
+    if (grabbing) {
+      for (const state of scenes) {
+        if (!drawOverlay3d(state, previewTraces3d(state, target.x, target.y).traces)) continue;
+        state.shown = { x: target.x, y: target.y };
+        state.gd.liveFrames = (state.gd.liveFrames || 0) + 1;
+      }
+      return;
+    }
     if (sceneCost < SCENE_CHEAP_MS) previewScenes(scenes);
     else sceneTimer = setTimeout(() => previewScenes(scenes), SCENE_REST_MS);
   });
@@ -788,6 +962,10 @@ function wire(state, host) {
   gd.on("plotly_unhover", () => {
     hovered = null;
   });
+  // A turn of the camera leaves a drag's canvas behind: the scene takes its traces back first.
+  gd.on("plotly_relayouting", () => {
+    if (!grabbing) showScene(state);
+  });
 
   // On the map, a press on the point's marker grabs it; a press anywhere else is a click (or a
   // zoom box). On the surface a drag rotates, as always; a still click moves the point there.
@@ -804,6 +982,10 @@ function wire(state, host) {
       event.stopPropagation();
       event.preventDefault();
       dragging = true;
+      grabbing = true;
+      // The scenes hide their moving traces now, while the hand is still: that one frame of
+      // the 3D scene (0.2-0.45 s in software WebGL) is then not a stall in the motion.
+      for (const other of liveCharts()) if (other.base.kind === "3d") hideScene(other);
       if (host.setPointerCapture && event.pointerId !== undefined) host.setPointerCapture(event.pointerId);
     }
   };
@@ -822,10 +1004,14 @@ function wire(state, host) {
     const grabbed = press.grabbed;
     const wasMoved = press.moved;
     press = null;
+    if (grabbed) grabbing = false;
     if (grabbed) {
       event.stopPropagation();
       if (wasMoved && target) commit(target.x, target.y);
-      else dragging = false;
+      else {
+        dragging = false;
+        for (const other of liveCharts()) if (other.base.kind === "3d") showScene(other);
+      }
       return;
     }
     if (moved > CLICK_SLOP_PX) return; // a rotation or a zoom box, not a click
