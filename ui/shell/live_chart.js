@@ -753,8 +753,11 @@ function drawOverlay3d(state, traces) {
   hideScene(state);
   const { pen, layer } = overlayPen(state);
   const order = (t) => (t.meta === "point" ? 2 : OVERLAY_ORDER[t.type] ?? 1);
+  // A trace the person hid from the legend (or hidden until its entry is clicked) stays hidden.
+  const hidden = new Set((state.gd._fullData || []).filter((t) => t.visible !== true).map((t) => t.meta));
   state.drawn = [];
   for (const trace of [...traces].sort((a, b) => order(a) - order(b))) {
+    if (hidden.has(trace.meta) || (trace.visible !== undefined && trace.visible !== true)) continue;
     const colour = colourOf(trace);
     const at = (n) => project(trace.x[n], trace.y[n], trace.z[n]);
     if (trace.type === "mesh3d") {
