@@ -829,6 +829,7 @@ function drawOverlay3d(state, traces) {
     }
   }
   layer.dataset.point = JSON.stringify(state.drawn[0] || null);
+  state.gd.liveTraces = traces; // read by the browser tests
   return true;
 }
 
@@ -851,6 +852,7 @@ function showScene(state, traces) {
     moveInScene(state, traces || previewTraces3d(state, shown.x, shown.y).traces);
   }
   state.hidden3d = false;
+  state.gd.liveTraces = null;
   clearOverlay(state);
 }
 
