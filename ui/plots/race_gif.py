@@ -130,7 +130,8 @@ class _Track:
         with np.errstate(invalid="ignore"):
             good = np.isfinite(chosen).all(axis=1) & (np.abs(chosen) < FAR * MAP_SIZE).all(axis=1)
         self.points = [(float(px), float(py)) for px, py in np.nan_to_num(chosen)]
-        edges = np.flatnonzero(np.diff(np.concatenate([[0], good.astype(int), [0]])))
+        padded = np.concatenate([[False], good, [False]])
+        edges = np.flatnonzero(padded[1:] != padded[:-1])
         self.runs = list(zip(edges[::2], edges[1::2], strict=True))  # [start, end) of good spans
 
     def lines(self, step: int) -> list[list[tuple[float, float]]]:
