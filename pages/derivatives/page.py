@@ -120,11 +120,12 @@ st.markdown(
     "for central. **Complex-step** subtracts nothing, so it has no round-off to magnify and "
     "stays at machine precision however small h gets (for analytic f only)."
 )
-st.caption(
-    "Solid: measured error. Thin dashed: the model, truncation + round-off. Stars: the best h "
-    "measured for each scheme. Shading: where the forward difference's round-off or truncation "
-    "dominates."
-)
+if variable not in secret:
+    st.caption(
+        "Solid: measured error. Thin dashed: the model, truncation + round-off. Stars: the best h "
+        "measured for each scheme. Shading: where the forward difference's round-off or "
+        "truncation dominates."
+    )
 
 # --- 3. exact partials and the Hessian -----------------------------------------------------------
 st.header("Exact partials and the Hessian", divider="gray")
@@ -201,8 +202,14 @@ answer = st.text_input(
     key=PREFIX + "answer",
     persist_state="session",
     max_chars=derivatives_state.MAX_ANSWER,
-    placeholder="for example 2 x y (press Enter to check)",
-    help="Write it like the formula in the sidebar: 2 x y, x^2 + 3 y^2, cos(x y) y. "
+    # The examples are the article's own partials: a quiz keeps them out of the box.
+    placeholder="a formula in x and y (press Enter to check)"
+    if secret
+    else "for example 2 x y (press Enter to check)",
+    help="Write it like the formula in the sidebar: products as x y or x*y, powers as x^2, "
+    "functions as sin(x)."
+    if secret
+    else "Write it like the formula in the sidebar: 2 x y, x^2 + 3 y^2, cos(x y) y. "
     "The link keeps your answer, so a worked check can be shared.",
 )
 if answer and answer.strip():

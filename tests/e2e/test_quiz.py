@@ -23,13 +23,16 @@ FY = ("x^{2} + 3 y^{2}", r"(?<![\d.])4\.17(?!\d)")
 
 
 def dom_text(page, estimates: bool = True) -> str:
-    """Everything in the document a student could read or select, hidden parts included; without
+    """Everything in the document a student could read or select, hidden parts included, and
+    every attribute (placeholders, titles, aria labels, the charts' SVG); without
     `estimates`, less the table of finite-difference estimates (they stay in a quiz: they are
     the lesson, and complex-step's equals the exact value to the last digit)."""
     return page.evaluate(
         """keep => { const body = document.body.cloneNode(true);
             if (!keep) body.querySelectorAll("[data-testid=stTable]").forEach(t => t.remove());
-            return body.textContent; }""",
+            const attributes = [...body.querySelectorAll("*")].flatMap(
+                node => [...node.attributes].map(a => a.value));
+            return body.textContent + " " + attributes.join(" "); }""",
         estimates,
     )
 
