@@ -21,10 +21,11 @@ HOW = (
     "Drag the point on the surface or the map, click to move it there, or focus a chart and use "
     "the arrow keys (drag elsewhere to rotate the surface)."
 )
-# A link to a gallery function shows its story too, and still says how to move the point.
-st.caption(f"{plain(preset.story)} {HOW}" if preset else HOW)
-
 secret = hidden(view, f)  # a quiz link's partials not yet answered (ui/shell/quiz.py)
+# A link to a gallery function shows its story too, and still says how to move the point; not in
+# a quiz, where the story may be the answer (the article's names both partials).
+st.caption(f"{plain(preset.story)} {HOW}" if preset and not secret else HOW)
+
 drawn = explore_figures(f, view, secret)
 grid = drawn.grid
 
