@@ -98,3 +98,21 @@ def test_giving_up_on_explore_shows_both(tab):
     tab.idle()
     expect(page.locator(MAIN).get_by_text("Quiz", exact=False)).to_have_count(0)
     assert shows(page, FX) == list(FX) and shows(page, FY) == list(FY)
+
+
+def test_the_teacher_shares_a_quiz_without_hiding_anything_on_their_own_page(tab):
+    link = {key: value for key, value in LINK.items() if key != "quiz"} | {"answer": "2 x y"}
+    tab.page.goto(f"{tab.url}/derivatives?{urlencode(link, quote_via=quote)}")
+    page = tab.page
+    page.wait_for_selector(APP_READY, timeout=60_000)
+    tab.idle()
+    page.get_by_text("Share this view").click()
+    code = page.locator(".st-key-share_link pre")
+    expect(code).to_contain_text("answer=")
+    assert "quiz=1" not in code.text_content()
+    page.get_by_text("As a quiz").click()
+    tab.idle()
+    expect(code).to_contain_text("quiz=1")
+    assert "answer=" not in code.text_content()  # the teacher's worked answer stays home
+    assert "quiz" not in page.evaluate("location.search")
+    assert shows(page, FX) == list(FX) and shows(page, FY) == list(FY)
