@@ -11,7 +11,7 @@ import pytest
 import sympy
 from streamlit.testing.v1 import AppTest
 
-from core import Function, point_summary
+from core import Function, compile_javascript, point_summary
 from pages.derivatives.words import full
 from tests import apptest
 from tests.apptest import charts, link
@@ -164,7 +164,15 @@ def test_explore_in_a_quiz_hides_the_readout_tangents_gradient_and_the_browser_c
     assert "surface" in roles and "slice x" in roles and "point" in roles
     assert not roles & {"tangent x", "tangent y", "tangent", "gradient", "tangent plane", "field"}
     assert "∇f =" not in _visible_text(app)  # no value of the gradient (its name may appear)
-    assert "body" not in _visible_text(app)  # no compiled derivative code for the browser
+    # The browser gets f's code alone (it moves the point and the slices), no derivative's.
+    bodies = [
+        json.loads(b.proto.json)["live"]
+        for b in apptest._elements(app._tree)
+        if getattr(b, "type", None) == "bidi_component"
+        and b.proto.component_name.endswith("live_chart")
+    ]
+    assert bodies and all(body["body"] == compile_javascript(FUNCTION).body(0) for body in bodies)
+    assert compile_javascript(FUNCTION).body(0) != compile_javascript(FUNCTION).body(1)
     app = give_up(app)
     assert "2 x y" in found(app, "x") and "x^{2} + 3 y^{2}" in found(app, "y")
     roles = {trace.get("meta") for figure in charts(app) for trace in figure["data"]}

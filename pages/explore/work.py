@@ -148,14 +148,15 @@ def _copied(value: Any) -> Any:
 
 
 @per_function(max_entries=64)
-def live_functions(f: Function) -> dict[str, Any] | None:
-    """f, ∂f/∂x and ∂f/∂y as one checked JavaScript body (core.javascript), or None when the
-    browser cannot evaluate them (then the point moves on release only)."""
+def live_functions(f: Function, order: int = 1) -> dict[str, Any] | None:
+    """f, ∂f/∂x and ∂f/∂y (`order` 1; f alone with 0) as one checked JavaScript body
+    (core.javascript), or None when the browser cannot evaluate them (then the point moves on
+    release only)."""
     try:
         compiled = compile_javascript(f)
     except JavascriptError:
         return None
-    return {"body": compiled.body(1), "masked": compiled.masked}
+    return {"body": compiled.body(order), "masked": compiled.masked}
 
 
 def _split(
@@ -247,8 +248,9 @@ def explore_figures(
         levels=view.levels,
         spacing=view.spacing,
     )
-    # In a quiz the browser gets no derivative code: the point moves when it is released.
-    live = live_functions(f) if not hidden else None
+    # In a quiz the browser gets f alone: the point and the slices follow a drag, and the tangent
+    # lines, the plane and the arrow (NaN without the partials) come back from the server after.
+    live = live_functions(f, 0 if hidden else 1)
     if hidden:
         surface = _quizzed(surface, hidden, point)
         contour = _quizzed(contour, hidden, point)
