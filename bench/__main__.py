@@ -5,6 +5,7 @@ import numpy as np
 
 from .core_cases import rows
 from .descent_cases import descent_rows
+from .descent_gif_cases import gif_rows
 from .descent_page_cases import descent_page_rows
 from .explore_cases import explore_rows
 from .javascript_cases import javascript_rows
@@ -31,7 +32,8 @@ def main(argv: list[str] | None = None) -> int:
         "javascript": javascript_rows,
         "explore": explore_rows,
         "second-order": second_order_rows,
-        "descent": lambda: [*descent_rows(), *descent_page_rows()],
+        "descent": lambda: [*descent_rows(), *descent_page_rows(), *gif_rows()],
+        "descent-gif": gif_rows,
     }
     chosen = [name for name in argv if name in sections] or list(sections)
     if unknown := [name for name in argv if name not in sections]:

@@ -13,6 +13,7 @@ from pages.derivatives import settings as derivatives_state
 from pages.derivatives import words
 from pages.derivatives.figures_difference import difference_figure
 from pages.derivatives.figures_error import error_figure
+from pages.derivatives.quiz import first_sentence, settle
 from pages.derivatives.work import (
     answer_check,
     estimates_for,
@@ -22,6 +23,7 @@ from pages.derivatives.work import (
     sweep_for,
 )
 from ui.plots.config import PLOT_CONFIG
+from ui.shell.quiz import give_up_button
 from ui.shell.sidebar import page_start
 from ui.shell.text import coloured, latex_number, plain, show_expression_error
 
@@ -49,6 +51,7 @@ variable = st.segmented_control(
 if variable not in ("x", "y"):
     variable = "x"
 other = "y" if variable == "x" else "x"
+secret = settle(f, view, variable)  # a quiz link's partials not yet answered (ui/shell/quiz.py)
 
 # --- 1. the estimates ----------------------------------------------------------------------------
 st.header(f"Estimating ∂f/∂{variable} from values of f", divider="gray")
@@ -59,11 +62,17 @@ st.markdown(
     f"{other}₀, and divides a difference of values of f by h. The article uses the **forward** "
     "difference with h = 10⁻⁷. The exact value comes from SymPy."
 )
-st.table(words.styled_table(rows, variable))
-st.caption(
-    "C is the central difference. |Error| = |estimate − exact|; relative = |error| / |exact|. "
-    "The estimate shows every digit a float64 holds, so you can see where it stops agreeing."
-)
+st.table(words.styled_table(rows, variable, exact=variable not in secret))
+if variable in secret:
+    st.caption(
+        "C is the central difference. **Quiz:** the exact value and the errors (which would give "
+        f"it back) appear when your ∂f/∂{variable} under “Check your answer” is right."
+    )
+else:
+    st.caption(
+        "C is the central difference. |Error| = |estimate − exact|; relative = |error| / |exact|. "
+        "The estimate shows every digit a float64 holds, so you can see where it stops agreeing."
+    )
 value = float(f(x0, y0))
 if not math.isfinite(value):
     st.info(
@@ -85,10 +94,17 @@ for row in rows:
 
 # --- 2. error against h --------------------------------------------------------------------------
 st.header("How small should h be? The V", divider="gray")
-st.plotly_chart(error_figure(sweep), key="error_figure", config=PLOT_CONFIG, theme=None)
 forward = next(row for row in rows if row.scheme == "forward")
 best_h = sweep.best_h.get("forward", math.nan)
-if math.isfinite(best_h) and math.isfinite(forward.error):
+if variable in secret:  # every error on the plot is |estimate − exact|: it would give it away
+    st.info(
+        f"**Quiz:** the plot of each estimate's error against h measures it from the exact "
+        f"∂f/∂{variable}: it appears when your answer is right.",
+        icon=":material/quiz:",
+    )
+else:
+    st.plotly_chart(error_figure(sweep), key="error_figure", config=PLOT_CONFIG, theme=None)
+if variable not in secret and math.isfinite(best_h) and math.isfinite(forward.error):
     st.markdown(
         f"Here the forward difference is best at h ≈ **{words.step(best_h)}** (error "
         f"{words.scientific(sweep.best_error['forward'])}); the article's h = 10⁻⁷ gives "
@@ -104,11 +120,12 @@ st.markdown(
     "for central. **Complex-step** subtracts nothing, so it has no round-off to magnify and "
     "stays at machine precision however small h gets (for analytic f only)."
 )
-st.caption(
-    "Solid: measured error. Thin dashed: the model, truncation + round-off. Stars: the best h "
-    "measured for each scheme. Shading: where the forward difference's round-off or truncation "
-    "dominates."
-)
+if variable not in secret:
+    st.caption(
+        "Solid: measured error. Thin dashed: the model, truncation + round-off. Stars: the best h "
+        "measured for each scheme. Shading: where the forward difference's round-off or "
+        "truncation dominates."
+    )
 
 # --- 3. exact partials and the Hessian -----------------------------------------------------------
 st.header("Exact partials and the Hessian", divider="gray")
@@ -118,7 +135,17 @@ except ExpressionError as error:
     st.warning(f"The second derivatives could not be built: {plain(error.message)}")
     exact = None
 point = point_summary(f, x0, y0)
-if exact is not None:
+if exact is not None and secret:
+    # Each answered partial, and nothing that needs the other one (the Hessian holds both).
+    for v in ("x", "y"):
+        if v in secret:
+            st.latex(rf"{partial(v)} = \text{{?}}\qquad\text{{(quiz: not answered yet)}}")
+        else:
+            slope = point.fx if v == "x" else point.fy
+            st.latex(rf"{partial(v)} = {exact['broken'][(v,)]}")
+            st.latex(rf"{partial(v)}\Big|_{{{at}}} = {latex_number(slope)}")
+    st.caption("The Hessian appears when both partials are answered: it is made of them.")
+elif exact is not None:
     tex, broken, width = exact["latex"], exact["broken"], exact["width"]
     slopes = {"x": point.fx, "y": point.fy}
     if max(width[("x",)], width[("y",)]) <= SIDE_BY_SIDE:
@@ -175,8 +202,14 @@ answer = st.text_input(
     key=PREFIX + "answer",
     persist_state="session",
     max_chars=derivatives_state.MAX_ANSWER,
-    placeholder="for example 2 x y (press Enter to check)",
-    help="Write it like the formula in the sidebar: 2 x y, x^2 + 3 y^2, cos(x y) y. "
+    # The examples are the article's own partials: a quiz keeps them out of the box.
+    placeholder="a formula in x and y (press Enter to check)"
+    if secret
+    else "for example 2 x y (press Enter to check)",
+    help="Write it like the formula in the sidebar: products as x y or x*y, powers as x^2, "
+    "functions as sin(x)."
+    if secret
+    else "Write it like the formula in the sidebar: 2 x y, x^2 + 3 y^2, cos(x y) y. "
     "The link keeps your answer, so a worked check can be shared.",
 )
 if answer and answer.strip():
@@ -191,10 +224,12 @@ if answer and answer.strip():
             "different": ":material/cancel:",
             "undecided": ":material/help:",
         }[result.verdict]
-        shown[result.verdict](plain(result.message), icon=icon)
+        quiz = variable in secret
+        message = first_sentence(result.message) if quiz else result.message
+        shown[result.verdict](plain(message), icon=icon)
         name = partial(variable)
         yours = words.broken_latex(result.answer_expr)
-        if exact is None:
+        if exact is None or quiz:
             st.latex(rf"\text{{yours: }} {name} = {yours}")
         elif words.visible_length(yours) + exact["width"][(variable,)] <= SIDE_BY_SIDE * 2:
             true = exact["latex"][(variable,)]
@@ -202,7 +237,9 @@ if answer and answer.strip():
         else:
             st.latex(rf"\text{{yours: }} {name} = {yours}")
             st.latex(rf"\text{{exact: }} {name} = {exact['broken'][(variable,)]}")
-        if result.verdict == "different":
+        if result.verdict == "different" and quiz:
+            st.caption("Try again, or give up to see the exact answer.")
+        elif result.verdict == "different":
             if result.difference_latex is not None:
                 st.latex(rf"\text{{exact}} - \text{{yours}} = {result.difference_latex}")
             examples = [
@@ -231,3 +268,5 @@ if answer and answer.strip():
                         "differ, dark grey where your formula is undefined but the derivative "
                         "exists, light grey where f (so the derivative) is undefined."
                     )
+if secret:
+    give_up_button(f, key=PREFIX + "give_up")

@@ -146,10 +146,13 @@ def broken_latex(expr, width: int = LINE_WIDTH) -> str:
 
 
 TABLE_COLUMNS = ("Scheme", "Formula", "Step h", "Estimate", "Exact (SymPy)", "|Error|", "Relative")
+# What a quiz leaves out: the exact value, and the errors that give it back (estimate ± error).
+EXACT_COLUMNS = ("Exact (SymPy)", "|Error|", "Relative")
 
 
-def estimate_table(rows: list[Estimate], variable: str) -> pd.DataFrame:
-    """The table as text: full digits for the estimate, two for the errors, words for gaps."""
+def estimate_table(rows: list[Estimate], variable: str, exact: bool = True) -> pd.DataFrame:
+    """The table as text: full digits for the estimate, two for the errors, words for gaps.
+    Without `exact` (a quiz), the estimates only: no exact value and no error column."""
     records = []
     for row in rows:
         if row.refused:
@@ -171,12 +174,13 @@ def estimate_table(rows: list[Estimate], variable: str) -> pd.DataFrame:
                 relative,
             )
         )
-    return pd.DataFrame(records, columns=list(TABLE_COLUMNS))
+    table = pd.DataFrame(records, columns=list(TABLE_COLUMNS))
+    return table if exact else table.drop(columns=list(EXACT_COLUMNS))
 
 
-def styled_table(rows: list[Estimate], variable: str):
+def styled_table(rows: list[Estimate], variable: str, exact: bool = True):
     """estimate_table with each scheme's name in its plot colour (a pandas Styler)."""
-    table = estimate_table(rows, variable)
+    table = estimate_table(rows, variable, exact)
     colours = [SCHEME_COLOURS[row.scheme] for row in rows]
 
     def colour_names(column):

@@ -175,7 +175,7 @@ st.header("Every step")
 table_key = PREFIX + "table"
 if st.session_state.get(table_key) not in keys:
     st.session_state[table_key] = keys[0]  # the racer shown left the race: show the first
-chosen, download = st.columns([3, 2], gap="medium", vertical_alignment="bottom")
+chosen, download, animation = st.columns([3, 2, 2], gap="medium", vertical_alignment="bottom")
 chosen.selectbox(
     "Racer",
     keys,
@@ -192,6 +192,16 @@ download.download_button(
     mime="text/csv",
     icon=":material/download:",
     on_click="ignore",
+)
+animation.download_button(
+    "The race as an animated GIF",
+    # Drawn on the server when pressed (pages/descent/animation.py), once per race.
+    data=lambda: work.gif_for(f, start, settings, keys, view.xlim, view.ylim, resolution),
+    file_name="descent_race.gif",
+    mime="image/gif",
+    icon=":material/movie:",
+    on_click="ignore",
+    key="export_gif",
 )
 st.dataframe(
     table,

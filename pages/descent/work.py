@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from core import Function, basins, race, stability
 from core.optimizers import optimizer
+from pages.descent.animation import race_animation
 from pages.descent.loss import loss_figure
 from pages.descent.race import Runner, race_base, race_moving
 from pages.descent.settings import BY_KEY, Settings
@@ -106,6 +107,29 @@ def race_json(f, start, settings: Settings, keys: Sequence[str], xlim, ylim, res
     """The race chart's race part (race.race_moving) as JSON, built once per server for the same
     function, start, racers, window and resolution (a class opening one link pays once)."""
     return _race_json(
+        f,
+        (float(start[0]), float(start[1])),
+        tuple(keys),
+        _spec(settings, keys),
+        int(settings.steps),
+        (float(xlim[0]), float(xlim[1])),
+        (float(ylim[0]), float(ylim[1])),
+        int(resolution),
+    )
+
+
+@per_function(max_entries=16)
+def _gif(f, start, keys, spec, steps, xlim, ylim, resolution) -> bytes:
+    grid = grid_for(f, xlim, ylim, resolution, False)
+    results = _race(f, start, spec, steps)
+    runners = [Runner(key, descent) for key, descent in zip(keys, results, strict=True)]
+    return race_animation(grid, runners, start, f.text)
+
+
+def gif_for(f, start, settings: Settings, keys: Sequence[str], xlim, ylim, resolution) -> bytes:
+    """The race as an animated GIF (pages.descent.animation), built once per server for the same
+    race, window and resolution: made only when someone asks for it (a download button's data)."""
+    return _gif(
         f,
         (float(start[0]), float(start[1])),
         tuple(keys),

@@ -18,15 +18,22 @@ def stl_file(grid: Grid) -> bytes:
     return stl_bytes(vertices, faces)
 
 
-def view_lines(f: Function, view: View, point: PointSummary) -> list[str]:
+def view_lines(
+    f: Function, view: View, point: PointSummary, hidden: frozenset[str] = frozenset()
+) -> list[str]:
+    fx = "?" if "x" in hidden else fmt(point.fx)  # a quiz's page keeps them back in the file too
+    fy = "?" if "y" in hidden else fmt(point.fy)
     return [
         f"At (x₀, y₀) = ({fmt(point.x)}, {fmt(point.y)}): f = {fmt(point.value)}, "
-        f"∂f/∂x = {fmt(point.fx)}, ∂f/∂y = {fmt(point.fy)}.",
+        f"∂f/∂x = {fx}, ∂f/∂y = {fy}.",
         f"Window: x from {view.xmin:g} to {view.xmax:g}, y from {view.ymin:g} to {view.ymax:g}. "
         "Drag a chart to turn or zoom it; this page needs no network.",
     ]
 
 
-def html_file(f: Function, view: View, drawn: ExploreFigures) -> str:
+def html_file(
+    f: Function, view: View, drawn: ExploreFigures, hidden: frozenset[str] = frozenset()
+) -> str:
     title = f"f(x, y) = {f.text}"
-    return standalone_html([drawn.surface, drawn.contour], title, view_lines(f, view, drawn.point))
+    lines = view_lines(f, view, drawn.point, hidden)
+    return standalone_html([drawn.surface, drawn.contour], title, lines)

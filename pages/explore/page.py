@@ -8,6 +8,7 @@ from pages.explore.work import chart_heights, explore_figures
 from ui.plots.config import PLOT_CONFIG
 from ui.shell.live_chart import Moved, live_chart
 from ui.shell.presets import BY_NAME
+from ui.shell.quiz import hidden, quiz_note
 from ui.shell.sidebar import page_start, set_point
 from ui.shell.text import plain
 
@@ -20,10 +21,12 @@ HOW = (
     "Drag the point on the surface or the map, click to move it there, or focus a chart and use "
     "the arrow keys (drag elsewhere to rotate the surface)."
 )
-# A link to a gallery function shows its story too, and still says how to move the point.
-st.caption(f"{plain(preset.story)} {HOW}" if preset else HOW)
+secret = hidden(view, f)  # a quiz link's partials not yet answered (ui/shell/quiz.py)
+# A link to a gallery function shows its story too, and still says how to move the point; not in
+# a quiz, where the story may be the answer (the article's names both partials).
+st.caption(f"{plain(preset.story)} {HOW}" if preset and not secret else HOW)
 
-drawn = explore_figures(f, view)
+drawn = explore_figures(f, view, secret)
 grid = drawn.grid
 
 if grid.z_range is None:
@@ -61,7 +64,9 @@ for column, (key, live, height, label) in zip(st.columns(2, gap="medium"), CHART
             label=label,
         )  # fmt: skip
 
-show_readout(f, drawn.point)
+show_readout(f, drawn.point, secret)
+if secret:
+    quiz_note(f, secret, key="explore_give_up")
 
 left, right = st.columns(2, gap="medium")
 left.plotly_chart(drawn.x_panel, key="x_slice", config=PLOT_CONFIG, theme=None)
@@ -87,7 +92,7 @@ stl_column.download_button(
 )
 html_column.download_button(
     "This view as a web page (HTML, works offline)",
-    data=lambda: html_file(f, view, drawn),
+    data=lambda: html_file(f, view, drawn, secret),
     file_name="derivative-explorer-view.html",
     mime="text/html",
     on_click="ignore",

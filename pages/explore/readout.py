@@ -15,14 +15,24 @@ from core.geometry import PointSummary
 from ui.plots.colours import GRADIENT, X_SLICE, Y_SLICE
 from ui.shell.text import PARTIAL_X, PARTIAL_Y, coloured, latex_number
 
+QUIZ_BLANK = r"\text{?}"  # what a quiz shows for a partial not answered yet
 
-def readout_rows(f: Function, point: PointSummary) -> list[tuple[str, str, str]]:
-    """(name, formula, value at the point) for f, df/dx, df/dy, all LaTeX."""
-    return [
-        ("f(x, y)", f.latex, latex_number(point.value)),
-        (coloured(X_SLICE, PARTIAL_X), sympy.latex(f.derivative("x")), latex_number(point.fx)),
-        (coloured(Y_SLICE, PARTIAL_Y), sympy.latex(f.derivative("y")), latex_number(point.fy)),
-    ]
+
+def readout_rows(
+    f: Function, point: PointSummary, hidden: frozenset[str] = frozenset()
+) -> list[tuple[str, str, str]]:
+    """(name, formula, value at the point) for f, df/dx, df/dy, all LaTeX; a partial a quiz
+    still hides (ui.shell.quiz) is a question mark, formula and value."""
+    rows = [("f(x, y)", f.latex, latex_number(point.value))]
+    for v, colour, name, value in (
+        ("x", X_SLICE, PARTIAL_X, point.fx),
+        ("y", Y_SLICE, PARTIAL_Y, point.fy),
+    ):
+        if v in hidden:
+            rows.append((coloured(colour, name), QUIZ_BLANK, QUIZ_BLANK))
+        else:
+            rows.append((coloured(colour, name), sympy.latex(f.derivative(v)), latex_number(value)))
+    return rows
 
 
 def gradient_line(point: PointSummary) -> str:
@@ -43,14 +53,15 @@ def gradient_line(point: PointSummary) -> str:
     )
 
 
-def show_readout(f: Function, point: PointSummary) -> None:
+def show_readout(f: Function, point: PointSummary, hidden: frozenset[str] = frozenset()) -> None:
     at = rf"({latex_number(point.x)},\ {latex_number(point.y)})"
     columns = st.columns(3)
-    for column, (name, formula, value) in zip(columns, readout_rows(f, point), strict=True):
+    for column, (name, formula, value) in zip(columns, readout_rows(f, point, hidden), strict=True):
         with column:
             st.latex(rf"{name} = {formula}")
             st.latex(rf"{name}\Big|_{{{at}}} = {value}")
-    st.latex(gradient_line(point))
+    if not hidden:
+        st.latex(gradient_line(point))
     words = {
         "value": "f itself is undefined at this point, so nothing can be drawn there.",
         "fx": "∂f/∂x is undefined at this point (a kink, a vertical tangent or the domain's edge).",

@@ -31,6 +31,7 @@ from core import (
     tangent_plane,
 )
 from core.geometry import PointSummary
+from ui.plots.arrays import fmt
 from ui.plots.axes import LIFT, scene_aspect, z_limits
 from ui.plots.config import PLOT_CONFIG, new_figure
 from ui.plots.contour import (
@@ -147,14 +148,15 @@ def _copied(value: Any) -> Any:
 
 
 @per_function(max_entries=64)
-def live_functions(f: Function) -> dict[str, Any] | None:
-    """f, ∂f/∂x and ∂f/∂y as one checked JavaScript body (core.javascript), or None when the
-    browser cannot evaluate them (then the point moves on release only)."""
+def live_functions(f: Function, order: int = 1) -> dict[str, Any] | None:
+    """f, ∂f/∂x and ∂f/∂y (`order` 1; f alone with 0) as one checked JavaScript body
+    (core.javascript), or None when the browser cannot evaluate them (then the point moves on
+    release only)."""
     try:
         compiled = compile_javascript(f)
     except JavascriptError:
         return None
-    return {"body": compiled.body(1), "masked": compiled.masked}
+    return {"body": compiled.body(order), "masked": compiled.masked}
 
 
 def _split(
@@ -177,12 +179,56 @@ def chart_heights(view: View) -> tuple[int, int]:
     return round(SURFACE_HEIGHT * scale), round(CONTOUR_HEIGHT * scale)
 
 
-def explore_figures(f: Function, view: View) -> ExploreFigures:
-    """Everything the Explore page draws for `view` of `f` (the grid comes from the cache)."""
-    grid = grid_for(f, view.xlim, view.ylim, view.resolution, view.field)
+# A quiz (ui/shell/quiz.py) draws no trace whose geometry is an exact partial: a tangent line's
+# slope is one, the gradient arrow, the field and the tangent plane are both.
+NEEDS = {"tangent x": {"x"}, "tangent y": {"y"}, "tangent plane": {"x", "y"}}
+NEEDS |= {"gradient": {"x", "y"}, "gradient head": {"x", "y"}, "field": {"x", "y"}}
+POINT_LABEL = "point (x₀, y₀)"
+
+
+def _quizzed(parts: tuple[list[dict], dict], hidden: frozenset[str], point: PointSummary):
+    """A figure's parts without what a quiz hides: the traces above, and every word about ∇f
+    (the point's hover text and name, the notes "∇f = 0 here", "no tangent plane here")."""
+    traces, layout = parts
+    kept = []
+    for trace in traces:
+        if NEEDS.get(trace.get("meta"), set()) & hidden:
+            continue
+        if trace.get("meta") == "point" and trace.get("type") == "scatter":
+            trace = {**trace, "name": POINT_LABEL}
+            trace["hovertemplate"] = (
+                f"x = {fmt(point.x)}<br>y = {fmt(point.y)}<br>f = {fmt(point.value)}<extra></extra>"
+            )
+        kept.append(trace)
+    layout = dict(layout)
+    notes = []
+    for note in layout.pop("annotations", []):
+        lines = [
+            line
+            for line in note["text"].split("<br>")
+            if "∇f" not in line and "tangent plane" not in line
+        ]
+        if lines:
+            notes.append({**note, "text": "<br>".join(lines)})
+    if notes:
+        layout["annotations"] = notes
+    return kept, layout
+
+
+def _without_tangent(panel: go.Figure) -> go.Figure:
+    panel.data = [trace for trace in panel.data if trace.meta != "tangent"]
+    return panel
+
+
+def explore_figures(
+    f: Function, view: View, hidden: frozenset[str] = frozenset()
+) -> ExploreFigures:
+    """Everything the Explore page draws for `view` of `f` (the grid comes from the cache).
+    `hidden`: the variables whose partial a quiz still hides (ui.shell.quiz.hidden)."""
+    grid = grid_for(f, view.xlim, view.ylim, view.resolution, view.field and not hidden)
     point = point_summary(f, view.x0, view.y0)
     x_slice, y_slice = slices(f, view.x0, view.y0, view.xlim, view.ylim, SLICE_SAMPLES)
-    plane = tangent_plane(f, view.x0, view.y0) if view.plane else None
+    plane = tangent_plane(f, view.x0, view.y0) if view.plane and not hidden else None
     surface_height, contour_height = chart_heights(view)
     surface = surface_parts(
         grid,
@@ -197,12 +243,17 @@ def explore_figures(f: Function, view: View) -> ExploreFigures:
         grid,
         point,
         show_slices=view.slices,
-        field=view.field,
+        field=view.field and not hidden,
         height=contour_height,
         levels=view.levels,
         spacing=view.spacing,
     )
-    live = live_functions(f)
+    # In a quiz the browser gets f alone: the point and the slices follow a drag, and the tangent
+    # lines, the plane and the arrow (NaN without the partials) come back from the server after.
+    live = live_functions(f, 0 if hidden else 1)
+    if hidden:
+        surface = _quizzed(surface, hidden, point)
+        contour = _quizzed(contour, hidden, point)
     show = {"slices": view.slices, "plane": view.plane}
     at = {"x": point.x, "y": point.y, "show": show}
 
@@ -252,8 +303,8 @@ def explore_figures(f: Function, view: View) -> ExploreFigures:
         point=point,
         surface_parts=surface,
         contour_parts=contour,
-        x_panel=slice_figure(x_slice),
-        y_panel=slice_figure(y_slice),
+        x_panel=_without_tangent(slice_figure(x_slice)) if "x" in hidden else slice_figure(x_slice),
+        y_panel=_without_tangent(slice_figure(y_slice)) if "y" in hidden else slice_figure(y_slice),
         surface_live=surface_live,
         contour_live=contour_live,
     )

@@ -26,6 +26,7 @@ from ui.plots.config import PLOT_CONFIG
 from ui.plots.contour import CONTOUR_HEIGHT
 from ui.plots.surface import SURFACE_HEIGHT
 from ui.shell.live_chart import Moved, live_chart, live_engine, live_grid
+from ui.shell.quiz import hidden, quiz_note
 from ui.shell.sidebar import page_start, set_point
 from ui.shell.text import coloured, plain
 from ui.shell.view import MAX_COORDINATE
@@ -44,6 +45,15 @@ LABELS = {
 
 explorer = page_start("Second order: curvature, Taylor and directions", second_order_state)
 view, f, settings = explorer.view, explorer.function, explorer.settings
+if hidden(view, f):
+    # Every section is written with the first derivatives (Taylor's plane, ∇f, the critical
+    # points where ∇f = 0) and the charts evaluate them in the browser: a quiz opens it after.
+    why = (
+        "This page is written with them (Taylor's plane, ∇f, the critical points where ∇f = 0), "
+        "so it opens when both are answered."
+    )
+    quiz_note(f, hidden(view, f), key="second_order_give_up", why=why)
+    st.stop()
 st.caption(
     "Drag the point on a contour map, click a map or a surface to move it there, or focus a "
     "chart and use the arrow keys (drag a surface to rotate it)."

@@ -57,3 +57,24 @@ def test_explore_has_png_buttons_and_an_stl_download(browser, app_url):
         assert count > 1000 and len(data) == 84 + 50 * count
     finally:
         context.close()
+
+
+def test_descent_downloads_the_race_as_an_animated_gif(browser, app_url):
+    import io
+
+    from PIL import Image
+
+    context = browser.new_context(viewport={"width": 1400, "height": 1600}, accept_downloads=True)
+    try:
+        app = App(context.new_page(), app_url + "/descent")
+        page = app.open()
+        button = page.get_by_role("button", name="The race as an animated GIF")
+        expect(button).to_be_visible()
+        with page.expect_download() as started:
+            button.click()
+        assert started.value.suggested_filename == "descent_race.gif"
+        image = Image.open(io.BytesIO(started.value.path().read_bytes()))
+        # The default race: 4 racers x 100 steps, 61 frames as in the page's animation.
+        assert image.format == "GIF" and image.n_frames == 61
+    finally:
+        context.close()

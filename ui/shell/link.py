@@ -14,9 +14,9 @@ A page's settings module provides (the `PageSettings` protocol):
 - ``from_query(query) -> (settings, notices)`` and ``to_query(settings) -> dict[str, str]``.
 
 Parameter names must not collide with the View's (f, x0, y0, xmin, xmax, ymin, ymax, res, plane,
-slices, field, levels, spacing, present). The sidebar loads a page's settings from the opening
-link the first time that page runs in a session, and writes them into the link on every run of
-that page.
+slices, field, levels, spacing, present, quiz). The sidebar loads a page's settings from the
+opening link the first time that page runs in a session, and writes them into the link on every
+run of that page.
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ the URL, so the address bar always restores what is on screen, on every page.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from core.levels import AUTO, MAX_LEVELS, MIN_LEVELS
 from ui.shell.cache import function_for
 from ui.shell.link import PageSettings, from_session, session_values
 from ui.shell.presets import BY_NAME, PRESETS, preset_for
+from ui.shell.quiz import QUIZ_KEEPS_OUT
 from ui.shell.share import qr_png
 from ui.shell.style import app_style
 from ui.shell.text import plain, show_expression_error
@@ -468,9 +470,22 @@ def _share_box(view: View, page_query: dict[str, str]) -> None:
     )
     if not box.open:
         return
-    link = share_link(_page_url(), view, page_query)
     with box:
-        st.caption("Anyone opening this link sees exactly this view.")
+        # The teacher's switch: only the shared link becomes a quiz, their own page shows all.
+        quiz = st.toggle(
+            "As a quiz",
+            value=view.quiz,
+            key="share_quiz",
+            help="The link hides the exact derivatives until each student's answer on the "
+            "Derivatives page is right (or they give up). In the link as quiz=1.",
+        )
+        if quiz:
+            page_query = {k: v for k, v in page_query.items() if k not in QUIZ_KEEPS_OUT}
+        link = share_link(_page_url(), dataclasses.replace(view, quiz=quiz), page_query)
+        st.caption(
+            "Anyone opening this link sees exactly this view"
+            + (", the exact derivatives hidden until answered." if quiz else ".")
+        )
         # Keyed, so ui/shell/style.py can keep the copy button beside the link instead of over it.
         with st.container(key="share_link"):
             st.code(link, language=None, wrap_lines=True)

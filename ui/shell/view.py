@@ -75,6 +75,7 @@ class View:
     levels: int = 16  # contour levels on the map
     spacing: str = AUTO  # how they are spaced: even, quantile, log, or auto (core.levels)
     present: bool = False  # presentation mode: larger, blacker text, the sidebar collapsed
+    quiz: bool = False  # quiz link: exact derivatives hidden until answered (ui/shell/quiz.py)
     parameters: Sliders = DEFAULT_SLIDERS  # the sliders of every parameter (issue 13)
 
     @property
@@ -174,6 +175,8 @@ LINK = (
     Field("levels", parse_levels),
     Field("spacing", exact(parse_spacing)),
     Field("present", exact(parse_flag)),
+    # A garbled quiz value shows everything: the notice tells the teacher the link is broken.
+    Field("quiz", exact(parse_flag), instead="showing the exact derivatives (no quiz)"),
 )
 PARAMETER_LINK = (
     *(Field(value_key(name), exact(parse_parameter_value)) for name in PARAMETER_NAMES),

@@ -44,6 +44,7 @@ def views(draw):
         plane=draw(st.booleans()),
         slices=draw(st.booleans()),
         field=draw(st.booleans()),
+        quiz=draw(st.booleans()),
     )
 
 
@@ -105,6 +106,7 @@ def test_a_list_valued_parameter_uses_its_last_value():
         ({"res": "nan"}, ["res", "not a finite number"]),
         ({"res": "lots"}, ["res", "not a number"]),
         ({"plane": "maybe"}, ["plane", "not on or off"]),
+        ({"quiz": "__import__"}, ["quiz", "__import__", "not on or off", "no quiz"]),
         ({"f": ""}, ["f", "empty"]),
         ({"f": "x" * 5000}, ["f", "longer than 500"]),
     ],
@@ -122,6 +124,15 @@ def test_a_bad_field_is_replaced_by_its_default_and_explained(query, words):
             assert math.isfinite(value) and abs(value) <= MAX_COORDINATE
     check_window(view.xlim, view.ylim)
     assert MIN_RESOLUTION <= view.resolution <= MAX_RESOLUTION
+
+
+def test_a_quiz_link_says_so_and_a_teachers_link_does_not():
+    quiz, notices = from_query({"f": "x^2 y", "quiz": "1"})
+    assert quiz.quiz and notices == []
+    assert to_query(quiz)["quiz"] == "1"
+    assert "quiz" not in to_query(dataclasses.replace(quiz, quiz=False))
+    garbled, notices = from_query({"f": "x^2", "quiz": "__import__('os')"})
+    assert not garbled.quiz and garbled.f == "x^2" and len(notices) == 1
 
 
 def test_good_fields_survive_beside_bad_ones():
