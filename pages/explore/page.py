@@ -8,8 +8,10 @@ from pages.explore.work import chart_heights, explore_figures
 from ui.plots.config import PLOT_CONFIG
 from ui.shell.live_chart import Moved, live_chart
 from ui.shell.presets import BY_NAME
-from ui.shell.sidebar import page_start, set_point
+from ui.shell.sidebar import GREEK_LETTERS, page_start, set_point
+from ui.shell.sweep import sweep_control
 from ui.shell.text import plain
+from ui.shell.view import slider
 
 SURFACE, CONTOUR = "surface_chart", "contour_chart"
 
@@ -24,6 +26,11 @@ HOW = (
 st.caption(f"{plain(preset.story)} {HOW}" if preset else HOW)
 
 drawn = explore_figures(f, view)
+if drawn.contour_live.base["live"] is not None:  # the browser can evaluate f: it can play it
+    for name, slot in explorer.sweep_slots.items():
+        value, *slider_range = slider(view, name)
+        with slot:
+            sweep_control(name, GREEK_LETTERS.get(name, name), value, tuple(slider_range))
 grid = drawn.grid
 
 if grid.z_range is None:

@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
+from plotly.colors import get_colorscale
 
 from core import (
     Function,
@@ -32,6 +33,7 @@ from core import (
 )
 from core.geometry import PointSummary
 from ui.plots.axes import LIFT, scene_aspect, z_limits
+from ui.plots.colours import COLORSCALE
 from ui.plots.config import PLOT_CONFIG, new_figure
 from ui.plots.contour import (
     ARROW_2D,
@@ -65,6 +67,8 @@ BASE_ROLES = frozenset({"surface", "contour", "contour labels", "field", "level 
 # Base figures as JSON, shared by every session: a point change gives the same base again (same
 # grid object from the cache, same layout), and encoding its arrays was most of a rerun's work.
 BASE_JSON_ENTRIES = 32
+# The map's colours as [stop, "#rrggbb"] pairs: a sweep paints the map itself (live_chart.js).
+SWEEP_COLORSCALE = get_colorscale(COLORSCALE)
 
 
 @dataclass(frozen=True)
@@ -149,12 +153,20 @@ def _copied(value: Any) -> Any:
 @per_function(max_entries=64)
 def live_functions(f: Function) -> dict[str, Any] | None:
     """f, ∂f/∂x and ∂f/∂y as one checked JavaScript body (core.javascript), or None when the
-    browser cannot evaluate them (then the point moves on release only)."""
+    browser cannot evaluate them (then the point moves on release only).
+
+    With parameters, the body takes them as arguments after x and y (compile_javascript with
+    bind=False: printed once per formula) and `values` holds theirs: the browser sweeps a
+    parameter by calling the same body with other values, and a new value sends the same body."""
     try:
-        compiled = compile_javascript(f)
+        compiled = compile_javascript(f, bind=False)
     except JavascriptError:
         return None
-    return {"body": compiled.body(1), "masked": compiled.masked}
+    live = {"body": compiled.body(1), "masked": compiled.masked}
+    if compiled.parameters:
+        live["parameters"] = list(compiled.parameters)
+        live["values"] = [f.values[name] for name in compiled.parameters]
+    return live
 
 
 def _split(
@@ -243,6 +255,9 @@ def explore_figures(f: Function, view: View) -> ExploreFigures:
                 "ylim": list(view.ylim),
                 "zRange": list(grid.z_range) if grid.z_range is not None else None,
                 "arrow2d": ARROW_2D,
+                # What a sweep (live_chart.js) paints the map with while a parameter plays.
+                "levels": view.levels,
+                "colorscale": SWEEP_COLORSCALE,
             },
         },
         point={**at, "traces": moving_json, "layout": layout, "level": point_level(grid, point)},

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import logging
 import math
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import streamlit as st
@@ -81,6 +82,9 @@ class Explorer:
     error: ExpressionError | None  # why the typed formula is not the one drawn
     notices: tuple[str, ...]  # problems with the link this session was opened from
     settings: Any = None  # the page's own settings (see ui/shell/link.py), if it has any
+    # An empty sidebar container under each parameter's slider, for a page that can play it
+    # (Explore puts its ▶ there: ui/shell/sweep.py)
+    sweep_slots: Mapping[str, Any] = field(default_factory=dict)
 
 
 def load_link() -> None:
@@ -188,7 +192,7 @@ def render(page: PageSettings | None = None) -> Explorer:
         help=SYNTAX_HELP,
     )
     function, error = _function_from(text or "")
-    parameter_sliders(function)
+    sweep_slots = parameter_sliders(function)
 
     left, right = sidebar.columns(2)
     point = dict(min_value=-MAX_COORDINATE, max_value=MAX_COORDINATE, step=0.1, format="%g")
@@ -241,6 +245,7 @@ def render(page: PageSettings | None = None) -> Explorer:
         error=error,
         notices=(*notices, *page_notices),
         settings=settings,
+        sweep_slots=sweep_slots,
     )
 
 
@@ -317,13 +322,14 @@ def sliders_from_session() -> Sliders:
     return Sliders(**values)
 
 
-def parameter_sliders(function: Function | None) -> None:
+def parameter_sliders(function: Function | None) -> dict[str, Any]:
     """One slider per parameter of the formula, in the order of Function.parameters, appearing
     as it is typed; under them, each slider's min, max and step (a bad range is explained and
-    the last valid one kept)."""
+    the last valid one kept). Returns an empty container under each slider, by name."""
     if function is None or not function.parameters:
-        return
+        return {}
     sidebar = st.sidebar
+    slots = {}
     problems = [problem for name in function.parameters if (problem := _checked_range(name))]
     for name in function.parameters:
         low, high, step = st.session_state.get(range_key(name), PARAMETER_RANGE)
@@ -341,11 +347,13 @@ def parameter_sliders(function: Function | None) -> None:
             persist_state="session",
             help=f"The parameter {name} in f. Its range and step are under “Slider ranges”.",
         )
+        slots[name] = sidebar.container()
     with sidebar.expander("Slider ranges", icon=":material/tune:"):
         for name in function.parameters:
             _range_inputs(name)
         for problem in problems:
             st.error(problem)
+    return slots
 
 
 def _checked_range(name: str) -> str | None:
