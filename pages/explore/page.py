@@ -8,7 +8,7 @@ from pages.explore.work import chart_heights, explore_figures
 from ui.plots.config import PLOT_CONFIG
 from ui.shell.live_chart import Moved, live_chart
 from ui.shell.presets import BY_NAME
-from ui.shell.sidebar import GREEK_LETTERS, page_start, set_point
+from ui.shell.sidebar import page_start, set_point
 from ui.shell.sweep import sweep_control
 from ui.shell.text import plain
 from ui.shell.view import slider
@@ -30,7 +30,7 @@ if drawn.contour_live.base["live"] is not None:  # the browser can evaluate f: i
     for name, slot in explorer.sweep_slots.items():
         value, *slider_range = slider(view, name)
         with slot:
-            sweep_control(name, GREEK_LETTERS.get(name, name), value, tuple(slider_range))
+            sweep_control(name, value, tuple(slider_range))
 grid = drawn.grid
 
 if grid.z_range is None:

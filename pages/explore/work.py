@@ -121,7 +121,7 @@ class _BaseJson:
             if key in self._found:
                 self._found.move_to_end(key)
                 return self._found[key]
-        text = plotly_json(_copied(figure))
+        text = plotly_json(figure)
         with self._lock:
             self._found[key] = text
             while len(self._found) > self.entries:
@@ -138,16 +138,6 @@ def _digest(value: Any) -> str:
 
 
 base_json = _BaseJson(BASE_JSON_ENTRIES)
-
-
-def _copied(value: Any) -> Any:
-    """New dicts and lists all the way down, the same arrays and numbers: plotly_json rewrites
-    the containers it is given, and the parts also make the go.Figures."""
-    if isinstance(value, dict):
-        return {key: _copied(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_copied(item) for item in value]
-    return value
 
 
 @per_function(max_entries=64)
@@ -180,7 +170,7 @@ def _split(
         point_layout["margin"] = layout["margin"]
     base = [t for t in traces if t.get("meta") in BASE_ROLES and t.get("meta") != "level curve"]
     moving = [t for t in traces if t.get("meta") not in BASE_ROLES]
-    return base_json([*base, *base_extra], layout), plotly_json(_copied(moving)), point_layout
+    return base_json([*base, *base_extra], layout), plotly_json(moving), point_layout
 
 
 def chart_heights(view: View) -> tuple[int, int]:

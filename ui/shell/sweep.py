@@ -17,6 +17,8 @@ from typing import Any
 
 import streamlit as st
 
+from core import PARAMETER_NAMES
+from ui.shell.sidebar import GREEK_LETTERS
 from ui.shell.view import value_key
 
 _STYLE = """
@@ -74,14 +76,29 @@ def _stopped(key: str, name: str, slider_range: tuple[float, float, float]) -> N
         st.session_state[value_key(name)] = value
 
 
-def sweep_control(
-    name: str, shown: str, value: float, slider_range: tuple[float, float, float]
-) -> None:
-    """The ▶ / ⏸ button and the loop or bounce choice for parameter `name` (shown as `shown`)."""
-    low, high, step = slider_range
+def sweep_data(name: str, value: float, slider_range: tuple[float, float, float]) -> dict:
+    """What the control's JavaScript gets: core's name for the parameter (core.PARAMETER_NAMES),
+    the letter shown for it (a Greek name as its letter) and numbers. Nothing the person typed."""
+    if name not in PARAMETER_NAMES:
+        raise ValueError(f"{name!r} is not a parameter of core's language")
+    low, high, step = (float(part) for part in slider_range)
+    shown = GREEK_LETTERS.get(name, name)
+    return {
+        "name": name,
+        "shown": shown,
+        "value": float(value),
+        "low": low,
+        "high": high,
+        "step": step,
+    }
+
+
+def sweep_control(name: str, value: float, slider_range: tuple[float, float, float]) -> None:
+    """The ▶ / ⏸ button and the loop or bounce choice for parameter `name`, whose slider is at
+    `value` on (low, high, step)."""
     key = f"sweep_{name}"
     _component(
         key=key,
-        data={"name": name, "shown": shown, "value": value, "low": low, "high": high, "step": step},
+        data=sweep_data(name, value, slider_range),
         on_stopped_change=partial(_stopped, key, name, tuple(slider_range)),
     )
