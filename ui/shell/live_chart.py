@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import orjson
 import streamlit as st
 from _plotly_utils.utils import (  # what plotly.io.to_json uses
     convert_to_base64,
@@ -94,8 +95,19 @@ def plotly_chunk() -> str | None:
 def plotly_json(value: Any) -> str:
     """A figure (data + layout) or a list of traces as Plotly JSON, numpy arrays as base64 typed
     arrays (as st.plotly_chart sends them; plotly.io.to_json does this only for go.Figure, whose
-    validation a live chart skips). The given dicts are left as they are."""
-    return to_json_plotly(typed_arrays(value))
+    validation a live chart skips). The given dicts are left as they are.
+
+    orjson writes it as plotly's to_json_plotly does, without plotly's last pass, which escapes
+    < > / and two line separators for JSON pasted into an HTML page's script: this JSON is only
+    ever read by JSON.parse (live_chart.js), and base64 is full of slashes (each one became six
+    characters: about 8% of a surface's bytes, and a fifth of its encoding time)."""
+    arrays = typed_arrays(value)
+    try:
+        return orjson.dumps(
+            arrays, option=orjson.OPT_NON_STR_KEYS | orjson.OPT_SERIALIZE_NUMPY
+        ).decode()
+    except TypeError:  # something orjson does not know: plotly cleans it first
+        return to_json_plotly(arrays)
 
 
 def _narrowed(value: np.ndarray) -> np.ndarray | None:

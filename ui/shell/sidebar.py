@@ -512,6 +512,7 @@ def _page_url() -> str:
 THIS_RUN = "_explorer"
 STANDALONE_RUN = "_explorer_standalone"  # a page file run without app.py: for tests to read
 RUN_SECONDS = "_run_seconds"
+RUN_CPU_SECONDS = "_run_cpu_seconds"
 
 
 def remember(explorer: Explorer) -> None:

@@ -44,13 +44,11 @@ _component = st.components.v2.component(
 
 
 def snap_to_slider(value: float, low: float, high: float, step: float) -> float:
-    """`value` on the slider's stops (low + k step), inside [low, high], rounded as the step."""
+    """`value` on the slider's stops (low + k step), inside [low, high], without float dust
+    (0.30000000000000004 is 0.3: twelve significant digits)."""
     stops = round((min(max(value, low), high) - low) / step)
-    snapped = min(max(low + stops * step, low), high)
-    decimals = 0
-    while decimals < 12 and abs(step * 10**decimals - round(step * 10**decimals)) > 1e-9:
-        decimals += 1
-    return round(snapped, decimals + 1) + 0.0
+    snapped = float(f"{low + stops * step:.12g}")
+    return min(max(snapped, low), high) + 0.0
 
 
 def parse_stopped(

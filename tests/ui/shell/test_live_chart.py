@@ -290,5 +290,16 @@ def test_plotly_json_encodes_arrays_as_plotly_does(figure):
     theirs = copy.deepcopy(figure)
     convert_to_base64(theirs)
     before = copy.deepcopy(figure)
-    assert plotly_json(figure) == to_json_plotly(theirs)
+    ours = plotly_json(figure)
+    assert json.loads(ours) == json.loads(to_json_plotly(theirs))  # NaN is null in both
     np.testing.assert_array_equal(figure["data"][0]["x"], before["data"][0]["x"])  # untouched
+
+
+def test_plotly_json_leaves_slashes_alone():
+    """Only JSON.parse reads it: no escaping for an HTML page's script (base64 has slashes)."""
+    from ui.shell.live_chart import plotly_json
+
+    nans = np.frombuffer(b"\xff" * 64, np.float32).reshape(4, 4)  # base64 "////..."
+    text = plotly_json({"data": [{"z": nans, "name": "a </b>"}]})
+    assert json.loads(text)["data"][0]["z"]["bdata"].startswith("////")
+    assert "\\u002f" not in text and "\\u003c" not in text
