@@ -786,7 +786,7 @@ const SWEEP_PASS_MS = 4000; // one pass over the slider's range
 const SWEEP_RANGE_SAMPLES = 9; // parameter values sampled at the start for the sweep's z range
 const SWEEP_RANGE_POINTS = 2500; // grid points per sampled value (a coarse copy of the grid)
 const SWEEP_POLE_WIDTHS = 5; // an extreme this many bulk widths beyond the bulk's margin is cut
-const SCENE_SWEEP_GAP = 2;
+const SCENE_SWEEP_GAP = 3;
 const SCENE_SWEEP_MIN_MS = 100;
 let sweep = null; // {name, low, high, mode, value, direction, charts, zRange, ...}
 const sweepListeners = new Set();
@@ -1087,12 +1087,17 @@ function sweepFrame(now) {
       scenes.push(state);
       continue;
     }
+    const started = performance.now();
     const z = sweepZ(state, index, value);
     const at = target || state.shown;
     const preview = at ? previewTraces2d(state, at.x, at.y) : { traces: [], level: null };
     paintMap(state, z, preview.level, sweepCaption(sweep.name, value));
     drawOverlay(state, preview.traces);
     state.gd.sweepFrames = (state.gd.sweepFrames || 0) + 1;
+    // This frame's work in milliseconds (f on the grid, the map's pixels): read by the benchmark.
+    const costs = (state.gd.sweepCosts = state.gd.sweepCosts || []);
+    costs.push(performance.now() - started);
+    if (costs.length > 400) costs.shift();
   }
   if (scenes.length && !sweep.sceneBusy && now >= sweep.sceneAt) {
     sweep.sceneBusy = true;
