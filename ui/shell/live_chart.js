@@ -1159,7 +1159,11 @@ function startSweep(request) {
       // Once per sweep: the scene's z axis spans the whole sweep (one full redraw).
       sweep.sceneBusy = true;
       const current = sweep;
-      window.Plotly.relayout(state.gd, { "scene.zaxis.range": zlim }).then(() => {
+      // The camera on screen goes with it (the layout's copy may lag a rotation: see draw).
+      const scene = glScene(state.gd);
+      const update = { "scene.zaxis.range": zlim };
+      if (scene) update["scene.camera"] = JSON.parse(JSON.stringify(scene.getCamera()));
+      window.Plotly.relayout(state.gd, update).then(() => {
         current.sceneBusy = false;
       }, () => {
         current.sceneBusy = false;
