@@ -23,6 +23,10 @@ def main(argv: list[str] | None = None) -> int:
         from .second_order_browser import main as second_order_browser
 
         return second_order_browser(argv[1:])
+    if argv[:1] == ["sweep-browser"]:  # a parameter playing on Explore in Chromium, see --help
+        from .sweep_browser import main as sweep_browser
+
+        return sweep_browser(argv[1:])
     if argv[:1] == ["browser"]:  # a click and a drag in Chromium: `python -m bench browser --help`
         from .browser import main as browser
 
@@ -37,7 +41,10 @@ def main(argv: list[str] | None = None) -> int:
     }
     chosen = [name for name in argv if name in sections] or list(sections)
     if unknown := [name for name in argv if name not in sections]:
-        print(f"unknown section(s) {unknown}: choose from {list(sections)}, load or browser")
+        print(
+            f"unknown section(s) {unknown}: choose from {list(sections)}, "
+            "load, browser or sweep-browser"
+        )
         return 2
     table = [row for name in chosen for row in sections[name]()]
     print(f"Python {platform.python_version()}, numpy {np.__version__}, {platform.machine()}")

@@ -10,7 +10,9 @@ from ui.shell.live_chart import Moved, live_chart
 from ui.shell.presets import BY_NAME
 from ui.shell.quiz import hidden, quiz_note
 from ui.shell.sidebar import page_start, set_point
+from ui.shell.sweep import sweep_control
 from ui.shell.text import plain
+from ui.shell.view import slider
 
 SURFACE, CONTOUR = "surface_chart", "contour_chart"
 
@@ -27,6 +29,11 @@ secret = hidden(view, f)  # a quiz link's partials not yet answered (ui/shell/qu
 st.caption(f"{plain(preset.story)} {HOW}" if preset and not secret else HOW)
 
 drawn = explore_figures(f, view, secret)
+if drawn.contour_live.base["live"] is not None:  # the browser can evaluate f: it can play it
+    for name, slot in explorer.sweep_slots.items():
+        value, *slider_range = slider(view, name)
+        with slot:
+            sweep_control(name, value, tuple(slider_range))
 grid = drawn.grid
 
 if grid.z_range is None:

@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
+from plotly.colors import get_colorscale
 
 from core import (
     Function,
@@ -33,6 +34,7 @@ from core import (
 from core.geometry import PointSummary
 from ui.plots.arrays import fmt
 from ui.plots.axes import LIFT, scene_aspect, z_limits
+from ui.plots.colours import COLORSCALE
 from ui.plots.config import PLOT_CONFIG, new_figure
 from ui.plots.contour import (
     ARROW_2D,
@@ -66,6 +68,8 @@ BASE_ROLES = frozenset({"surface", "contour", "contour labels", "field", "level 
 # Base figures as JSON, shared by every session: a point change gives the same base again (same
 # grid object from the cache, same layout), and encoding its arrays was most of a rerun's work.
 BASE_JSON_ENTRIES = 32
+# The map's colours as [stop, "#rrggbb"] pairs: a sweep paints the map itself (live_chart.js).
+SWEEP_COLORSCALE = get_colorscale(COLORSCALE)
 
 
 @dataclass(frozen=True)
@@ -118,7 +122,7 @@ class _BaseJson:
             if key in self._found:
                 self._found.move_to_end(key)
                 return self._found[key]
-        text = plotly_json(_copied(figure))
+        text = plotly_json(figure)
         with self._lock:
             self._found[key] = text
             while len(self._found) > self.entries:
@@ -137,26 +141,24 @@ def _digest(value: Any) -> str:
 base_json = _BaseJson(BASE_JSON_ENTRIES)
 
 
-def _copied(value: Any) -> Any:
-    """New dicts and lists all the way down, the same arrays and numbers: plotly_json rewrites
-    the containers it is given, and the parts also make the go.Figures."""
-    if isinstance(value, dict):
-        return {key: _copied(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_copied(item) for item in value]
-    return value
-
-
 @per_function(max_entries=64)
 def live_functions(f: Function, order: int = 1) -> dict[str, Any] | None:
-    """f, ∂f/∂x and ∂f/∂y (`order` 1; f alone with 0) as one checked JavaScript body
+    """f, ∂f/∂x and ∂f/∂y (`order` 1; f alone with 0, a quiz's) as one checked JavaScript body
     (core.javascript), or None when the browser cannot evaluate them (then the point moves on
-    release only)."""
+    release only).
+
+    With parameters, the body takes them as arguments after x and y (compile_javascript with
+    bind=False: printed once per formula) and `values` holds theirs: the browser sweeps a
+    parameter by calling the same body with other values, and a new value sends the same body."""
     try:
-        compiled = compile_javascript(f)
+        compiled = compile_javascript(f, bind=False)
     except JavascriptError:
         return None
-    return {"body": compiled.body(order), "masked": compiled.masked}
+    live = {"body": compiled.body(order), "masked": compiled.masked}
+    if compiled.parameters:
+        live["parameters"] = list(compiled.parameters)
+        live["values"] = [f.values[name] for name in compiled.parameters]
+    return live
 
 
 def _split(
@@ -170,7 +172,7 @@ def _split(
         point_layout["margin"] = layout["margin"]
     base = [t for t in traces if t.get("meta") in BASE_ROLES and t.get("meta") != "level curve"]
     moving = [t for t in traces if t.get("meta") not in BASE_ROLES]
-    return base_json([*base, *base_extra], layout), plotly_json(_copied(moving)), point_layout
+    return base_json([*base, *base_extra], layout), plotly_json(moving), point_layout
 
 
 def chart_heights(view: View) -> tuple[int, int]:
@@ -294,6 +296,9 @@ def explore_figures(
                 "ylim": list(view.ylim),
                 "zRange": list(grid.z_range) if grid.z_range is not None else None,
                 "arrow2d": ARROW_2D,
+                # What a sweep (live_chart.js) paints the map with while a parameter plays.
+                "levels": view.levels,
+                "colorscale": SWEEP_COLORSCALE,
             },
         },
         point={**at, "traces": moving_json, "layout": layout, "level": point_level(grid, point)},

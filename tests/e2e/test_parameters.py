@@ -1,5 +1,6 @@
 """Parameters in Chromium (issue 13): typing `a x^2 + b y^2` shows two sliders as it is typed;
-a slider moved by keyboard rewrites the link; on Second order the critical point's kind follows b.
+a slider moved by keyboard rewrites the link; on Second order the critical point's kind follows b;
+▶ on Explore plays b in the browser (no script run per frame) and ⏸ leaves its value in the link.
 """
 
 from __future__ import annotations
@@ -8,6 +9,8 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 import pytest
 from conftest import APP_READY, App
+from plotly_moves import CONTOUR, SURFACE, close, live_eye, rotate, wait_until_drawn
+from test_live_point import COUNTERS, settled_eye
 
 pytestmark = pytest.mark.e2e
 expect = pytest.importorskip("playwright.sync_api").expect
@@ -85,3 +88,76 @@ def test_second_order_says_the_kind_the_slider_gives(tab):
     tab.idle()
     expect(main).to_contain_text("saddle", timeout=120_000)
     assert query(page)["f"] == "a x^2 + b y^2"
+
+
+# -- ▶ on Explore: the parameter plays in the browser, ⏸ keeps the last value -----------------
+
+PRESET_LINK = {"f": "a x^2 + b y^2", "x0": "1", "y0": "0.5", "xmin": "-2", "xmax": "2"}
+PRESET_LINK |= {"ymin": "-2", "ymax": "2", "p_b_range": "-2,2,0.1"}
+SWEEP_BUTTON = ".st-key-sweep_b button"
+# The map's sweep layer: a digest of its pixels and the value of b it shows.
+MAP_FRAME = f"""() => {{
+    const layer = document.querySelector('{CONTOUR}').parentElement.querySelector('.live-sweep');
+    if (!layer || layer.style.display === 'none') return null;
+    const data = layer.getContext('2d').getImageData(0, 0, layer.width, layer.height).data;
+    let digest = 0;
+    for (let n = 0; n < data.length; n += 97) digest = (digest * 31 + data[n]) >>> 0;
+    return [digest, Number(layer.dataset.value)];
+}}"""
+
+
+@pytest.fixture
+def counted(browser, app_url):
+    context = browser.new_context(viewport={"width": 1440, "height": 1000})
+    context.add_init_script(COUNTERS)
+    try:
+        app = App(context.new_page(), app_url)
+        yield app
+        expect(app.page.locator(TRACEBACK)).to_have_count(0)
+    finally:
+        context.close()
+
+
+def test_a_sweep_plays_in_the_browser_and_pause_keeps_its_value_camera_and_context(counted):
+    page = open_link(counted, "/", **PRESET_LINK)
+    page.set_default_timeout(120_000)
+    wait_until_drawn(page, SURFACE, CONTOUR, timeout=120_000)
+    button = page.locator(SWEEP_BUTTON)
+    expect(button).to_have_text("▶ sweep b")
+    page.wait_for_timeout(1500)
+    rotate(page)
+    counted.idle()
+    camera = settled_eye(page)
+    contexts, runs = page.evaluate("[window.__contexts, window.__runs]")
+
+    button.focus()  # reachable and started by keyboard, with a visible focus ring
+    page.keyboard.press("Enter")
+    expect(button).to_have_text("pause b")
+    expect(button).to_have_attribute("aria-pressed", "true")
+    assert button.evaluate("(b) => getComputedStyle(b).outlineStyle") != "none"
+    frames = []
+    for _ in range(8):
+        page.wait_for_timeout(400)
+        frames.append(page.evaluate(MAP_FRAME))
+    assert all(frame is not None for frame in frames), frames
+    assert len({digest for digest, _ in frames}) >= 4, frames  # the map's pixels change
+    assert len({value for _, value in frames}) >= 4, frames  # b moves
+    assert all(-2 <= value <= 2 for _, value in frames)
+    assert page.evaluate("window.__runs") == runs, "no script run while b plays"
+    assert query(page).get("p_b") is None  # the link waits for the pause
+
+    button.click()
+    shown = page.evaluate(MAP_FRAME)[1]  # the frame left on screen
+    page.wait_for_function("new URLSearchParams(location.search).has('p_b')")
+    counted.idle()
+    page.wait_for_timeout(1000)
+    value = float(query(page)["p_b"])
+    assert abs(value - shown) <= 0.1, (value, shown)  # the frame's value, on the slider's stops
+    assert value == pytest.approx(round(value, 1))
+    expect(page.locator(".st-key-p_b")).to_contain_text(f"{value:.1f}")
+    expect(button).to_have_text("▶ sweep b")
+    contexts_now, runs_now = page.evaluate("[window.__contexts, window.__runs]")
+    assert runs_now == runs + 1, "one rerun on pause"
+    assert contexts_now == contexts, "no new WebGL context"
+    assert close(live_eye(page), camera), "the camera stays where the person put it"
+    assert page.evaluate(MAP_FRAME) is None  # the server's map is back

@@ -64,14 +64,34 @@ function plotly(chunkUrl) {
 
 // --- evaluation and geometry (the same rules as ui/plots: surface.py, contour.py, axes.py) ------
 
+// The names core allows as parameters (core.parse.PARAMETER_NAMES); a body may take them after x
+// and y (core.compile_javascript with bind=False). Nothing else is ever an argument's name.
+const PARAMETER_NAMES = new Set([
+  "a", "b", "c", "d", "k", "m", "n", "p", "q", "r", "s", "t", "u", "v", "w",
+  "alpha", "beta", "gamma", "lambda", "mu", "sigma", "omega", "theta",
+]);
+
+// evaluate(x, y) -> [f, fx, fy, ...] at the parameters' current values (`evaluate.values`, which a
+// sweep changes); `evaluate.raw(x, y, ...values)` is the body itself, `evaluate.names` its
+// parameters' names.
 function compile(live) {
   if (!live || typeof live.body !== "string") return null;
+  const names = Array.isArray(live.parameters) ? live.parameters : [];
+  const values = names.map((_, n) => (Array.isArray(live.values) ? live.values[n] : NaN));
+  if (!names.every((name) => PARAMETER_NAMES.has(name)) || new Set(names).size !== names.length) return null;
+  if (!values.every(finite)) return null;
+  let raw;
   try {
     // The body was generated and allowlist-checked by core/javascript.py, never typed by a person.
-    return new Function("x", "y", live.body); // eslint-disable-line no-new-func
+    raw = new Function("x", "y", ...names, live.body); // eslint-disable-line no-new-func
   } catch (error) {
     return null;
   }
+  const evaluate = names.length ? (x, y) => raw(x, y, ...evaluate.values) : raw;
+  evaluate.raw = raw;
+  evaluate.names = names;
+  evaluate.values = values;
+  return evaluate;
 }
 
 function linspace(low, high, n) {
@@ -417,7 +437,7 @@ const BUILDERS_3D = {
 
 // Copies of the server's traces for the point (x, y), with their coordinates recomputed here.
 function previewTraces3d(state, x, y) {
-  const g = state.base.geometry;
+  const g = state.sweepGeometry || state.base.geometry;
   const lift = g.lift * (g.zlim[1] - g.zlim[0]);
   const ctx = {
     state,
@@ -477,7 +497,7 @@ const BUILDERS_2D = {
 };
 
 function previewTraces2d(state, x, y) {
-  const g = state.base.geometry;
+  const g = state.sweepGeometry || state.base.geometry;
   const ctx = {
     state,
     g,
@@ -531,7 +551,7 @@ function draw(state, moving, level, layoutParts) {
 }
 
 function applyServerPoint(state) {
-  if (!state.point || !state.figure || dragging) return;
+  if (!state.point || !state.figure || dragging || sweep) return;
   if (!state.hidden3d) clearOverlay(state);
   const moving = state.point.traces || [];
   state.templates = state.templates || new Map();
@@ -926,6 +946,443 @@ function clampToWindow(state, x, y) {
   return [Math.min(Math.max(x, g.xlim[0]), g.xlim[1]), Math.min(Math.max(y, g.ylim[0]), g.ylim[1])];
 }
 
+
+// --- a parameter sweep, played in the browser ----------------------------------------------------
+// ▶ beside a parameter's slider (ui/shell/sweep.js) asks this module to play that parameter: every
+// live chart whose body takes it follows, with no server round trip per frame. A frame evaluates
+// core's compiled body (the same one that moves the point) with the parameter's value over the
+// chart's own grid. The map is painted on a canvas of its own: filled bands of the chart's colour
+// scale, their edges and the level curve through the point, under the point's overlay. Plotly's
+// contour trace took 0.2-3 s per restyle of z here (software rendering, a busy machine); painting
+// the plot's pixels takes a few milliseconds. The 3D surface is updated in place in its WebGL
+// scene at its own pace: each of its frames costs 0.15-1 s here and holds up the page's other
+// frames, so it waits SCENE_SWEEP_GAP times its last cost before drawing again (with a GPU it
+// follows every frame). The z range is fixed for the whole sweep (sampled over the slider's range
+// at the start), so the axes and the colours hold still while the surface moves. Pausing hands the
+// last value to the caller, which sends it to the server: one rerun, and the link holds it.
+
+const SWEEP_PASS_MS = 4000; // one pass over the slider's range
+const SWEEP_RANGE_SAMPLES = 9; // parameter values sampled at the start for the sweep's z range
+const SWEEP_RANGE_POINTS = 2500; // grid points per sampled value (a coarse copy of the grid)
+const SWEEP_POLE_WIDTHS = 5; // an extreme this many bulk widths beyond the bulk's margin is cut
+const SCENE_SWEEP_GAP = 3;
+const SCENE_SWEEP_MIN_MS = 100;
+let sweep = null; // {name, low, high, mode, value, direction, charts, zRange, ...}
+const sweepListeners = new Set();
+
+function asNumbers(spec) {
+  if (ArrayBuffer.isView(spec) || Array.isArray(spec)) return spec;
+  const decoded = decode(spec);
+  return Array.isArray(decoded) && decoded.length && ArrayBuffer.isView(decoded[0]) ? [] : decoded;
+}
+
+// The x and y of the chart's grid: its surface's or its filled contours'.
+function gridOf(state) {
+  if (state.gridAxes && state.gridAxes.revision === state.revision) return state.gridAxes;
+  const trace = state.figure && state.figure.data.find((t) => t.meta === "surface" || t.meta === "contour");
+  if (!trace) return null;
+  const x = asNumbers(trace.x);
+  const y = asNumbers(trace.y);
+  if (!x || !y || x.length < 2 || y.length < 2) return null;
+  state.gridAxes = { revision: state.revision, x, y };
+  return state.gridAxes;
+}
+
+function sweepCharts(name) {
+  return liveCharts().filter((state) => state.evaluate.names && state.evaluate.names.includes(name) && gridOf(state));
+}
+
+// f over the grid at the parameter's value (NaN where undefined), one row of nx per y. The
+// charts of a page share one grid: the last result is kept on its x array.
+const sweptZ = new WeakMap();
+function sweepZ(state, index, value) {
+  const { x, y } = gridOf(state);
+  const kept = sweptZ.get(x);
+  if (kept && kept.value === value && kept.y === y && kept.raw === state.evaluate.raw) return kept.z;
+  const args = [0, 0, ...state.evaluate.values];
+  args[2 + index] = value;
+  const raw = state.evaluate.raw;
+  const nx = x.length;
+  const z = new Float64Array(nx * y.length);
+  for (let j = 0; j < y.length; j += 1) {
+    args[1] = y[j];
+    for (let i = 0; i < nx; i += 1) {
+      args[0] = x[i];
+      let v;
+      try {
+        v = raw.apply(null, args)[0];
+      } catch (error) {
+        v = NaN;
+      }
+      z[j * nx + i] = finite(v) ? v : NaN;
+    }
+  }
+  sweptZ.set(x, { value, y, raw, z });
+  return z;
+}
+
+function quantile(sorted, share) {
+  const at = (sorted.length - 1) * share;
+  const below = Math.floor(at);
+  const above = Math.min(below + 1, sorted.length - 1);
+  return sorted[below] + (sorted[above] - sorted[below]) * (at - below);
+}
+
+// The z range of the whole sweep: f at SWEEP_RANGE_SAMPLES values over the slider's range (and the
+// current one) on a coarse copy of the grid. As core.grid, values far outside the bulk (a pole:
+// tan, 1/x) are cut; unlike core, which probes each extreme, a tall narrow bump is cut too, for
+// the sweep only (the server's answer on pause draws it whole).
+function sweepRangeOf(state, index, low, high, current) {
+  const { x, y } = gridOf(state);
+  const stride = Math.max(1, Math.round(Math.sqrt((x.length * y.length) / SWEEP_RANGE_POINTS)));
+  const args = [0, 0, ...state.evaluate.values];
+  const found = [];
+  const values = linspace(low, high, SWEEP_RANGE_SAMPLES).concat([current]);
+  for (const value of values) {
+    args[2 + index] = value;
+    for (let j = 0; j < y.length; j += stride) {
+      for (let i = 0; i < x.length; i += stride) {
+        args[0] = x[i];
+        args[1] = y[j];
+        let v;
+        try {
+          v = state.evaluate.raw.apply(null, args)[0];
+        } catch (error) {
+          v = NaN;
+        }
+        if (finite(v)) found.push(v);
+      }
+    }
+  }
+  if (!found.length) return null;
+  found.sort((a, b) => a - b);
+  const [bulkLow, bulkHigh] = [quantile(found, 0.05), quantile(found, 0.95)];
+  const width = Math.max(bulkHigh - bulkLow, 1e-9 * Math.max(Math.abs(bulkLow), Math.abs(bulkHigh)), 1e-300);
+  const [lowest, highest] = [found[0], found[found.length - 1]];
+  const reach = (1.5 + SWEEP_POLE_WIDTHS) * width;
+  const zLow = lowest < bulkLow - reach ? bulkLow - 1.5 * width : lowest;
+  const zHigh = highest > bulkHigh + reach ? bulkHigh + 1.5 * width : highest;
+  return zLow < zHigh ? [zLow, zHigh] : [zLow - 0.5 * Math.max(1, Math.abs(zLow)), zHigh + 0.5 * Math.max(1, Math.abs(zLow))];
+}
+
+function hexColour(text) {
+  const hex = /^#([0-9a-f]{6})$/i.exec(String(text));
+  if (hex) return [0, 2, 4].map((at) => parseInt(hex[1].slice(at, at + 2), 16));
+  const rgb = /^rgba?\(([^)]*)\)$/i.exec(String(text));
+  if (rgb) return rgb[1].split(",").slice(0, 3).map((v) => Number(v) || 0);
+  return [128, 128, 128];
+}
+
+// The colour at share t (0..1) of a Plotly colour scale ([[stop, colour], ...]), as [r, g, b].
+function scaleColour(scale, t) {
+  const stops = Array.isArray(scale) && scale.length ? scale : [[0, "#440154"], [1, "#fde725"]];
+  for (let n = 1; n < stops.length; n += 1) {
+    const [s0, c0] = stops[n - 1];
+    const [s1, c1] = stops[n];
+    if (t <= s1 || n === stops.length - 1) {
+      const share = s1 > s0 ? Math.min(Math.max((t - s0) / (s1 - s0), 0), 1) : 0;
+      const a = hexColour(c0);
+      const b = hexColour(c1);
+      return a.map((v, k) => Math.round(v + share * (b[k] - v)));
+    }
+  }
+  return hexColour(stops[0][1]);
+}
+
+// The map at one value: each pixel of the plot area takes f bilinearly from the grid, then the
+// colour of its band (`levels` even bands over the sweep's z range); a pixel whose band differs
+// from its left or upper neighbour is a band's edge (white, as the chart's level lines), one
+// whose side of the point's level differs is the level curve (black). Holes stay white.
+function paintMap(state, z, level, caption) {
+  const gd = state.gd;
+  const full = gd._fullLayout;
+  if (!full || !full.xaxis || !full.yaxis) return;
+  const { x, y } = gridOf(state);
+  const g = state.base.geometry;
+  let layer = state.sweepLayer;
+  if (!layer || !layer.isConnected) {
+    layer = document.createElement("canvas");
+    layer.className = "live-sweep";
+    Object.assign(layer.style, { position: "absolute", pointerEvents: "none" });
+    state.host.style.position = "relative";
+    state.host.insertBefore(layer, state.overlay && state.overlay.isConnected ? state.overlay : null);
+    state.sweepLayer = layer;
+  }
+  const width = Math.max(1, Math.round(full.xaxis._length));
+  const height = Math.max(1, Math.round(full.yaxis._length));
+  if (layer.width !== width || layer.height !== height) {
+    layer.width = width;
+    layer.height = height;
+  }
+  Object.assign(layer.style, {
+    left: `${full.xaxis._offset}px`,
+    top: `${full.yaxis._offset}px`,
+    width: `${width}px`,
+    height: `${height}px`,
+    display: "",
+  });
+  const nx = x.length;
+  const ny = y.length;
+  const column = new Float64Array(width);
+  const row = new Float64Array(height);
+  for (let px = 0; px < width; px += 1) column[px] = ((full.xaxis.p2l(px + 0.5) - x[0]) / (x[nx - 1] - x[0])) * (nx - 1);
+  for (let py = 0; py < height; py += 1) row[py] = ((full.yaxis.p2l(py + 0.5) - y[0]) / (y[ny - 1] - y[0])) * (ny - 1);
+  const count = Math.max(2, Math.min(64, Math.round(g.levels || 16)));
+  if (!state.sweepColours || state.sweepColours.length !== count) {
+    state.sweepColours = Array.from({ length: count }, (_, n) => scaleColour(g.colorscale, (n + 0.5) / count));
+  }
+  const colours = state.sweepColours;
+  // The bands span this frame's values (as the server's map at that value would), inside the
+  // sweep's range (which has cut any pole).
+  let [zLow, zHigh] = [Infinity, -Infinity];
+  for (let n = 0; n < z.length; n += 1) {
+    const v = z[n];
+    if (v >= sweep.zRange[0] && v <= sweep.zRange[1]) {
+      if (v < zLow) zLow = v;
+      if (v > zHigh) zHigh = v;
+    }
+  }
+  if (!(zLow < zHigh)) [zLow, zHigh] = finite(zLow) ? [zLow - 1, zHigh + 1] : sweep.zRange;
+  const bandOf = (v) => Math.min(count - 1, Math.max(0, Math.floor(((v - zLow) / (zHigh - zLow)) * count)));
+  const image = new ImageData(width, height);
+  const pixels = image.data;
+  const bands = new Int16Array(width * height);
+  const sides = new Int8Array(width * height);
+  const hasLevel = finite(level);
+  for (let py = 0; py < height; py += 1) {
+    const gy = row[py];
+    const j = Math.min(Math.max(Math.floor(gy), 0), ny - 2);
+    const sy = gy - j;
+    for (let px = 0; px < width; px += 1) {
+      const gx = column[px];
+      const i = Math.min(Math.max(Math.floor(gx), 0), nx - 2);
+      const sx = gx - i;
+      const at = j * nx + i;
+      const v =
+        (1 - sy) * ((1 - sx) * z[at] + sx * z[at + 1]) + sy * ((1 - sx) * z[at + nx] + sx * z[at + nx + 1]);
+      const n = py * width + px;
+      const o = 4 * n;
+      pixels[o + 3] = 255;
+      if (!(v >= zLow && v <= zHigh)) {
+        bands[n] = -1;
+        pixels[o] = 255;
+        pixels[o + 1] = 255;
+        pixels[o + 2] = 255;
+        continue;
+      }
+      const band = bandOf(v);
+      bands[n] = band;
+      sides[n] = hasLevel ? (v >= level ? 1 : -1) : 0;
+      let [r, gr, b] = colours[band];
+      const left = px > 0 ? n - 1 : n;
+      const up = py > 0 ? n - width : n;
+      if ((bands[left] !== band && bands[left] >= 0) || (bands[up] !== band && bands[up] >= 0)) {
+        r = r + 0.6 * (255 - r);
+        gr = gr + 0.6 * (255 - gr);
+        b = b + 0.6 * (255 - b);
+      }
+      if (hasLevel && ((sides[left] && sides[left] !== sides[n]) || (sides[up] && sides[up] !== sides[n]))) {
+        r = 0;
+        gr = 0;
+        b = 0;
+        const o2 = 4 * (sides[left] !== sides[n] ? left : up);
+        pixels[o2] = 0;
+        pixels[o2 + 1] = 0;
+        pixels[o2 + 2] = 0;
+      }
+      pixels[o] = r;
+      pixels[o + 1] = gr;
+      pixels[o + 2] = b;
+    }
+  }
+  const pen = layer.getContext("2d");
+  pen.putImageData(image, 0, 0);
+  pen.font = "bold 18px sans-serif";
+  pen.lineWidth = 4;
+  pen.strokeStyle = "white";
+  pen.fillStyle = "#111";
+  pen.strokeText(caption, 10, 26);
+  pen.fillText(caption, 10, 26);
+  layer.dataset.value = String(sweep.value); // read by the browser tests
+}
+
+function sweepScene(state, z, value) {
+  const scene = glScene(state.gd);
+  if (!scene) return;
+  const { x, y } = gridOf(state);
+  const [zLow, zHigh] = sweep.zRange;
+  const rows = [];
+  for (let j = 0; j < y.length; j += 1) {
+    const line = new Float32Array(x.length);
+    for (let i = 0; i < x.length; i += 1) {
+      const v = z[j * x.length + i];
+      line[i] = v >= zLow && v <= zHigh ? v : NaN;
+    }
+    rows.push(line);
+  }
+  const surface = Object.values(scene.traces).find((object) => object.data && object.data.meta === "surface");
+  if (surface) surface.update(Object.assign({}, surface.data, { z: rows, cmin: zLow, cmax: zHigh }));
+  const at = target || state.shown;
+  const traces = at ? previewTraces3d(state, at.x, at.y).traces : [];
+  moveInScene(state, traces); // redraws the scene
+  state.gd.sweepFrames = (state.gd.sweepFrames || 0) + 1; // read by the browser tests
+  state.gd.dataset.sweepValue = String(value);
+}
+
+function sweepGeometry(state, zRange) {
+  const g = state.base.geometry;
+  if (state.base.kind !== "3d") return Object.assign({}, g, { zRange });
+  const span = zRange[1] - zRange[0];
+  return Object.assign({}, g, { zlim: [zRange[0] - 0.05 * span, zRange[1] + 0.05 * span] });
+}
+
+function sweepCaption(name, value) {
+  return `${name} = ${Number(value.toPrecision(3))}`;
+}
+
+function sweepFrame(now) {
+  if (!sweep) return;
+  sweep.frame = requestAnimationFrame(sweepFrame);
+  const elapsed = Math.min(now - (sweep.last || now), 100); // a stalled page does not jump
+  sweep.last = now;
+  const span = sweep.high - sweep.low;
+  let value = sweep.value + (sweep.direction * span * elapsed) / SWEEP_PASS_MS;
+  if (value > sweep.high || value < sweep.low) {
+    if (sweep.mode === "bounce") {
+      sweep.direction = -sweep.direction;
+      value = value > sweep.high ? 2 * sweep.high - value : 2 * sweep.low - value;
+    } else {
+      value = sweep.direction > 0 ? sweep.low + (value - sweep.high) : sweep.high - (sweep.low - value);
+    }
+    value = Math.min(Math.max(value, sweep.low), sweep.high);
+  }
+  sweep.value = value;
+  const scenes = [];
+  for (const state of sweep.charts) {
+    if (!state.gd.isConnected) continue;
+    const index = state.evaluate.names.indexOf(sweep.name);
+    state.evaluate.values[index] = value;
+    if (state.base.kind === "3d") {
+      scenes.push(state);
+      continue;
+    }
+    const started = performance.now();
+    const z = sweepZ(state, index, value);
+    const at = target || state.shown;
+    const preview = at ? previewTraces2d(state, at.x, at.y) : { traces: [], level: null };
+    paintMap(state, z, preview.level, sweepCaption(sweep.name, value));
+    drawOverlay(state, preview.traces);
+    state.gd.sweepFrames = (state.gd.sweepFrames || 0) + 1;
+    // This frame's work in milliseconds (f on the grid, the map's pixels): read by the benchmark.
+    const costs = (state.gd.sweepCosts = state.gd.sweepCosts || []);
+    costs.push(performance.now() - started);
+    if (costs.length > 400) costs.shift();
+  }
+  if (scenes.length && !sweep.sceneBusy && now >= sweep.sceneAt) {
+    sweep.sceneBusy = true;
+    for (const state of scenes) sweepScene(state, sweepZ(state, state.evaluate.names.indexOf(sweep.name), value), value);
+    const started = performance.now();
+    let last = started;
+    let longest = 0;
+    let frames = 0;
+    const current = sweep;
+    const watch = () => {
+      const time = performance.now();
+      longest = Math.max(longest, time - last);
+      last = time;
+      frames += 1;
+      if (frames < 3) return requestAnimationFrame(watch);
+      current.sceneCost = longest;
+      current.sceneAt = time + Math.max(SCENE_SWEEP_MIN_MS, SCENE_SWEEP_GAP * longest);
+      current.sceneBusy = false;
+      return undefined;
+    };
+    requestAnimationFrame(watch);
+  }
+  for (const listen of sweepListeners) listen({ name: sweep.name, value, playing: true });
+}
+
+// Start playing parameter `name` over [low, high] ("loop" or "bounce"); false when no chart on
+// the page can play it.
+function startSweep(request) {
+  const { name, mode } = request || {};
+  const low = Number(request && request.low);
+  const high = Number(request && request.high);
+  if (!PARAMETER_NAMES.has(name) || !finite(low) || !finite(high) || !(low < high)) return false;
+  const found = sweepCharts(name);
+  if (!found.length) return false;
+  stopSweep();
+  const first = found[0];
+  const index = first.evaluate.names.indexOf(name);
+  const current = Math.min(Math.max(first.evaluate.values[index], low), high);
+  const zRange = sweepRangeOf(first, index, low, high, current);
+  if (!zRange) return false;
+  sweep = {
+    name,
+    low,
+    high,
+    mode: mode === "bounce" ? "bounce" : "loop",
+    value: current,
+    direction: 1,
+    charts: found,
+    zRange,
+    sceneAt: 0,
+    sceneBusy: false,
+    started: performance.now(),
+  };
+  for (const state of found) {
+    state.sweepGeometry = sweepGeometry(state, zRange);
+    state.sweepLeft = true;
+    if (state.base.kind === "3d") {
+      const zlim = state.sweepGeometry.zlim;
+      // Once per sweep: the scene's z axis spans the whole sweep (one full redraw).
+      sweep.sceneBusy = true;
+      const current = sweep;
+      // The camera on screen goes with it (the layout's copy may lag a rotation: see draw).
+      const scene = glScene(state.gd);
+      const update = { "scene.zaxis.range": zlim };
+      if (scene) update["scene.camera"] = JSON.parse(JSON.stringify(scene.getCamera()));
+      window.Plotly.relayout(state.gd, update).then(() => {
+        current.sceneBusy = false;
+      }, () => {
+        current.sceneBusy = false;
+      });
+    }
+  }
+  sweep.frame = requestAnimationFrame(sweepFrame);
+  return true;
+}
+
+// Stop playing; returns {name, value} of the last frame drawn (or null). The charts keep showing
+// that frame until the server's answer for the value replaces it (afterSweep).
+function stopSweep() {
+  if (!sweep) return null;
+  const { name, value } = sweep;
+  cancelAnimationFrame(sweep.frame);
+  sweep = null;
+  for (const listen of sweepListeners) listen({ name, value, playing: false });
+  return { name, value };
+}
+
+// The server's figure is back on the chart: drop what the sweep drew.
+function afterSweep(state) {
+  if (!state.sweepLeft) return;
+  state.sweepLeft = false;
+  state.sweepGeometry = null;
+  if (state.sweepLayer) state.sweepLayer.style.display = "none";
+}
+
+const sweepHub = (window.derivativesLiveSweep = window.derivativesLiveSweep || {});
+sweepHub.start = startSweep;
+sweepHub.stop = stopSweep;
+sweepHub.playing = () => (sweep ? { name: sweep.name, value: sweep.value } : null);
+sweepHub.canPlay = (name) => sweepCharts(name).length > 0;
+sweepHub.scene = () => (sweep ? { busy: sweep.sceneBusy, at: sweep.sceneAt, cost: sweep.sceneCost } : null);
+sweepHub.listen = (listener) => {
+  sweepListeners.add(listener);
+  return () => sweepListeners.delete(listener);
+};
+
 // --- the person's gestures -----------------------------------------------------------------------
 
 // The data point under the pointer on the map; null in the margins unless `anywhere` (a drag
@@ -1125,7 +1582,17 @@ function mountBase(state, data, parentElement, chunkUrl) {
   host.setAttribute("aria-label", data.label || "chart");
   host.style.height = `${data.height}px`;
   state.gd.style.height = `${data.height}px`;
-  if (state.revision === data.revision && state.figure) return Promise.resolve();
+  if (state.revision === data.revision && state.figure) {
+    if (state.sweepLeft && !sweep) {
+      // A sweep paused where the server already was: its figure is the answer, drawn again.
+      afterSweep(state);
+      state.evaluate = compile(data.live);
+      const point = state.point || {};
+      draw(state, point.traces || [], point.level, point.layout);
+    }
+    return Promise.resolve();
+  }
+  if (sweep && sweep.charts.includes(state)) stopSweep(); // a new function or window: start over
   state.revision = data.revision;
   const revision = data.revision;
   const figure = JSON.parse(data.figure);
@@ -1142,6 +1609,7 @@ function mountBase(state, data, parentElement, chunkUrl) {
       ? Plotly.newPlot(state.gd, state.figure.data, state.figure.layout, state.config)
       : draw(state, [], null, {});
     return promise.then(() => {
+      afterSweep(state);
       if (!state.wired) {
         wire(state, host);
         state.wired = true;
@@ -1186,4 +1654,4 @@ hub.mount = liveChart;
 for (const waiting of hub.waiting.splice(0)) liveChart(waiting);
 
 // For the tests (tests/ui/shell/test_live_chart.py runs these in node against the server's traces).
-export const internals = { chartState, compile, previewTraces2d, previewTraces3d };
+export const internals = { chartState, compile, previewTraces2d, previewTraces3d, scaleColour, quantile };

@@ -10,7 +10,8 @@ from __future__ import annotations
 import dataclasses
 import logging
 import math
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import streamlit as st
@@ -83,6 +84,9 @@ class Explorer:
     error: ExpressionError | None  # why the typed formula is not the one drawn
     notices: tuple[str, ...]  # problems with the link this session was opened from
     settings: Any = None  # the page's own settings (see ui/shell/link.py), if it has any
+    # An empty sidebar container under each parameter's slider, for a page that can play it
+    # (Explore puts its ▶ there: ui/shell/sweep.py)
+    sweep_slots: Mapping[str, Any] = field(default_factory=dict)
 
 
 def load_link() -> None:
@@ -190,7 +194,7 @@ def render(page: PageSettings | None = None) -> Explorer:
         help=SYNTAX_HELP,
     )
     function, error = _function_from(text or "")
-    parameter_sliders(function)
+    sweep_slots = parameter_sliders(function)
 
     left, right = sidebar.columns(2)
     point = dict(min_value=-MAX_COORDINATE, max_value=MAX_COORDINATE, step=0.1, format="%g")
@@ -243,6 +247,7 @@ def render(page: PageSettings | None = None) -> Explorer:
         error=error,
         notices=(*notices, *page_notices),
         settings=settings,
+        sweep_slots=sweep_slots,
     )
 
 
@@ -319,13 +324,14 @@ def sliders_from_session() -> Sliders:
     return Sliders(**values)
 
 
-def parameter_sliders(function: Function | None) -> None:
+def parameter_sliders(function: Function | None) -> dict[str, Any]:
     """One slider per parameter of the formula, in the order of Function.parameters, appearing
     as it is typed; under them, each slider's min, max and step (a bad range is explained and
-    the last valid one kept)."""
+    the last valid one kept). Returns an empty container under each slider, by name."""
     if function is None or not function.parameters:
-        return
+        return {}
     sidebar = st.sidebar
+    slots = {}
     problems = [problem for name in function.parameters if (problem := _checked_range(name))]
     for name in function.parameters:
         low, high, step = st.session_state.get(range_key(name), PARAMETER_RANGE)
@@ -343,11 +349,13 @@ def parameter_sliders(function: Function | None) -> None:
             persist_state="session",
             help=f"The parameter {name} in f. Its range and step are under “Slider ranges”.",
         )
+        slots[name] = sidebar.container()
     with sidebar.expander("Slider ranges", icon=":material/tune:"):
         for name in function.parameters:
             _range_inputs(name)
         for problem in problems:
             st.error(problem)
+    return slots
 
 
 def _checked_range(name: str) -> str | None:
@@ -519,6 +527,7 @@ def _page_url() -> str:
 THIS_RUN = "_explorer"
 STANDALONE_RUN = "_explorer_standalone"  # a page file run without app.py: for tests to read
 RUN_SECONDS = "_run_seconds"
+RUN_CPU_SECONDS = "_run_cpu_seconds"
 
 
 def remember(explorer: Explorer) -> None:

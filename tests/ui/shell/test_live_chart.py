@@ -245,3 +245,61 @@ def test_the_browser_draws_the_servers_moving_traces_at_the_servers_point(
             assert (level is None) == (live.point["level"] is None)
             if level is not None:
                 assert level == pytest.approx(live.point["level"], rel=1e-12)
+
+
+# --- plotly_json's own typed arrays against plotly's ------------------------------------------
+
+_DTYPES = ["float32", "float64", "int8", "int16", "int32", "int64", "uint8", "uint64", "bool"]
+
+
+@st.composite
+def _figures(draw):
+    """Trace-like dicts holding arrays of every kind plotly encodes (and some it does not)."""
+    dtype = draw(st.sampled_from(_DTYPES))
+    shape = draw(st.sampled_from([(0,), (1,), (7,), (3, 4), (2, 3, 2)]))
+    size = int(np.prod(shape))
+    if dtype == "bool":
+        values = np.array(draw(st.lists(st.booleans(), min_size=size, max_size=size)), dtype)
+    elif dtype.startswith(("int", "uint")):
+        info = np.iinfo(dtype)
+        big = draw(st.sampled_from([127, 40_000, 3_000_000_000, int(info.max)]))
+        low = max(int(info.min), -big) if info.min < 0 else 0
+        ints = st.integers(low, min(big, int(info.max)))
+        values = np.array(draw(st.lists(ints, min_size=size, max_size=size)), dtype)
+    else:
+        floats = st.floats(allow_nan=True, allow_infinity=True, width=32)
+        values = np.array(draw(st.lists(floats, min_size=size, max_size=size)), dtype)
+    array = values.reshape(shape)
+    if array.ndim == 2 and draw(st.booleans()):
+        array = array.T  # not contiguous
+    return {
+        "data": [{"x": array, "y": [array, 1.0], "line": {"width": 2}, "meta": "m"}],
+        "layout": {"xaxis": {"range": np.array([0.0, 1.0])}, "title": "t"},
+    }
+
+
+@given(figure=_figures())
+def test_plotly_json_encodes_arrays_as_plotly_does(figure):
+    import copy
+
+    from _plotly_utils.utils import convert_to_base64
+    from plotly.io.json import to_json_plotly
+
+    from ui.shell.live_chart import plotly_json
+
+    theirs = copy.deepcopy(figure)
+    convert_to_base64(theirs)
+    before = copy.deepcopy(figure)
+    ours = plotly_json(figure)
+    assert json.loads(ours) == json.loads(to_json_plotly(theirs))  # NaN is null in both
+    np.testing.assert_array_equal(figure["data"][0]["x"], before["data"][0]["x"])  # untouched
+
+
+def test_plotly_json_leaves_slashes_alone():
+    """Only JSON.parse reads it: no escaping for an HTML page's script (base64 has slashes)."""
+    from ui.shell.live_chart import plotly_json
+
+    nans = np.frombuffer(b"\xff" * 64, np.float32).reshape(4, 4)  # base64 "////..."
+    text = plotly_json({"data": [{"z": nans, "name": "a </b>"}]})
+    assert json.loads(text)["data"][0]["z"]["bdata"].startswith("////")
+    assert "\\u002f" not in text and "\\u003c" not in text
