@@ -22,6 +22,7 @@ from pages.derivatives.work import (
     sweep_for,
 )
 from ui.plots.config import PLOT_CONFIG
+from ui.shell.chart_text import data_table, describe_chart
 from ui.shell.sidebar import page_start
 from ui.shell.text import coloured, latex_number, plain, show_expression_error
 
@@ -85,7 +86,10 @@ for row in rows:
 
 # --- 2. error against h --------------------------------------------------------------------------
 st.header("How small should h be? The V", divider="gray")
+error_words = words.error_sentence(sweep, x0, y0)
+describe_chart(error_words)
 st.plotly_chart(error_figure(sweep), key="error_figure", config=PLOT_CONFIG, theme=None)
+data_table("the error against h", error_words, {"": words.error_rows(sweep)})
 forward = next(row for row in rows if row.scheme == "forward")
 best_h = sweep.best_h.get("forward", math.nan)
 if math.isfinite(best_h) and math.isfinite(forward.error):
@@ -220,6 +224,7 @@ if answer and answer.strip():
                     st.markdown("**Where they differ**, for example:")
                     st.table(examples)
                 with right:
+                    describe_chart(words.difference_sentence(variable, result.counterexamples))
                     st.plotly_chart(
                         difference_figure(difference_map(f, result, view.xlim, view.ylim), result),
                         key="difference_figure",
