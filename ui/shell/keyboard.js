@@ -1,10 +1,16 @@
-// Keyboard help for every page (ui/shell/keyboard.py): each Plotly chart toolbar is one Tab stop.
+// Keyboard help for every page (ui/shell/keyboard.py): each Plotly chart toolbar is one Tab stop,
+// and a collapsed sidebar leaves the Tab order.
 //
 // Plotly makes every toolbar button a Tab stop: Explore put 28 of them between the charts and
 // the controls after them. Here each toolbar becomes one ARIA toolbar: Tab reaches its first
 // button (or the one last used), the arrow keys, Home and End move along it, Tab leaves it.
 // Plotly rebuilds a toolbar when a chart is redrawn, so the page is watched (at most a few times
 // a second) and new toolbars are fixed as they appear. Installed once per page load.
+//
+// A collapsed sidebar (a phone's first view) is slid off screen, but its links and inputs stayed
+// in the Tab order: the focus went where nobody could see it. While collapsed it is `inert`
+// (out of the Tab order and hidden from assistive technology; CSS visibility would do the same,
+// but Streamlit then stops drawing the sidebar's elements, the app's own style among them).
 
 const CHECK_MS = 200;
 
@@ -21,6 +27,8 @@ function rove(bar) {
 
 function roveAll() {
   for (const bar of document.querySelectorAll(".modebar")) rove(bar);
+  const sidebar = document.querySelector("[data-testid=stSidebar]");
+  if (sidebar) sidebar.inert = sidebar.dataset.collapsed === "true";
 }
 
 function onKey(event) {
@@ -49,7 +57,12 @@ function install() {
       roveAll();
     }, CHECK_MS);
   });
-  observer.observe(document.body, { childList: true, subtree: true });
+  observer.observe(document.body, {
+    childList: true,
+    subtree: true,
+    attributes: true,
+    attributeFilter: ["data-collapsed"],
+  });
   document.addEventListener("keydown", onKey, true);
   roveAll();
 }

@@ -97,12 +97,20 @@ div:has(> textarea:focus-visible) {
 }
 [data-testid="stMultiSelectTagsContainer"]:has(> input:focus-visible) { outline: none !important; }
 /* A slider's input sits in a clipped wrapper inside its thumb: the thumb gets the ring */
+[data-testid="stSlider"] input:focus-visible,
 [data-testid="stSlider"] div:has(> input:focus-visible) { outline: none !important; }
 [data-testid="stSlider"] div:has(> div > input:focus-visible) {
   outline: 3px solid var(--focus-ring) !important;
   outline-offset: 2px;
 }
 .js-plotly-plot .modebar-btn:focus-visible { outline-offset: 0 !important; }
+/* A chart's toolbar and a heading's link icon are transparent until hovered: focused, they show
+   at once (a fading transition outranks !important while it runs) */
+.js-plotly-plot .modebar-group:has(.modebar-btn:focus-visible),
+[data-testid="stHeaderActionElements"] a:focus-visible {
+  opacity: 1 !important;
+  transition: none !important;
+}
 """
 
 # A chart's words for assistive technology (ui/shell/chart_text.py: describe_chart): read, never
