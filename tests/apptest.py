@@ -3,7 +3,9 @@ link it wrote back, and rerun it after an interaction."""
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -83,3 +85,21 @@ def charts(app: AppTest) -> list[dict]:
 def link(app: AppTest) -> dict[str, str]:
     """The link the run wrote back (a repeated parameter: its last value)."""
     return {k: v if isinstance(v, str) else v[-1] for k, v in app.query_params.items()}
+
+
+def chart_words(app: AppTest) -> list[str]:
+    """What the page says about its charts to assistive technology, in page order: each caption
+    of ui.shell.chart_text.describe_chart, each live chart's description (its accessible name),
+    and the race chart's summary."""
+    words = []
+    for element in _elements(app._tree):
+        kind = getattr(element, "type", None)
+        if kind == "html" and 'class="chart-text"' in element.proto.body:
+            words.append(html.unescape(re.sub(r"<[^>]+>", "", element.proto.body)))
+        elif kind == "bidi_component":
+            data = json.loads(element.proto.json or "{}")
+            if isinstance(data.get("description"), str):
+                words.append(data["description"])
+            elif isinstance(data.get("race"), str):
+                words.append(json.loads(data["race"]).get("summary", ""))
+    return words

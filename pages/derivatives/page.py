@@ -23,6 +23,7 @@ from pages.derivatives.work import (
     sweep_for,
 )
 from ui.plots.config import PLOT_CONFIG
+from ui.shell.chart_text import data_table, describe_chart
 from ui.shell.quiz import give_up_button
 from ui.shell.sidebar import page_start
 from ui.shell.text import coloured, latex_number, plain, show_expression_error
@@ -103,7 +104,10 @@ if variable in secret:  # every error on the plot is |estimate − exact|: it wo
         icon=":material/quiz:",
     )
 else:
+    error_words = words.error_sentence(sweep, x0, y0)
+    describe_chart(error_words)
     st.plotly_chart(error_figure(sweep), key="error_figure", config=PLOT_CONFIG, theme=None)
+    data_table("the error against h", error_words, {"": words.error_rows(sweep)})
 if variable not in secret and math.isfinite(best_h) and math.isfinite(forward.error):
     st.markdown(
         f"Here the forward difference is best at h ≈ **{words.step(best_h)}** (error "
@@ -257,6 +261,7 @@ if answer and answer.strip():
                     st.markdown("**Where they differ**, for example:")
                     st.table(examples)
                 with right:
+                    describe_chart(words.difference_sentence(variable, result.counterexamples))
                     st.plotly_chart(
                         difference_figure(difference_map(f, result, view.xlim, view.ylim), result),
                         key="difference_figure",

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 
+import numpy as np
 import pandas as pd
 import sympy
 
@@ -194,3 +195,53 @@ def styled_table(rows: list[Estimate], variable: str, exact: bool = True):
 
 
 # --- where an answer differs --------------------------------------------------------------------
+
+
+# --- the charts in words and numbers (ui/shell/chart_text.py puts them on the page) -------------
+
+
+def error_sentence(sweep, x0: float, y0: float) -> str:
+    """The error plot in words: what it plots, and each scheme's best step and error."""
+    words = [
+        f"Log-log plot of |estimate − exact| of ∂f/∂{sweep.variable} at ({x0:g}, {y0:g}) "
+        f"against the step h, from {step(float(sweep.h.max()))} down to "
+        f"{step(float(sweep.h.min()))}; the exact value is {full(sweep.exact)}."
+    ]
+    for scheme, name in SCHEME_NAMES.items():
+        if scheme not in sweep.errors:
+            continue
+        if scheme in sweep.refused:
+            words.append(f"{name}: not usable here.")
+            continue
+        best = sweep.best_h.get(scheme, math.nan)
+        if not math.isfinite(best):
+            words.append(f"{name}: no error could be measured.")
+            continue
+        words.append(
+            f"{name}: smallest error {scientific(sweep.best_error[scheme])} at h ≈ {step(best)}."
+        )
+    return " ".join(words)
+
+
+def error_rows(sweep) -> list[dict[str, str]]:
+    """The error plot's numbers: each scheme's error at every power of ten of h in the sweep."""
+    exponents = np.log10(sweep.h)
+    decades = np.flatnonzero(np.abs(exponents - np.round(exponents)) < 1e-9)
+    schemes = [scheme for scheme in SCHEME_NAMES if scheme in sweep.errors]
+    return [
+        {"h": step(float(sweep.h[i]))}
+        | {SCHEME_NAMES[s]: scientific(float(sweep.errors[s][i])) for s in schemes}
+        for i in decades
+    ]
+
+
+def difference_sentence(variable: str, counterexamples) -> str:
+    """The map of |exact − yours| in words, with the places the table beside it lists."""
+    places = "; ".join(
+        f"at ({x:.4g}, {y:.4g}) the exact value is {full(true)}, yours {full(theirs)}"
+        for x, y, true, theirs in list(counterexamples)[:3]
+    )
+    return (
+        f"Map of |exact − yours| for ∂f/∂{variable} over the window: white where they agree, "
+        f"red where they differ. For example, {places}."
+    )

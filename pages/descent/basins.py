@@ -63,6 +63,25 @@ def basin_categories(basins) -> list[tuple[int, str, str]]:
     return categories
 
 
+OUTCOME_WORDS = {
+    "diverged": "diverge",
+    "unsettled": "end near no critical point",
+    "undefined": "leave f's domain",
+}
+
+
+def basin_shares(basins) -> list[tuple[str, float]]:
+    """(where the paths end, in words; share of the starts) per category of the map, in the
+    legend's order: for the map's sentence and its data table."""
+    labels = np.asarray(basins.labels)
+    total = max(labels.size, 1)
+    shares = []
+    for label, name, _ in basin_categories(basins):
+        words = OUTCOME_WORDS.get(name, f"end at the {name}")
+        shares.append((words, float(np.count_nonzero(labels == label)) / total))
+    return shares
+
+
 def _coordinate(value: float, span: float) -> str:
     """A critical point's coordinate for a legend: 0 when it is 0 to a millionth of the window
     (Newton's polish leaves 1e-9 of noise), else four significant digits."""

@@ -5,12 +5,14 @@ import streamlit as st
 
 from pages.descent import settings as descent_state
 from pages.descent import tables, work
-from pages.descent.basins import basins_figure
+from pages.descent.basins import basin_shares, basins_figure
+from pages.descent.race import race_summary
 from pages.descent.race_chart import race_chart
 from pages.descent.settings import BY_KEY, KEYS, PREFIX, RACERS
 from ui.plots.config import PLOT_CONFIG
 from ui.shell import bridge
 from ui.shell.cache import grid_for
+from ui.shell.chart_text import data_table, describe_chart
 from ui.shell.sidebar import page_start, set_point
 from ui.shell.text import latex_number, plain
 
@@ -119,6 +121,7 @@ with st.container(key=RACE):
         on_click=set_point,
         label=RACE_LABEL,
     )
+data_table("the race", race_summary(runners, start, start_value), {"": tables.race_rows(runners)})
 
 if all(runner.descent.status == "undefined" and runner.last == 0 for runner in runners):
     st.warning(
@@ -139,8 +142,11 @@ loss_column, stability_column = st.columns(2, gap="large")
 with loss_column:
     st.header("f along each path")
     loss, scale_note = work.loss_for(f, start, settings, keys)
+    loss_words = tables.loss_sentence(runners)
+    describe_chart(loss_words)
     st.plotly_chart(loss, key="descent_loss_figure", config=PLOT_CONFIG, theme=None)
     st.caption(scale_note)
+    data_table("f along each path", loss_words, {"": tables.loss_rows(runners)})
 
 with stability_column:
     st.header("Stability")
@@ -256,6 +262,9 @@ if settings.basins:
             f"{basin_racer.label}, lr {settings.lr(basin_key):g}, "
             f"{settings.basin_steps} steps from each start"
         )
+        shares = basin_shares(mapped)
+        basin_words = tables.basin_sentence(title, shares)
+        describe_chart(basin_words)
         with st.container(key=BASINS):
             st.plotly_chart(
                 basins_figure(mapped, start, title=title),
@@ -270,6 +279,7 @@ if settings.basins:
         )
         if mapped.critical.note:
             st.caption(plain(mapped.critical.note))
+        data_table("the basins", basin_words, {"": tables.basin_rows(shares)})
 else:
     st.caption("Switch on the basin map to colour every start by where it ends.")
 

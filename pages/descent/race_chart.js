@@ -197,6 +197,7 @@ function play(state, speed) {
   const at = state.frame === null ? count - 1 : state.frame;
   state.frame = at >= count - 1 ? 0 : at; // from the start again once the race has ended
   state.playing = speed;
+  state.lastSpeed = speed;
   const duration = state.frameMs / speed;
   const tick = () => {
     if (state.playing !== speed) return;
@@ -321,6 +322,39 @@ function wire(state) {
   window.addEventListener("pointerup", onUp, true);
 }
 
+// --- the keyboard on the focused chart -----------------------------------------------------------
+
+const KEYS_LABEL =
+  "Race chart. Space plays or pauses the race, the left and right arrow keys step through it, " +
+  "Home and End go to its start and its end.";
+
+// Space plays or pauses (at the speed last played), the arrow keys step, Home and End jump: only
+// while the chart itself has the focus (its buttons and slider keep their own keys).
+function keyFor(state, event) {
+  if (event.target !== state.host || event.altKey || event.ctrlKey || event.metaKey) return;
+  const count = frameCount(state.race);
+  if (count < 2) return;
+  const shown = state.frame === null ? count - 1 : state.frame;
+  let frame = null;
+  if (event.key === " " || event.key === "Spacebar") {
+    event.preventDefault();
+    if (state.playing) stop(state);
+    else play(state, state.lastSpeed || 1);
+    return;
+  }
+  if (event.key === "ArrowRight") frame = Math.min(shown + 1, count - 1);
+  else if (event.key === "ArrowLeft") frame = Math.max(shown - 1, 0);
+  else if (event.key === "Home") frame = 0;
+  else if (event.key === "End") frame = count - 1;
+  else return;
+  event.preventDefault();
+  clearTimeout(state.timer);
+  state.playing = null;
+  state.frame = frame;
+  showFrame(state);
+  draw(state);
+}
+
 // The chart's accessible name: what it shows, and the race in words (race.race_summary).
 function describe(state) {
   if (!state.gd) return;
@@ -333,15 +367,24 @@ function mountBase(state, data, parentElement) {
   if (!host || !parentElement.contains(host)) {
     host = document.createElement("div");
     host.className = "race-chart";
+    // One Tab stop for the chart itself, with the race's shortcuts (keyFor); its controls and
+    // its toolbar follow it in the Tab order.
+    host.tabIndex = 0;
+    host.setAttribute("role", "group");
+    host.setAttribute("aria-label", KEYS_LABEL);
+    host.setAttribute("aria-keyshortcuts", "Space ArrowLeft ArrowRight Home End");
     parentElement.appendChild(host);
     const gd = document.createElement("div");
-    gd.setAttribute("role", "img");
+    // A figure, not an img: an img's content is presentational, and the chart's toolbar
+    // buttons inside it would be hidden from assistive technology (axe: nested-interactive).
+    gd.setAttribute("role", "figure");
     host.appendChild(gd);
     state.host = host;
     state.gd = gd;
     state.wired = false;
     state.revision = null; // a new element (the page was left and opened again): draw anew
     state.controls = controlsFor(state, host, data);
+    host.addEventListener("keydown", (event) => keyFor(state, event));
   }
   state.label = data.label;
   describe(state);

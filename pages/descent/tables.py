@@ -12,7 +12,8 @@ import numpy as np
 import pandas as pd
 
 from core import hessian_shape
-from pages.descent.runner import Runner
+from pages.descent.runner import Runner, status_words
+from ui.shell.chart_text import number
 
 
 def stability_table(runners: Sequence[Runner], ends: dict, reference: float) -> pd.DataFrame:
@@ -104,3 +105,72 @@ def paths_csv(runners: Sequence[Runner]) -> str:
 def _number(value: float) -> str:
     value = float(value)
     return repr(value + 0.0) if math.isfinite(value) else str(value)
+
+
+# --- the charts in words and numbers (ui/shell/chart_text.py puts them on the page) -------------
+
+
+def race_rows(runners: Sequence[Runner]) -> list[dict[str, str]]:
+    """The race chart's numbers: per racer its outcome, its steps and where it ended."""
+    rows = []
+    for runner in runners:
+        x, y = np.asarray(runner.descent.path, dtype=np.float64)[-1]
+        value = np.asarray(runner.descent.values, dtype=np.float64)[-1]
+        rows.append(
+            {
+                "racer": runner.label,
+                "lr": f"{runner.lr:g}",
+                "outcome": status_words(runner),
+                "steps": str(runner.last),
+                "ends at x": number(x, 6),
+                "ends at y": number(y, 6),
+                "f at the end": number(value, 6),
+            }
+        )
+    return rows
+
+
+def loss_rows(runners: Sequence[Runner]) -> list[dict[str, str]]:
+    """The loss chart's numbers: per racer f at the start, its lowest f (and when), f at the end."""
+    rows = []
+    for runner in runners:
+        values = np.asarray(runner.descent.values, dtype=np.float64)
+        finite = np.isfinite(values)
+        low = int(np.argmin(np.where(finite, values, np.inf))) if finite.any() else None
+        rows.append(
+            {
+                "racer": runner.label,
+                "f at step 0": number(values[0], 6),
+                "lowest f": number(values[low], 6) if low is not None else "undefined",
+                "at step": str(low) if low is not None else "",
+                "f at the end": number(values[-1], 6),
+                "steps": str(runner.last),
+            }
+        )
+    return rows
+
+
+def loss_sentence(runners: Sequence[Runner]) -> str:
+    """The loss chart in words: f along each racer's path, from its start to its end."""
+    words = ["f along each racer's path, one line per racer, against the step."]
+    for row, runner in zip(loss_rows(runners), runners, strict=True):
+        words.append(
+            f"{row['racer']}: from {row['f at step 0']} to {row['f at the end']} in "
+            f"{row['steps']} steps ({status_words(runner)})."
+        )
+    return " ".join(words)
+
+
+def basin_rows(categories: Sequence[tuple[str, float]]) -> list[dict[str, str]]:
+    """The basin map's numbers: per category (a critical point or an outcome) its share of the
+    starts."""
+    return [{"the paths": words, "share of starts": f"{share:.1%}"} for words, share in categories]
+
+
+def basin_sentence(title: str, categories: Sequence[tuple[str, float]]) -> str:
+    """The basin map in words: what share of the starts ends where."""
+    shares = "; ".join(f"{share:.0%} {words}" for words, share in categories)
+    return (
+        f"Basins of attraction ({title}): each start of a grid coloured by where its path ends. "
+        f"Of the starts, {shares}."
+    )

@@ -6,6 +6,18 @@ from pages.explore.exports import html_file, stl_file
 from pages.explore.readout import show_readout
 from pages.explore.work import chart_heights, explore_figures
 from ui.plots.config import PLOT_CONFIG
+from ui.shell.chart_text import (
+    contour_sentence,
+    curve_sentence,
+    data_table,
+    describe_chart,
+    number,
+    point_rows,
+    point_sentence,
+    sampled_rows,
+    surface_sentence,
+    trace_xy,
+)
 from ui.shell.live_chart import Moved, live_chart
 from ui.shell.presets import BY_NAME
 from ui.shell.quiz import hidden, quiz_note
@@ -58,28 +70,45 @@ def moved(to: Moved) -> None:
 
 
 surface_height, contour_height = chart_heights(view)
+point, text = drawn.point, f.canonical_text
+window = (text, view.xlim, view.ylim, point, secret)
 CHARTS = (
     (SURFACE, drawn.surface_live, surface_height, "The surface of f in 3D with the point, its "
-     "tangent slices and the gradient"),
+     "tangent slices and the gradient", surface_sentence(*window)),
     (CONTOUR, drawn.contour_live, contour_height, "The contour map of f with the point, the level "
-     "curve through it and the gradient"),
+     "curve through it and the gradient", contour_sentence(*window)),
 )  # fmt: skip
-for column, (key, live, height, label) in zip(st.columns(2, gap="medium"), CHARTS, strict=True):
+columns = st.columns(2, gap="medium")
+for column, (key, live, height, label, words) in zip(columns, CHARTS, strict=True):
     with column, st.container(key=key):
         live_chart(
             f"{key}_live", base=live.base, point=live.point, on_move=moved, height=height,
-            label=label,
+            label=label, description=words,
         )  # fmt: skip
+with columns[0]:
+    data_table("the point", point_sentence(point, secret), {"": point_rows(point, secret)})
 
-show_readout(f, drawn.point, secret)
+show_readout(f, point, secret)
 if secret:
     quiz_note(f, secret, key="explore_give_up")
 
-left, right = st.columns(2, gap="medium")
-left.plotly_chart(drawn.x_panel, key="x_slice", config=PLOT_CONFIG, theme=None)
-right.plotly_chart(drawn.y_panel, key="y_slice", config=PLOT_CONFIG, theme=None)
+PANELS = (
+    (drawn.x_panel, "x_slice", "x", f"f(x, {number(point.y)})", ("∂f/∂x", point.fx), point.x),
+    (drawn.y_panel, "y_slice", "y", f"f({number(point.x)}, y)", ("∂f/∂y", point.fy), point.y),
+)
+for column, (figure, key, variable, name, slope, at) in zip(
+    st.columns(2, gap="medium"), PANELS, strict=True
+):
+    with column:
+        t, values = trace_xy(figure, "slice")
+        # A quiz keeps the slope of a partial not yet earned out of the words.
+        slope = None if variable in secret else slope
+        words = curve_sentence(f"The slice {name}", variable, t, values, at, point.value, slope)
+        describe_chart(words)
+        st.plotly_chart(figure, key=key, config=PLOT_CONFIG, theme=None)
+        data_table(f"the slice {name}", words, {"": sampled_rows(t, values, variable, name)})
 
-st.subheader("Take it with you")
+st.header("Take it with you")
 st.caption(
     "The camera button on each chart saves it as a PNG at twice its size. The surface also "
     "downloads as a solid for a 3D printer (STL, 10 cm across, on a 5 mm base; where f is "

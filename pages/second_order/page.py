@@ -25,6 +25,16 @@ from ui.plots.colours import PLANE
 from ui.plots.config import PLOT_CONFIG
 from ui.plots.contour import CONTOUR_HEIGHT
 from ui.plots.surface import SURFACE_HEIGHT
+from ui.shell.chart_text import (
+    curve_sentence,
+    data_table,
+    describe_chart,
+    number,
+    point_rows,
+    point_sentence,
+    sampled_rows,
+    trace_xy,
+)
 from ui.shell.live_chart import Moved, live_chart, live_engine, live_grid
 from ui.shell.quiz import hidden, quiz_note
 from ui.shell.sidebar import page_start, set_point
@@ -89,8 +99,9 @@ def moved(to: Moved) -> None:
     set_point(to.x, to.y)
 
 
-def chart(name: str) -> None:
-    """Live chart `name` of the page, in a container keyed second_<name>."""
+def chart(name: str, words: str = "") -> None:
+    """Live chart `name` of the page, in a container keyed second_<name>; `words`: what it
+    shows at this point, for its accessible name (ui.shell.chart_text)."""
     live = drawn.live[name]
     height = SURFACE_HEIGHT if name.endswith("surface") else CONTOUR_HEIGHT
     with st.container(key=f"second_{name}"):
@@ -102,6 +113,7 @@ def chart(name: str) -> None:
             height=height,
             label=LABELS[name],
             light=True,
+            description=words or point_sentence(point),
         )
 
 
@@ -112,16 +124,17 @@ st.markdown(
     "Where **∇f = 0** the surface is flat. The Hessian H (the second partials) decides what "
     "kind of flat: its eigenvalues are the surface's curvatures along its two main directions."
 )
+critical = drawn.critical
+summary = critical_summary(critical)
+critical_words = f"{summary} {point_sentence(point)}"
 left, right = st.columns(2, gap="medium")
 with left:
-    chart("critical_contour")
+    chart("critical_contour", critical_words)
 with right:
-    chart("critical_surface")
+    chart("critical_surface", critical_words)
 legend = " · ".join(f"{glyph} {kind}" for kind, glyph in KIND_GLYPH.items())
 st.caption(f"Markers: {legend}. Hollow: one sample of a curve of critical points.")
 
-critical = drawn.critical
-summary = critical_summary(critical)
 with st.container():
     if critical:
         st.markdown(f"**{plain(summary)}**")
@@ -160,6 +173,7 @@ with st.container():
             on_change=go_to_critical,
             args=([(p.x, p.y) for p in listed],),
         )
+data_table("the point and its kind", critical_words, {"": point_rows(point)})
 
 # --- 2. The quadratic approximation ------------------------------------------------------------
 
@@ -192,8 +206,12 @@ with st.container():
             st.latex(rf"Q(x, y) = {taylor.quadratic}")
 
 left, right = st.columns(2, gap="medium")
+errors = drawn.errors
+taylor_words = point_sentence(point)
+if errors is not None and errors.linear_defined:
+    taylor_words = f"{order_sentence(errors)} {taylor_words}"
 with left:
-    chart("quadratic_surface")
+    chart("quadratic_surface", taylor_words)
     st.caption("Click “tangent plane L” in the legend to draw L beside Q.")
 with right:
     st.select_slider(
@@ -204,7 +222,6 @@ with right:
         format_func=lambda r: f"{r:g}",
         help="Half the width of the square around the point.",
     )
-    errors = drawn.errors
     if errors is None:
         st.info(
             "This radius is too small to draw this far from the origin (float64 cannot tell "
@@ -216,9 +233,19 @@ with right:
         lines += [f"| {d} | {a} | {b} |" for d, a, b in error_rows(errors)]
         st.markdown("\n".join(lines))
         st.caption("The largest error on the circle of radius d around the point.")
+        distances = [
+            {"distance d": d, "largest |f − L|": a, "largest |f − Q|": b}
+            for d, a, b in error_rows(errors)
+        ]
+        data_table("the quadratic and its errors", taylor_words, {"": distances})
 
 with st.container():
     if drawn.error_maps is not None:
+        describe_chart(
+            "Two maps around the point on one colour scale in powers of ten: |f − L|, the "
+            "tangent plane's error, and |f − Q|, the quadratic's, far smaller near the point. "
+            + (order_sentence(errors) if errors is not None else "")
+        )
         st.plotly_chart(drawn.error_maps, key="second_error_maps", config=PLOT_CONFIG, theme=None)
         st.caption(
             "One colour scale for both maps, in powers of ten: around the point |f − Q| is far "
@@ -263,16 +290,38 @@ button.button(
 with st.container():
     for line in directional_latex(point, drawn.angle, drawn.slope):
         st.latex(line)
-profile_column, map_column = st.columns(2, gap="medium")
-profile_column.plotly_chart(
-    drawn.profile_figure, key="second_profile", config=PLOT_CONFIG, theme=None
+direction_words = (
+    f"The direction u at {drawn.angle}° from the x axis: D_u f = {number(drawn.slope)}. "
+    + point_sentence(point)
 )
+angles, slopes = trace_xy(drawn.profile_figure, "profile")
+profile_words = curve_sentence(
+    "D_u f against the angle θ of u", "θ (degrees)", angles, slopes, drawn.angle, drawn.slope
+)
+along, values = trace_xy(drawn.direction_slice, "slice u")
+slice_words = curve_sentence(
+    "The slice of f along u through the point", "the distance s along u", along, values
+)
+profile_column, map_column = st.columns(2, gap="medium")
+with profile_column:
+    describe_chart(profile_words)
+    st.plotly_chart(drawn.profile_figure, key="second_profile", config=PLOT_CONFIG, theme=None)
 with map_column:
-    chart("direction_contour")
+    chart("direction_contour", direction_words)
 left, right = st.columns(2, gap="medium")
 with left:
-    chart("direction_surface")
-right.plotly_chart(
-    drawn.direction_slice, key="second_direction_slice", config=PLOT_CONFIG, theme=None
-)
+    chart("direction_surface", direction_words)
+with right:
+    describe_chart(slice_words)
+    st.plotly_chart(
+        drawn.direction_slice, key="second_direction_slice", config=PLOT_CONFIG, theme=None
+    )
 st.caption("Blue: u, the line along it and the slice it cuts. Magenta: ∇f.")
+data_table(
+    "the direction u",
+    f"{direction_words} {profile_words} {slice_words}",
+    {
+        "D_u f against θ": sampled_rows(angles, slopes, "θ (degrees)", "D_u f", count=13),
+        "f along u": sampled_rows(along, values, "s", "f"),
+    },
+)

@@ -85,7 +85,11 @@ def serve(script: str, log: Path):
 
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory):
-    """The URL of `streamlit run app.py`."""
+    """The URL of `streamlit run app.py`: E2E_APP_URL when set (a server already running this
+    checkout, on a port of one's own), else a server started here on a free port."""
+    if os.environ.get("E2E_APP_URL"):
+        yield os.environ["E2E_APP_URL"].rstrip("/")
+        return
     with serve("app.py", tmp_path_factory.mktemp("streamlit") / "server.log") as url:
         yield url
 

@@ -1579,7 +1579,8 @@ function mountBase(state, data, parentElement, chunkUrl) {
     state.wired = false;
     state.revision = null; // a new element (the page was left and opened again): draw anew
   }
-  host.setAttribute("aria-label", data.label || "chart");
+  state.label = data.label || "chart";
+  describe(state);
   host.style.height = `${data.height}px`;
   state.gd.style.height = `${data.height}px`;
   if (state.revision === data.revision && state.figure) {
@@ -1626,7 +1627,16 @@ function receivePoint(data) {
   if (!data || typeof data.chart !== "string") return;
   const state = chartState(data.chart);
   state.point = Object.assign({}, data, { traces: data.traces ? JSON.parse(data.traces) : [] });
+  describe(state);
   applyServerPoint(state);
+}
+
+// The chart's accessible name: what it shows, and the point in words (ui/shell/chart_text.py),
+// which the point part brings with every answer from the server.
+function describe(state) {
+  if (!state.host) return;
+  const words = state.point && typeof state.point.description === "string" ? state.point.description : "";
+  state.host.setAttribute("aria-label", words ? `${state.label}. ${words}` : state.label || "chart");
 }
 const mailbox = (window.derivativesLivePoints = window.derivativesLivePoints || { waiting: [] });
 mailbox.receive = receivePoint;

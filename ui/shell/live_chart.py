@@ -262,11 +262,14 @@ def live_chart(
     height: int,
     label: str,
     light: bool = False,
+    description: str = "",
 ) -> None:
     """Draw chart `key`: `base` (kind "3d" or "2d", figure JSON, geometry, compiled function, and
     optionally `moving` and `grid`) and `point` (traces JSON, layout parts, level, what is shown,
     optionally `params`). on_move(Moved) runs in a callback before the rerun that a drag, a click
-    or the arrow keys cause. `light`: mounted through the stub (live_engine() came first)."""
+    or the arrow keys cause. `light`: mounted through the stub (live_engine() came first).
+    The chart's accessible name is `label` and `description`, the point in words (it travels
+    with the point, so a move never resends the base)."""
     geometry = base["geometry"]
     figure = base["figure"]  # JSON text (plotly_json)
     live = base.get("live")
@@ -296,4 +299,5 @@ def live_chart(
         height=height,
         on_moved_change=partial(_received, key, geometry["xlim"], geometry["ylim"], on_move),
     )
-    _point(key=f"{key}_point", data={"chart": key, **point}, height=0)
+    words = {"description": description} if description else {}
+    _point(key=f"{key}_point", data={"chart": key, **point, **words}, height=0)

@@ -19,6 +19,7 @@ import streamlit as st
 from core import ExpressionError, Function
 from core.levels import AUTO, MAX_LEVELS, MIN_LEVELS
 from ui.shell.cache import function_for
+from ui.shell.keyboard import keyboard_help
 from ui.shell.link import PageSettings, from_session, session_values
 from ui.shell.presets import BY_NAME, PRESETS, preset_for
 from ui.shell.quiz import QUIZ_KEEPS_OUT
@@ -236,6 +237,7 @@ def render(page: PageSettings | None = None) -> Explorer:
 
     view = current_view()
     st.html(app_style(view.present))
+    keyboard_help()
     _write_link(view, page_query)
     _share_box(view, page_query)
     notices = st.session_state.get(NOTICES, ())

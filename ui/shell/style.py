@@ -58,7 +58,80 @@ html { font-size: 22px !important; }
 """
 
 
+# --- Keyboard focus (issue 14) ------------------------------------------------------------------
+# Kept apart from the rest so that theme changes merge around it: a theme that darkens the page
+# sets --focus-ring to a colour that holds 3:1 against its own background.
+#
+# Streamlit marks focus with a half-transparent blue shadow (2.3:1 on white) and its page links
+# and switches with a faint tint (1.2:1). Here every focused control gets a solid 3 px ring,
+# #1f4fd1 on white is 6.9:1. Where Streamlit hides the real input (switches, checkboxes, radio
+# buttons) the ring goes on the visible label; text, number and select boxes ring their bordered
+# box, since the input itself sits clipped inside it (Streamlit's react-aria boxes: the input's
+# parent element).
+FOCUS = """
+:root { --focus-ring: #1f4fd1; }
+:focus-visible {
+  outline: 3px solid var(--focus-ring) !important;
+  outline-offset: 2px !important;
+}
+[data-testid="stSidebarNavLink"]:focus-visible { outline-offset: -3px !important; }
+[data-testid="stCheckbox"] label:has(input:focus-visible),
+[data-testid="stRadio"] label:has(input:focus-visible) {
+  outline: 3px solid var(--focus-ring) !important;
+  outline-offset: 2px;
+  border-radius: 4px;
+}
+[data-testid="stCheckbox"] input:focus-visible,
+[data-testid="stRadio"] input:focus-visible { outline: none !important; }
+/* A text, number or select box: its input is clipped by the bordered box around it (its parent) */
+div > input:not([type="checkbox"]):not([type="radio"]):not([type="range"]):focus-visible,
+div > textarea:focus-visible { outline: none !important; }
+div:has(> input:not([type="checkbox"]):not([type="radio"]):not([type="range"]):focus-visible),
+div:has(> textarea:focus-visible) {
+  outline: 3px solid var(--focus-ring) !important;
+  outline-offset: 2px;
+}
+.react-aria-ComboBox > div:has(input:focus-visible) {
+  outline: 3px solid var(--focus-ring) !important;
+  outline-offset: 2px;
+}
+[data-testid="stMultiSelectTagsContainer"]:has(> input:focus-visible) { outline: none !important; }
+/* A slider's input sits in a clipped wrapper inside its thumb: the thumb gets the ring */
+[data-testid="stSlider"] input:focus-visible,
+[data-testid="stSlider"] div:has(> input:focus-visible) { outline: none !important; }
+[data-testid="stSlider"] div:has(> div > input:focus-visible) {
+  outline: 3px solid var(--focus-ring) !important;
+  outline-offset: 2px;
+}
+.js-plotly-plot .modebar-btn:focus-visible { outline-offset: 0 !important; }
+/* A chart's toolbar and a heading's link icon are transparent until hovered: focused, they show
+   at once (a fading transition outranks !important while it runs) */
+.js-plotly-plot .modebar-group:has(.modebar-btn:focus-visible),
+[data-testid="stHeaderActionElements"] a:focus-visible {
+  opacity: 1 !important;
+  transition: none !important;
+}
+"""
+
+# A chart's words for assistive technology (ui/shell/chart_text.py: describe_chart): read, never
+# seen, and its element takes no room in the column (no gap before the chart).
+SCREEN_READER_ONLY = """
+.chart-text, [data-testid="stElementContainer"]:has(> [data-testid="stHtml"] .chart-text) {
+  position: absolute !important; width: 1px !important; height: 1px !important;
+  margin: -1px !important; padding: 0 !important; overflow: hidden !important;
+  clip-path: inset(50%) !important; white-space: nowrap !important; border: 0 !important;
+}
+"""
+
+
+def focus_style() -> str:
+    """The keyboard and screen reader rules (CSS text): one visible ring on every control, and
+    the charts' words hidden from sight."""
+    return FOCUS + SCREEN_READER_ONLY
+
+
 def app_style(present: bool = False) -> str:
     """The <style> element for this run: the presentation rules only in presentation mode."""
-    rules = FORMULAS + SHARE_BOX + PAGE_TOP + PHONE_TOOLBAR + (PRESENT if present else "")
+    rules = FORMULAS + SHARE_BOX + PAGE_TOP + PHONE_TOOLBAR + focus_style()
+    rules += PRESENT if present else ""
     return f"<style>{rules}</style>"

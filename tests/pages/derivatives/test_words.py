@@ -24,6 +24,8 @@ from pages.derivatives.words import (
     SCHEMES,
     UNDEFINED_WORDS,
     broken_latex,
+    error_rows,
+    error_sentence,
     estimate_table,
     formula,
     full,
@@ -323,3 +325,16 @@ def test_scheme_colours_read_as_text_and_survive_colour_blindness():
 def test_each_scheme_has_its_own_marker():
     assert sorted(SCHEME_MARKERS) == sorted(SCHEMES)
     assert len(set(SCHEME_MARKERS.values())) == len(SCHEMES)
+
+
+def test_the_error_plot_in_words_and_its_table_of_powers_of_ten():
+    sweep = error_sweep(Function("x^2 y + y^3"), 2, 1, "x")
+    words = error_sentence(sweep, 2, 1)
+    assert words.startswith("Log-log plot of |estimate − exact| of ∂f/∂x at (2, 1)")
+    assert "the exact value is 4." in words
+    best = sweep.best_h["forward"]
+    forward = scientific(sweep.best_error["forward"])
+    assert f"Forward: smallest error {forward} at h ≈ {step(best)}." in words
+    rows = error_rows(sweep)
+    assert [row["h"] for row in rows] == [step(10.0**-k) for k in range(1, 17)]
+    assert rows[0]["Complex-step"] == "0"  # no subtraction: exact for a polynomial

@@ -269,8 +269,8 @@ def said(app: AppTest) -> str:
 
 
 def table(app: AppTest) -> dict[str, list[str]]:
-    (element,) = app.table
-    frame = element.value
+    """The critical points' table (the charts' data tables are the others)."""
+    (frame,) = [t.value for t in app.table if "second-derivative test" in t.value.columns]
     return {column: [str(v) for v in frame[column]] for column in frame.columns}
 
 

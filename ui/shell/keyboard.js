@@ -1,0 +1,76 @@
+// Keyboard help for every page (ui/shell/keyboard.py): each Plotly chart toolbar is one Tab stop,
+// and a collapsed sidebar leaves the Tab order.
+//
+// Plotly makes every toolbar button a Tab stop: Explore put 28 of them between the charts and
+// the controls after them. Here each toolbar becomes one ARIA toolbar: Tab reaches its first
+// button (or the one last used), the arrow keys, Home and End move along it, Tab leaves it.
+// Plotly rebuilds a toolbar when a chart is redrawn, so the page is watched (at most a few times
+// a second) and new toolbars are fixed as they appear. Installed once per page load.
+//
+// A collapsed sidebar (a phone's first view) is slid off screen, but its links and inputs stayed
+// in the Tab order: the focus went where nobody could see it. While collapsed it is `inert`
+// (out of the Tab order and hidden from assistive technology; CSS visibility would do the same,
+// but Streamlit then stops drawing the sidebar's elements, the app's own style among them).
+
+const CHECK_MS = 200;
+
+function rove(bar) {
+  const buttons = Array.from(bar.querySelectorAll(".modebar-btn"));
+  if (!buttons.length) return;
+  if (bar.getAttribute("role") !== "toolbar") {
+    bar.setAttribute("role", "toolbar");
+    bar.setAttribute("aria-label", "Chart tools (arrow keys move between them)");
+  }
+  const current = buttons.find((button) => button.getAttribute("tabindex") === "0") || buttons[0];
+  for (const button of buttons) button.setAttribute("tabindex", button === current ? "0" : "-1");
+}
+
+function roveAll() {
+  for (const bar of document.querySelectorAll(".modebar")) rove(bar);
+  const sidebar = document.querySelector("[data-testid=stSidebar]");
+  if (sidebar) sidebar.inert = sidebar.dataset.collapsed === "true";
+}
+
+function onKey(event) {
+  const button = event.target && event.target.closest && event.target.closest(".modebar-btn");
+  const bar = button && button.closest(".modebar");
+  if (!bar) return;
+  const buttons = Array.from(bar.querySelectorAll(".modebar-btn"));
+  const at = buttons.indexOf(button);
+  const moves = { ArrowRight: at + 1, ArrowDown: at + 1, ArrowLeft: at - 1, ArrowUp: at - 1, Home: 0 };
+  moves.End = buttons.length - 1;
+  if (!(event.key in moves)) return;
+  event.preventDefault();
+  const next = buttons[(moves[event.key] + buttons.length) % buttons.length];
+  for (const other of buttons) other.setAttribute("tabindex", other === next ? "0" : "-1");
+  next.focus();
+}
+
+function install() {
+  if (window.derivativesKeyboard) return;
+  window.derivativesKeyboard = true;
+  let timer = 0;
+  const observer = new MutationObserver(() => {
+    if (timer) return;
+    timer = setTimeout(() => {
+      timer = 0;
+      roveAll();
+    }, CHECK_MS);
+  });
+  observer.observe(document.body, {
+    childList: true,
+    subtree: true,
+    attributes: true,
+    attributeFilter: ["data-collapsed"],
+  });
+  document.addEventListener("keydown", onKey, true);
+  roveAll();
+}
+
+export default function keyboard(component) {
+  const box = component.parentElement && (component.parentElement.host || component.parentElement);
+  const container = box && box.closest ? box.closest("[data-testid=stElementContainer]") : null;
+  if (container) container.style.display = "none"; // no gap in the sidebar
+  install();
+  return undefined;
+}
