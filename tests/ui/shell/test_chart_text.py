@@ -76,6 +76,21 @@ def test_the_point_table_holds_every_value_to_ten_digits():
     assert values["kind of point"].startswith("not a critical point")
 
 
+@pytest.mark.parametrize("hidden", [frozenset({"x"}), frozenset({"y"}), frozenset({"x", "y"})])
+def test_in_a_quiz_the_words_and_the_table_keep_the_partials_out(hidden):
+    """Either partial still hidden: no ∇f, no length or angle, no kind of point (each tells the
+    partials); f at the point stays."""
+    point = point_summary(Function("x^2 y + y^3"), 2, 1)
+    sentence = point_sentence(point, hidden)
+    assert sentence.startswith("At (2, 1): f = 5;") and "hidden until the quiz" in sentence
+    for leak in ("∇f", "4", "7", "8.062", "steepest", "critical"):
+        assert leak not in sentence.removeprefix("At (2, 1): f = 5;"), leak
+    whole = surface_sentence("x^2*y + y^3", (-3, 3), (-2, 2), point, hidden)
+    assert "(4, 7)" not in whole and "8.062" not in whole
+    rows = {row["quantity"]: row["value"] for row in point_rows(point, hidden)}
+    assert rows == {"x₀": "2", "y₀": "1", "f(x₀, y₀)": "5"}
+
+
 def test_a_curve_says_where_it_is_lowest_and_highest_and_its_slope_at_the_point():
     t = np.linspace(-1, 2, 301)
     words = curve_sentence("The slice f(x, 1)", "x", t, t**2, 0.5, 0.25, ("∂f/∂x", 1.0))
