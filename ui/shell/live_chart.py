@@ -39,8 +39,8 @@ from typing import Any
 
 import numpy as np
 import streamlit as st
-from _plotly_utils.utils import convert_to_base64  # what plotly.io.to_json uses
-from plotly.io.json import to_json_plotly
+
+from ui.plots.encoding import copied, figure_json, typed_arrays
 
 
 def compact_javascript(source: str) -> str:
@@ -89,8 +89,7 @@ def plotly_json(value: Any) -> str:
     """A figure (data + layout) or a list of traces as Plotly JSON, numpy arrays as base64 typed
     arrays (as st.plotly_chart sends them; plotly.io.to_json does this only for go.Figure, whose
     validation a live chart skips). Converts the given dicts in place."""
-    convert_to_base64(value)
-    return to_json_plotly(value)
+    return figure_json(value)
 
 
 def shared_grid(x, y, z) -> dict[str, Any]:
@@ -102,7 +101,7 @@ def shared_grid(x, y, z) -> dict[str, Any]:
         digest.update(str(array.shape).encode())
         digest.update(array.tobytes())
     part = {"id": digest.hexdigest(), "x": arrays[0], "y": arrays[1], "z": arrays[2]}
-    convert_to_base64(part)
+    typed_arrays(part)
     return part
 
 
@@ -112,15 +111,22 @@ def split_figure(
     *,
     grid_roles: Collection[str] = (),
     base_extra: Sequence[dict] = (),
+    base_json: Callable[[Any], str] | None = None,
 ) -> tuple[str, str, dict[str, Any]]:
-    """(base figure JSON, moving traces JSON, point-dependent layout) of a built go.Figure: the
+    """(base figure JSON, moving traces JSON, point-dependent layout) of a built go.Figure, or of
+    its (traces, layout) parts (left unchanged; no go.Figure is built or checked): the
     traces whose meta is in `base_roles` are the base (their data must not depend on the point);
     those in `grid_roles` too, without x, y, z, which they take from the page's shared grid.
     The figure's own level curve (meta "level curve") is left out: the browser draws it from a
     hidden copy in `base_extra` at the point part's `level`, so the base stays the same.
-    `base_extra` comes right after the grid's traces (under markers drawn over the map)."""
-    traces = [t.to_plotly_json() for t in figure.data if t.meta != "level curve"]
-    layout = figure.layout.to_plotly_json()
+    `base_extra` comes right after the grid's traces (under markers drawn over the map).
+    `base_json` encodes the base (default plotly_json; a ui.plots.encoding.JsonMemo shares it)."""
+    if isinstance(figure, tuple):
+        traces = [copied(t) for t in figure[0] if t.get("meta") != "level curve"]
+        layout = copied(figure[1])
+    else:
+        traces = [t.to_plotly_json() for t in figure.data if t.meta != "level curve"]
+        layout = figure.layout.to_plotly_json()
     point_layout = {"annotations": layout.pop("annotations", [])}
     if "margin" in layout:
         point_layout["margin"] = layout["margin"]
@@ -136,7 +142,8 @@ def split_figure(
             moving.append(trace)
     after = max((n + 1 for n, t in enumerate(base) if t.get("meta") in grid_roles), default=0)
     base[after:after] = [dict(trace) for trace in base_extra]
-    return plotly_json({"data": base, "layout": layout}), plotly_json(moving), point_layout
+    encode = base_json or plotly_json
+    return encode({"data": base, "layout": layout}), plotly_json(moving), point_layout
 
 
 def parse_point(
