@@ -51,8 +51,8 @@ st.caption(
 
 drawn = second_order(f, view, settings)
 grid, point = drawn.grid, drawn.point
-live_engine("second_live_engine")
-live_grid("second_live_grid", drawn.grid_part)
+live_engine()
+live_grid(drawn.grid_part)
 
 # Each block whose length varies sits in a container of its own: an element's place on the page
 # is its identity, and a live chart that moved down one place would be mounted anew (a new

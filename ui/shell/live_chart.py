@@ -179,16 +179,23 @@ def _received(key: str, xlim, ylim, on_move: Callable[[Moved], None]) -> None:
         on_move(moved)
 
 
-def live_engine(key: str = "live_chart_engine") -> None:
+# The engine, the grid and each chart's point are stateless elements without a key: Streamlit
+# then leaves them out of the session state that every keyed widget reads whole on each run
+# (SessionState.filtered_state presents each keyed component's state, building a class for it):
+# on Second order that was twelve components read by each of its thirteen keyed widgets per run.
+# Their data decides their identity; each is one of a kind on its page (a point names its chart).
+
+
+def live_engine() -> None:
     """Load the live charts' module once on this page (an empty element), for the charts that
     `live_chart(..., light=True)` draws after it."""
-    _component(key=key, data={"role": "engine"}, height=0)
+    _component(data={"role": "engine"}, height=0)
 
 
-def live_grid(key: str, part: Mapping[str, Any]) -> None:
+def live_grid(part: Mapping[str, Any]) -> None:
     """Send a `shared_grid` once for every light live chart of the page whose base names its id
     (`base["grid"]`); unchanged, a rerun sends Streamlit's short reference."""
-    _stub(key=key, data={"role": "grid", **part}, height=0)
+    _stub(data={"role": "grid", **part}, height=0)
 
 
 def live_chart(
@@ -234,4 +241,4 @@ def live_chart(
         height=height,
         on_moved_change=partial(_received, key, geometry["xlim"], geometry["ylim"], on_move),
     )
-    _point(key=f"{key}_point", data={"chart": key, **point}, height=0)
+    _point(data={"chart": key, **point}, height=0)
