@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
+import streamlit as st
 import sympy
 
 from core import (
@@ -51,7 +52,7 @@ from ui.plots.config import PLOT_CONFIG
 from ui.plots.contour import ARROW_2D, level_curve_trace, point_level
 from ui.plots.encoding import JsonMemo
 from ui.plots.surface import ARROW_3D, HEAD_LENGTH, HEAD_RADIUS, HEAD_SIDES
-from ui.shell.cache import grid_for, per_function
+from ui.shell.cache import canonical_key, grid_for, per_function
 from ui.shell.live_chart import shared_grid, split_figure
 from ui.shell.view import View
 
@@ -304,6 +305,27 @@ def second_order(f: Function, view: View, settings: Settings) -> SecondOrder:
         grid_part=shared,
         live={name: _live(name, part, small, point, view, extra) for name, part in charts.items()},
     )
+
+
+def _view_key(view: View) -> tuple:
+    """What second_order reads of a View (the point, the window, the resolution)."""
+    return (view.x0, view.y0, view.xlim, view.ylim, view.resolution)
+
+
+@st.cache_resource(
+    max_entries=128,
+    show_spinner=False,
+    hash_funcs={
+        Function: canonical_key,
+        View: _view_key,
+        Settings: lambda settings: (settings.angle, settings.radius),
+    },
+)
+def second_order_shared(f: Function, view: View, settings: Settings) -> SecondOrder:
+    """second_order, once per server for each function, point, window and page settings: a
+    class opening one link (or clicking the same point) pays once. The result is only read:
+    st.plotly_chart copies its figures, the live charts send their parts as they are."""
+    return second_order(f, view, settings)
 
 
 # --- critical points in words -------------------------------------------------------------------
