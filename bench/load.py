@@ -86,6 +86,7 @@ DEFAULT_QUERY = "f=x%5E2+y+%2B+y%5E3&x0=2&y0=1"
 POINT_KEYS = ("x0", "y0")  # the sidebar's number inputs (widget keys = View fields = URL names)
 MAX_STUDENTS = 200
 MAX_CLICKS = 20
+MAX_SOAK_RUNS = 20_000
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 FINAL_STATUSES = frozenset(
     {
@@ -808,6 +809,54 @@ async def run_all(
     return measurements
 
 
+@dataclass
+class Soak:
+    """A long run on one page: the servers' RSS after the warm-up and after each class."""
+
+    page: str
+    students: int
+    runs: int = 0
+    errors: int = 0
+    classes: int = 0
+    rss: list[int] = field(default_factory=list)  # bytes, all servers together
+
+
+async def soak(
+    base_url: str,
+    pids: Sequence[int],
+    page: str,
+    students: int,
+    runs: int,
+    plan: Plan,
+    timeout: float,
+    out=print,
+) -> Soak:
+    """Classes of `students` on `page`, one after another, until `runs` script runs are done
+    (or `timeout`): does the servers' memory settle, or grow with every run?"""
+    deadline = time.monotonic() + timeout
+    opening_only = dataclasses.replace(plan, clicks=0, ramp=0.0)
+    await measure(base_url, page, max(len(pids), 1), opening_only, pids, timeout)
+    found = Soak(page, students, rss=[servers_rss_bytes(pids) or 0])
+    while found.runs < runs and (remaining := deadline - time.monotonic()) > 0:
+        measurement = await measure(base_url, page, students, plan, pids, remaining)
+        found.runs += measurement.runs
+        found.errors += len(measurement.errors)
+        found.classes += 1
+        found.rss.append(servers_rss_bytes(pids) or 0)
+        out(
+            f"soak {page}: {found.runs} runs, RSS {found.rss[-1] / 2**20:.0f} MB, "
+            f"{found.errors} errors"
+        )
+    mb = [value / 2**20 for value in found.rss]
+    half = mb[len(mb) // 2]
+    out(
+        f"soak {page} x {students} students: {found.runs} runs in {found.classes} classes, "
+        f"{found.errors} errors; RSS after the warm-up {mb[0]:.0f} MB, halfway {half:.0f} MB, "
+        f"at the end {mb[-1]:.0f} MB (peak {max(mb):.0f} MB)"
+    )
+    return found
+
+
 def _loopback(url: str) -> str:
     parts = urlsplit(url)
     if parts.scheme != "http" or parts.hostname not in LOOPBACK:
@@ -869,6 +918,13 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         default=0,
         help="start this many servers behind HAProxy (deploy/replicas.py) instead of one",
     )
+    parser.add_argument(
+        "--soak",
+        type=int,
+        metavar="RUNS",
+        help="instead of the table: classes of the first --students count on the first --page, "
+        "one after another, until this many script runs; prints the servers' RSS as it goes",
+    )
     parser.add_argument("--pid", type=int, help="that server's PID, for its CPU and RSS")
     parser.add_argument(
         "--app-dir", type=Path, default=ROOT, help="where app.py is (default: this repository)"
@@ -894,6 +950,8 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         args.students, args.page = list(TABLE_STUDENTS), sorted(PAGES, key=list(PAGES).index)
     if not all(1 <= count <= MAX_STUDENTS for count in args.students):
         parser.error(f"--students must be 1 to {MAX_STUDENTS}")
+    if args.soak is not None and not 1 <= args.soak <= MAX_SOAK_RUNS:
+        parser.error(f"--soak must be 1 to {MAX_SOAK_RUNS} runs")
     if not 0 <= args.clicks <= MAX_CLICKS:
         parser.error(f"--clicks must be 0 to {MAX_CLICKS}")
     if args.timeout <= 0 or args.interaction_timeout <= 0:
@@ -913,12 +971,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         via=args.via,
     )
 
-    def go(url: str, pids: Sequence[int], where: str) -> list[Measurement]:
+    def go(url: str, pids: Sequence[int], where: str) -> list[Measurement] | Soak:
         print(
             f"{where}; {os.cpu_count()} cores; link ?{plan.query}; {plan.clicks} clicks per "
             f"student, think {plan.think * 0.5:g} to {plan.think * 1.5:g} s, arrivals over "
             f"{plan.ramp:g} s; times until script_finished"
         )
+        if args.soak:
+            run = soak(url, pids, args.page[0], args.students[0], args.soak, plan, args.timeout)
+            return asyncio.run(asyncio.wait_for(run, args.timeout + 60))
         run = run_all(url, pids, args.page, args.students, plan, args.timeout)
         return asyncio.run(asyncio.wait_for(run, args.timeout + 60))
 
@@ -944,6 +1005,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                     problems = deploy.warm(server.url)
                     print(f"warmed {server.url}: {'; '.join(problems) or 'every page opened'}")
             measurements = go(cluster.url, pids, where)
+    if isinstance(measurements, Soak):
+        if args.json:
+            args.json.write_text(json.dumps(dataclasses.asdict(measurements), indent=1) + "\n")
+        return 0 if measurements.runs and not measurements.errors else 1
     if args.json:
         args.json.write_text(json.dumps([summary(m) for m in measurements], indent=1) + "\n")
         print(f"wrote {args.json}")

@@ -17,7 +17,8 @@ import threading
 from deploy.replicas import DeployError, replicas
 
 
-def main(argv: list[str] | None = None) -> int:
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """The command line (also what the Dockerfile's CMD passes: tests/test_dockerfile.py)."""
     parser = argparse.ArgumentParser(
         prog="python -m deploy", description="The app on every core: Streamlit x N behind HAProxy."
     )
@@ -33,6 +34,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not 1 <= args.replicas <= 64:
         parser.error("--replicas must be 1 to 64")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:

@@ -7,11 +7,12 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from pages.second_order.style import CRITICAL_SIZE_2D, CRITICAL_SIZE_3D, KIND_STYLE, point_on_top
+from pages.second_order.style import CRITICAL_SIZE_2D, CRITICAL_SIZE_3D, KIND_STYLE, points_last
 from ui.plots.arrays import all_finite, f32, fmt
 from ui.plots.axes import LIFT
-from ui.plots.contour import contour_figure
-from ui.plots.surface import surface_figure
+from ui.plots.config import new_figure
+from ui.plots.contour import contour_parts
+from ui.plots.surface import surface_parts
 
 
 # --- critical points ----------------------------------------------------------------------------
@@ -69,21 +70,31 @@ def critical_traces(critical, *, three_d: bool = False, lift: float = 0.0) -> li
     return traces
 
 
+def critical_contour_parts(grid, point, critical) -> tuple[list[dict], dict]:
+    """The contour map with the point, its gradient and every critical point by kind, as
+    (traces, layout): the page sends them without building a go.Figure."""
+    traces, layout = contour_parts(grid, point, show_slices=False)
+    return points_last([*traces, *critical_traces(critical)]), layout
+
+
 def critical_contour_figure(grid, point, critical) -> go.Figure:
-    """The contour map with the point, its gradient and every critical point by kind."""
-    fig = contour_figure(grid, point, show_slices=False)
-    fig.add_traces(critical_traces(critical))
-    return point_on_top(fig)
+    return new_figure(*critical_contour_parts(grid, point, critical))
+
+
+def critical_surface_parts(grid, point, critical, *, camera=None, surface=None):
+    """The surface with the point and every critical point by kind, as (traces, layout)."""
+    traces, layout = surface_parts(
+        grid, point, None, None, show_slices=False, camera=camera, surface=surface
+    )
+    zlim = layout["scene"]["zaxis"]["range"]
+    inside = [p for p in critical if all_finite(p.value) and zlim[0] <= p.value <= zlim[1]]
+    lift = 3 * LIFT * (zlim[1] - zlim[0])
+    return [*traces, *critical_traces(inside, three_d=True, lift=lift)], layout
 
 
 def critical_surface_figure(grid, point, critical, *, camera=None, surface=None) -> go.Figure:
-    """The surface with the point and every critical point by kind."""
-    fig = surface_figure(grid, point, None, None, show_slices=False, camera=camera, surface=surface)
-    zlim = fig.layout.scene.zaxis.range
-    inside = [p for p in critical if all_finite(p.value) and zlim[0] <= p.value <= zlim[1]]
-    lift = 3 * LIFT * (zlim[1] - zlim[0])
-    fig.add_traces(critical_traces(inside, three_d=True, lift=lift))
-    return fig
+    parts = critical_surface_parts(grid, point, critical, camera=camera, surface=surface)
+    return new_figure(*parts)
 
 
 # --- the quadratic approximation ------------------------------------------------------------------

@@ -8,7 +8,7 @@ import math
 import numpy as np
 import plotly.graph_objects as go
 
-from pages.second_order.style import DIRECTION, DU, degrees, point_on_top
+from pages.second_order.style import DIRECTION, DU, degrees, points_last
 from ui.plots.arrays import all_finite, f32, fmt, grid_window, nan_outside
 from ui.plots.axes import HOVER, LIFT, clip_line
 from ui.plots.colours import GRADIENT, POINT
@@ -20,9 +20,9 @@ from ui.plots.config import (
     new_figure,
     notes_annotation,
 )
-from ui.plots.contour import ARROW_2D, contour_figure
+from ui.plots.contour import ARROW_2D, contour_parts
 from ui.plots.slices import slice_panel
-from ui.plots.surface import surface_figure
+from ui.plots.surface import surface_parts
 
 PANEL_BOTTOM = 190  # pixels under the plot: the x axis title, then the legend
 
@@ -34,13 +34,14 @@ def _direction_name(direction) -> str:
     return f"u at θ = {fmt(degrees(math.atan2(direction[1], direction[0])))}°"
 
 
-def direction_contour_figure(grid, point, piece) -> go.Figure:
+def direction_contour_parts(grid, point, piece) -> tuple[list[dict], dict]:
     """The contour map with the gradient (as on Explore), the unit vector u drawn from the point
-    at the gradient arrow's length, and the line along u (core DirectionalSlice `piece`)."""
-    fig = contour_figure(grid, point, show_slices=False)
+    at the gradient arrow's length, and the line along u (core DirectionalSlice `piece`), as
+    (traces, layout)."""
+    traces, layout = contour_parts(grid, point, show_slices=False)
     xlim, ylim = grid_window(grid)
     u = np.asarray(piece.direction, dtype=np.float64)
-    fig.add_trace(
+    traces.append(
         {
             "type": "scatter",
             "mode": "lines",
@@ -56,7 +57,7 @@ def direction_contour_figure(grid, point, piece) -> go.Figure:
     length = ARROW_2D * min(xlim[1] - xlim[0], ylim[1] - ylim[0])
     tail = np.array([point.x, point.y])
     tip = tail + length * u
-    fig.add_trace(
+    traces.append(
         {
             # A white halo under the arrow: blue on viridis' teal needs the contrast.
             "type": "scatter",
@@ -69,7 +70,7 @@ def direction_contour_figure(grid, point, piece) -> go.Figure:
             "hoverinfo": "skip",
         }
     )
-    fig.add_trace(
+    traces.append(
         {
             "type": "scatter",
             "mode": "lines+markers",
@@ -89,20 +90,27 @@ def direction_contour_figure(grid, point, piece) -> go.Figure:
             "hoverinfo": "text",
         }
     )
-    return point_on_top(fig)
+    return points_last(traces), layout
 
 
-def direction_surface_figure(grid, point, piece, *, camera=None, surface=None) -> go.Figure:
+def direction_contour_figure(grid, point, piece) -> go.Figure:
+    return new_figure(*direction_contour_parts(grid, point, piece))
+
+
+def direction_surface_parts(grid, point, piece, *, camera=None, surface=None):
     """The surface cut by the vertical plane along u through the point: the plane, the curve it
-    cuts and the tangent line of slope D_u f (core DirectionalSlice `piece`)."""
-    fig = surface_figure(grid, point, None, None, show_slices=False, camera=camera, surface=surface)
+    cuts and the tangent line of slope D_u f (core DirectionalSlice `piece`), as (traces,
+    layout)."""
+    traces, layout = surface_parts(
+        grid, point, None, None, show_slices=False, camera=camera, surface=surface
+    )
     xlim, ylim = grid_window(grid)
     if not (xlim[0] <= piece.x0 <= xlim[1] and ylim[0] <= piece.y0 <= ylim[1]):
-        return fig  # the line through a point outside the window may miss the box altogether
-    zlim = tuple(fig.layout.scene.zaxis.range)
+        return traces, layout  # the line through a point outside the window may miss the box
+    zlim = tuple(layout["scene"]["zaxis"]["range"])
     group = "direction"
     name = f"slice along {_direction_name(piece.direction)}"
-    traces = [
+    traces += [
         {
             # A rectangle of two triangles: a mesh moves in place while the point is dragged
             # (ui/shell/live_chart.js); a surface trace would be rebuilt.
@@ -156,8 +164,11 @@ def direction_surface_figure(grid, point, piece, *, camera=None, surface=None) -
                 "hoverinfo": "name",
             }
         )
-    fig.add_traces(traces)
-    return fig
+    return traces, layout
+
+
+def direction_surface_figure(grid, point, piece, *, camera=None, surface=None) -> go.Figure:
+    return new_figure(*direction_surface_parts(grid, point, piece, camera=camera, surface=surface))
 
 
 def direction_slice_figure(piece, *, height: int = PANEL_HEIGHT) -> go.Figure:

@@ -14,7 +14,7 @@ from ui.plots.arrays import all_finite, f32, grid_window, nan_outside, single_co
 from ui.plots.axes import HOVER
 from ui.plots.colours import PLANE, POINT
 from ui.plots.config import TITLE_FONT_SIZE, base_layout, new_figure, notes_annotation
-from ui.plots.surface import surface_figure
+from ui.plots.surface import surface_parts
 
 PATCH_SAMPLES = 25  # per side: Q is a quadric, smooth at this count; the point's bytes stay small
 
@@ -69,15 +69,17 @@ def neighbourhood(x0, y0, radius, xlim, ylim) -> tuple | None:
     return (x_low, x_high), (y_low, y_high)
 
 
-def quadratic_surface_figure(
+def quadratic_surface_parts(
     grid, point, plane, quadratic, radius, *, camera=None, surface=None
-) -> go.Figure:
+) -> tuple[list[dict], dict]:
     """The surface with the quadratic Taylor polynomial Q (core Quadratic) drawn over the square
     of half-width `radius` around the point, and the tangent plane L (core TangentPlane) over the
-    same square, hidden until its legend entry is clicked."""
-    fig = surface_figure(grid, point, None, None, show_slices=False, camera=camera, surface=surface)
+    same square, hidden until its legend entry is clicked; as (traces, layout)."""
+    traces, layout = surface_parts(
+        grid, point, None, None, show_slices=False, camera=camera, surface=surface
+    )
     xlim, ylim = grid_window(grid)
-    zlim = tuple(fig.layout.scene.zaxis.range)
+    zlim = tuple(layout["scene"]["zaxis"]["range"])
     square = neighbourhood(point.x, point.y, radius, xlim, ylim)
     notes = []
     if not quadratic.defined:
@@ -85,15 +87,18 @@ def quadratic_surface_figure(
     elif square is None:
         notes.append("the point is outside the window: no patch to draw")
     else:
-        fig.add_trace(_patch(quadratic, square, zlim, QUADRATIC, "quadratic Q", "quadratic", 0.8))
+        traces.append(_patch(quadratic, square, zlim, QUADRATIC, "quadratic Q", "quadratic", 0.8))
         if plane.defined:
             patch = _patch(plane, square, zlim, PLANE, "tangent plane L", "plane patch", 0.7)
-            fig.add_trace({**patch, "visible": "legendonly"})
+            traces.append({**patch, "visible": "legendonly"})
     if notes:
-        old = list(fig.layout.annotations)
-        text = "<br>".join([*(a.text for a in old), *notes])
-        fig.update_layout(annotations=[notes_annotation([text])])
-    return fig
+        old = [a["text"] for a in layout.get("annotations", [])]
+        layout = {**layout, "annotations": [notes_annotation(["<br>".join([*old, *notes])])]}
+    return traces, layout
+
+
+def quadratic_surface_figure(*args, **kwargs) -> go.Figure:
+    return new_figure(*quadratic_surface_parts(*args, **kwargs))
 
 
 def _log_errors(errors) -> tuple[np.ndarray, np.ndarray, float, float] | None:

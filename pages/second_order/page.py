@@ -20,7 +20,7 @@ from pages.second_order.words import (
     table_points,
     taylor_numbers,
 )
-from pages.second_order.work import second_order, taylor_latex_for
+from pages.second_order.work import second_order_shared, taylor_latex_for
 from ui.plots.colours import PLANE
 from ui.plots.config import PLOT_CONFIG
 from ui.plots.contour import CONTOUR_HEIGHT
@@ -69,10 +69,10 @@ st.caption(
     "chart and use the arrow keys (drag a surface to rotate it)."
 )
 
-drawn = second_order(f, view, settings)
+drawn = second_order_shared(f, view, settings)
 grid, point = drawn.grid, drawn.point
-live_engine("second_live_engine")
-live_grid("second_live_grid", drawn.grid_part)
+live_engine()
+live_grid(drawn.grid_part)
 
 # Each block whose length varies sits in a container of its own: an element's place on the page
 # is its identity, and a live chart that moved down one place would be mounted anew (a new

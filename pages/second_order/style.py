@@ -43,6 +43,14 @@ def degrees(angle: float) -> float:
     return math.degrees(angle) % 360.0
 
 
+def points_last(traces: list[dict]) -> list[dict]:
+    """The traces with the point (x0, y0) moved after those added over the map, so nothing hides
+    it (the parts' point_on_top)."""
+    return [t for t in traces if t.get("meta") != "point"] + [
+        t for t in traces if t.get("meta") == "point"
+    ]
+
+
 def point_on_top(fig: go.Figure) -> go.Figure:
     """Draw the point (x0, y0) after the traces added over the map, so nothing hides it."""
     points = [trace for trace in fig.data if trace.meta == "point"]

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
+import streamlit as st
 import sympy
 
 from core import (
@@ -31,17 +32,17 @@ from core import (
     taylor2,
 )
 from core.geometry import ApproximationErrors, DirectionalSlice, PointSummary, Quadratic
-from pages.second_order.figures_critical import critical_contour_figure, critical_surface_figure
+from pages.second_order.figures_critical import critical_contour_parts, critical_surface_parts
 from pages.second_order.figures_direction import (
-    direction_contour_figure,
+    direction_contour_parts,
     direction_slice_figure,
-    direction_surface_figure,
+    direction_surface_parts,
     profile_figure,
 )
 from pages.second_order.figures_taylor import (
     PATCH_SAMPLES,
     error_maps_figure,
-    quadratic_surface_figure,
+    quadratic_surface_parts,
 )
 from pages.second_order.settings import Settings
 from pages.second_order.style import KIND_STYLE
@@ -49,8 +50,9 @@ from pages.second_order.words import reads_exactly, taylor_form
 from ui.plots.axes import LIFT, scene_aspect, z_limits
 from ui.plots.config import PLOT_CONFIG
 from ui.plots.contour import ARROW_2D, level_curve_trace, point_level
+from ui.plots.encoding import JsonMemo
 from ui.plots.surface import ARROW_3D, HEAD_LENGTH, HEAD_RADIUS, HEAD_SIDES
-from ui.shell.cache import grid_for, per_function
+from ui.shell.cache import canonical_key, grid_for, per_function
 from ui.shell.live_chart import shared_grid, split_figure
 from ui.shell.view import View
 
@@ -75,6 +77,9 @@ MOVING = {
     "direction_contour": ("direction", "gradient", "point", "level"),
     "direction_surface": ("direction", "gradient", "point"),
 }
+# The five bases' JSON by content, for every session: students on the same link and window get
+# the same bases (the grid's traces without their arrays, the critical points, the layout).
+BASE_JSON = JsonMemo(entries=64)
 
 
 # --- cached core calls --------------------------------------------------------------------------
@@ -147,7 +152,12 @@ def grid_part(grid: Grid) -> dict[str, Any]:
 
 
 def _live(
-    name: str, figure: go.Figure, grid: Grid, point: PointSummary, view: View, extra: dict
+    name: str,
+    parts: tuple[list[dict], dict],
+    grid: Grid,
+    point: PointSummary,
+    view: View,
+    extra: dict,
 ) -> LiveParts:
     """Chart `name` of the page as a live chart: its base (what the grid decides) and its point."""
     three_d = name.endswith("surface")
@@ -157,10 +167,11 @@ def _live(
         k: v for k, v in level_curve_trace(grid, None).items() if k not in ("x", "y", "z")
     }
     base_json, moving_json, layout = split_figure(
-        figure,
+        parts,
         base_roles,
         grid_roles=GRID_ROLES,
         base_extra=() if three_d else ({**level_template, "grid": True},),
+        base_json=BASE_JSON,
     )
     geometry: dict[str, Any] = {
         "xlim": list(view.xlim),
@@ -258,14 +269,15 @@ def second_order(f: Function, view: View, settings: Settings) -> SecondOrder:
     slope = directional_derivative(f, view.x0, view.y0, angle=theta)
     profile = directional_profile(f, view.x0, view.y0, np.radians(PROFILE_ANGLES))
     small = stand_in(grid)
+    # Plain (traces, layout) parts: no go.Figure is built (or checked) for a live chart.
     charts = {
-        "critical_contour": critical_contour_figure(small, point, critical),
-        "critical_surface": critical_surface_figure(small, point, critical),
-        "quadratic_surface": quadratic_surface_figure(
+        "critical_contour": critical_contour_parts(small, point, critical),
+        "critical_surface": critical_surface_parts(small, point, critical),
+        "quadratic_surface": quadratic_surface_parts(
             small, point, plane, quadratic, settings.radius
         ),
-        "direction_contour": direction_contour_figure(small, point, piece),
-        "direction_surface": direction_surface_figure(small, point, piece),
+        "direction_contour": direction_contour_parts(small, point, piece),
+        "direction_surface": direction_surface_parts(small, point, piece),
     }
     shared = grid_part(grid)
     extra = {
@@ -291,8 +303,29 @@ def second_order(f: Function, view: View, settings: Settings) -> SecondOrder:
         direction_slice=direction_slice_figure(piece),
         profile_figure=profile_figure(point, PROFILE_ANGLES, profile, settings.angle, slope),
         grid_part=shared,
-        live={name: _live(name, fig, small, point, view, extra) for name, fig in charts.items()},
+        live={name: _live(name, part, small, point, view, extra) for name, part in charts.items()},
     )
+
+
+def _view_key(view: View) -> tuple:
+    """What second_order reads of a View (the point, the window, the resolution)."""
+    return (view.x0, view.y0, view.xlim, view.ylim, view.resolution)
+
+
+@st.cache_resource(
+    max_entries=128,
+    show_spinner=False,
+    hash_funcs={
+        Function: canonical_key,
+        View: _view_key,
+        Settings: lambda settings: (settings.angle, settings.radius),
+    },
+)
+def second_order_shared(f: Function, view: View, settings: Settings) -> SecondOrder:
+    """second_order, once per server for each function, point, window and page settings: a
+    class opening one link (or clicking the same point) pays once. The result is only read:
+    st.plotly_chart copies its figures, the live charts send their parts as they are."""
+    return second_order(f, view, settings)
 
 
 # --- critical points in words -------------------------------------------------------------------

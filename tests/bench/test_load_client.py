@@ -9,6 +9,7 @@ import pytest
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from bench.load import (
+    MAX_SOAK_RUNS,
     MAX_STUDENTS,
     TABLE_STUDENTS,
     Interaction,
@@ -107,6 +108,10 @@ def test_bounded_and_loopback_only():
     with pytest.raises(SystemExit):
         parse_args(["--replicas", "17"])
     assert parse_args(["--replicas", "2"]).replicas == 2
+    for wrong in ("0", str(MAX_SOAK_RUNS + 1)):
+        with pytest.raises(SystemExit):
+            parse_args(["--soak", wrong])
+    assert parse_args(["--soak", "1000", "--students", "20"]).soak == 1000
     assert _loopback("http://localhost:8501/descent?x0=1") == "http://localhost:8501"
     with pytest.raises(SystemExit):
         _loopback("http://192.0.2.1:8501")

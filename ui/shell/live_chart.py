@@ -42,12 +42,13 @@ import numpy as np
 import orjson
 import streamlit as st
 from _plotly_utils.utils import (  # what plotly.io.to_json uses
-    convert_to_base64,
     is_skipped_key,
     plotlyjsShortTypes,
     to_typed_array_spec,
 )
 from plotly.io.json import to_json_plotly
+
+from ui.plots.encoding import copied
 
 
 def compact_javascript(source: str) -> str:
@@ -171,8 +172,7 @@ def shared_grid(x, y, z) -> dict[str, Any]:
         digest.update(str(array.shape).encode())
         digest.update(array.tobytes())
     part = {"id": digest.hexdigest(), "x": arrays[0], "y": arrays[1], "z": arrays[2]}
-    convert_to_base64(part)
-    return part
+    return typed_arrays(part)
 
 
 def split_figure(
@@ -181,15 +181,22 @@ def split_figure(
     *,
     grid_roles: Collection[str] = (),
     base_extra: Sequence[dict] = (),
+    base_json: Callable[[Any], str] | None = None,
 ) -> tuple[str, str, dict[str, Any]]:
-    """(base figure JSON, moving traces JSON, point-dependent layout) of a built go.Figure: the
+    """(base figure JSON, moving traces JSON, point-dependent layout) of a built go.Figure, or of
+    its (traces, layout) parts (left unchanged; no go.Figure is built or checked): the
     traces whose meta is in `base_roles` are the base (their data must not depend on the point);
     those in `grid_roles` too, without x, y, z, which they take from the page's shared grid.
     The figure's own level curve (meta "level curve") is left out: the browser draws it from a
     hidden copy in `base_extra` at the point part's `level`, so the base stays the same.
-    `base_extra` comes right after the grid's traces (under markers drawn over the map)."""
-    traces = [t.to_plotly_json() for t in figure.data if t.meta != "level curve"]
-    layout = figure.layout.to_plotly_json()
+    `base_extra` comes right after the grid's traces (under markers drawn over the map).
+    `base_json` encodes the base (default plotly_json; a ui.plots.encoding.JsonMemo shares it)."""
+    if isinstance(figure, tuple):
+        traces = [copied(t) for t in figure[0] if t.get("meta") != "level curve"]
+        layout = copied(figure[1])
+    else:
+        traces = [t.to_plotly_json() for t in figure.data if t.meta != "level curve"]
+        layout = figure.layout.to_plotly_json()
     point_layout = {"annotations": layout.pop("annotations", [])}
     if "margin" in layout:
         point_layout["margin"] = layout["margin"]
@@ -205,7 +212,8 @@ def split_figure(
             moving.append(trace)
     after = max((n + 1 for n, t in enumerate(base) if t.get("meta") in grid_roles), default=0)
     base[after:after] = [dict(trace) for trace in base_extra]
-    return plotly_json({"data": base, "layout": layout}), plotly_json(moving), point_layout
+    encode = base_json or plotly_json
+    return encode({"data": base, "layout": layout}), plotly_json(moving), point_layout
 
 
 def parse_point(
@@ -241,16 +249,23 @@ def _received(key: str, xlim, ylim, on_move: Callable[[Moved], None]) -> None:
         on_move(moved)
 
 
-def live_engine(key: str = "live_chart_engine") -> None:
+# The engine, the grid and each chart's point are stateless elements without a key: Streamlit
+# then leaves them out of the session state that every keyed widget reads whole on each run
+# (SessionState.filtered_state presents each keyed component's state, building a class for it):
+# on Second order that was twelve components read by each of its thirteen keyed widgets per run.
+# Their data decides their identity; each is one of a kind on its page (a point names its chart).
+
+
+def live_engine() -> None:
     """Load the live charts' module once on this page (an empty element), for the charts that
     `live_chart(..., light=True)` draws after it."""
-    _component(key=key, data={"role": "engine"}, height=0)
+    _component(data={"role": "engine"}, height=0)
 
 
-def live_grid(key: str, part: Mapping[str, Any]) -> None:
+def live_grid(part: Mapping[str, Any]) -> None:
     """Send a `shared_grid` once for every light live chart of the page whose base names its id
     (`base["grid"]`); unchanged, a rerun sends Streamlit's short reference."""
-    _stub(key=key, data={"role": "grid", **part}, height=0)
+    _stub(data={"role": "grid", **part}, height=0)
 
 
 def live_chart(
@@ -300,4 +315,4 @@ def live_chart(
         on_moved_change=partial(_received, key, geometry["xlim"], geometry["ylim"], on_move),
     )
     words = {"description": description} if description else {}
-    _point(key=f"{key}_point", data={"chart": key, **point, **words}, height=0)
+    _point(data={"chart": key, **point, **words}, height=0)

@@ -311,10 +311,14 @@ def set_slider(name: str, value: float, given_range: tuple[float, float, float])
 
 
 def load_sliders(view: View) -> None:
-    """Every parameter's slider from the link (load_link: once per session)."""
+    """Every parameter's slider from the link (load_link: once per session). Only those the link
+    moves from the default are written: the others read as the default, and each of the five
+    keys of each of the 25 names was a key that every keyed widget's run read again (Streamlit
+    copies the whole session state per widget: 125 of a session's 170 keys, issue 15)."""
     for name in parameter_values(view):
         value, *given_range = slider(view, name)
-        set_slider(name, value, tuple(given_range))
+        if (value, *given_range) != (PARAMETER_VALUE, *PARAMETER_RANGE):
+            set_slider(name, value, tuple(given_range))
 
 
 def sliders_from_session() -> Sliders:
@@ -339,7 +343,8 @@ def parameter_sliders(function: Function | None) -> dict[str, Any]:
         low, high, step = st.session_state.get(range_key(name), PARAMETER_RANGE)
         key = value_key(name)
         value = float(st.session_state.get(key, PARAMETER_VALUE))
-        if not low <= value <= high:  # a narrower range: the value moves into it
+        if key not in st.session_state or not low <= value <= high:
+            # a slider the link left at its default, or a narrower range: the value moves in
             st.session_state[key] = min(max(value, low), high)
         sidebar.slider(
             f"{GREEK_LETTERS.get(name, name)} =",
@@ -377,7 +382,8 @@ def _checked_range(name: str) -> str | None:
 def _range_inputs(name: str) -> None:
     number = dict(min_value=-MAX_COORDINATE, max_value=MAX_COORDINATE, format="%g")
     low_key, high_key, step_key = _edit_keys(name)
-    for key, part in zip(_edit_keys(name), st.session_state.get(range_key(name)), strict=True):
+    shown_range = st.session_state.get(range_key(name), PARAMETER_RANGE)
+    for key, part in zip(_edit_keys(name), shown_range, strict=True):
         st.session_state.setdefault(key, float(part))
     shown = GREEK_LETTERS.get(name, name)
     low, high, step = st.columns(3)

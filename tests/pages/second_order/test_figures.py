@@ -3,6 +3,7 @@ server."""
 
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
@@ -25,24 +26,30 @@ from core import (
 )
 from pages.second_order.figures_critical import (
     critical_contour_figure,
+    critical_contour_parts,
     critical_surface_figure,
+    critical_surface_parts,
     critical_traces,
 )
 from pages.second_order.figures_direction import (
     direction_contour_figure,
+    direction_contour_parts,
     direction_slice_figure,
     direction_surface_figure,
+    direction_surface_parts,
     profile_figure,
 )
 from pages.second_order.figures_taylor import (
     error_maps_figure,
     neighbourhood,
     quadratic_surface_figure,
+    quadratic_surface_parts,
 )
 from pages.second_order.style import DIRECTION, KIND_STYLE, QUADRATIC, degrees
 from ui.plots import colours as theme
-from ui.plots.config import figure_bytes
+from ui.plots.config import figure_bytes, new_figure
 from ui.plots.contour import ARROW_2D
+from ui.shell.live_chart import split_figure
 
 SEED = "x^2 y + y^3"
 HIMMELBLAU = "(x^2+y-11)^2 + (x+y^2-7)^2"
@@ -300,3 +307,44 @@ def test_a_point_where_f_is_undefined_builds_every_figure():
 def test_all_figures_fit_a_byte_budget(seed):
     total = sum(figure_bytes(fig) for fig in seed.figures())
     assert total < 400_000, total  # at resolution 60; the page's default 100 is measured in e2e
+
+
+# --- the live charts' parts ---------------------------------------------------------------------
+
+
+def _decoded(value):
+    """JSON text inside the parts decoded, so key order does not matter."""
+    if isinstance(value, str) and value[:1] in "[{":
+        return _decoded(json.loads(value))
+    if isinstance(value, dict):
+        return {key: _decoded(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_decoded(item) for item in value]
+    return value
+
+
+@pytest.mark.parametrize(
+    ("text", "x0", "y0"), [(SEED, 2, 1), (HIMMELBLAU, 0.5, -1), (DISC, 0.9, 0.9), (SEED, 9, 9)]
+)
+def test_the_parts_the_page_sends_split_as_the_figures_did(text, x0, y0):
+    # The page sends plain (traces, layout) parts without building a go.Figure. They split as
+    # the unchecked go.Figure the server built from them before, and Plotly accepts them (the
+    # tests check every figure: DERIVATIVES_VALIDATE_FIGURES).
+    scene = Scene(text, x0, y0)
+    g, p = scene.grid, scene.point
+    parts = [
+        critical_contour_parts(g, p, scene.critical),
+        critical_surface_parts(g, p, scene.critical),
+        quadratic_surface_parts(g, p, scene.plane, scene.quadratic, scene.radius),
+        direction_contour_parts(g, p, scene.piece),
+        direction_surface_parts(g, p, scene.piece),
+    ]
+    roles = {"surface", "contour", "level curve"}
+    for traces, layout in parts:
+        checked = new_figure(traces, layout)
+        assert len(checked.data) == len(traces)
+        unchecked = go.Figure(data=traces, layout=layout, _validate=False)
+        from_parts = split_figure((traces, layout), {"critical minimum"}, grid_roles=roles)
+        before = split_figure(unchecked, {"critical minimum"}, grid_roles=roles)
+        assert _decoded(from_parts) == _decoded(before)
+        assert any(trace.get("meta") == "point" for trace in traces) == math.isfinite(p.value)

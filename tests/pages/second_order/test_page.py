@@ -24,7 +24,7 @@ from core import (
     point_summary,
     taylor2,
 )
-from pages.second_order.settings import DEFAULT, RADII, Settings, from_query, to_query
+from pages.second_order.settings import DEFAULT, PREFIX, RADII, Settings, from_query, to_query
 from pages.second_order.words import (
     CURVE_ROWS,
     critical_rows,
@@ -385,3 +385,28 @@ def test_the_error_maps_are_core_errors():
         math.log10(np.nanmax(errors.linear)), abs=1e-6
     )
     assert low < math.log10(np.nanmax(errors.quadratic))
+
+
+# --- shared between sessions ------------------------------------------------------------------
+
+
+def test_a_second_session_on_the_same_link_is_served_from_the_shared_result(monkeypatch):
+    from pages.second_order import work
+
+    built = []
+    original = work.second_order
+    monkeypatch.setattr(work, "second_order", lambda *a: built.append(a) or original(*a))
+    work.second_order_shared.clear()
+    shared_link = {"f": "x^2 - 3 x y + y^3", "x0": "1.5", "y0": "-0.5"}
+    first = open_page(shared_link)
+    assert len(built) == 1
+    second = open_page(shared_link)
+    assert len(built) == 1  # the class's second student costs no page work
+    assert charts(second) == charts(first)
+    second.number_input(key="x0").set_value(0.25)
+    rerun(second)
+    assert len(built) == 2  # another point is another result
+    assert link(second)["x0"] == "0.25"
+    first.slider(key=PREFIX + "angle").set_value(90)
+    rerun(first)
+    assert len(built) == 3  # and so is another angle
