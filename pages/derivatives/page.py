@@ -21,7 +21,7 @@ from pages.derivatives.work import (
     second,
     sweep_for,
 )
-from ui.plots.config import PLOT_CONFIG
+from ui.shell.look import themed_chart
 from ui.shell.sidebar import page_start
 from ui.shell.text import coloured, latex_number, plain, show_expression_error
 
@@ -85,7 +85,7 @@ for row in rows:
 
 # --- 2. error against h --------------------------------------------------------------------------
 st.header("How small should h be? The V", divider="gray")
-st.plotly_chart(error_figure(sweep), key="error_figure", config=PLOT_CONFIG, theme=None)
+themed_chart(st, error_figure(sweep), key="error_figure")
 forward = next(row for row in rows if row.scheme == "forward")
 best_h = sweep.best_h.get("forward", math.nan)
 if math.isfinite(best_h) and math.isfinite(forward.error):
@@ -220,12 +220,8 @@ if answer and answer.strip():
                     st.markdown("**Where they differ**, for example:")
                     st.table(examples)
                 with right:
-                    st.plotly_chart(
-                        difference_figure(difference_map(f, result, view.xlim, view.ylim), result),
-                        key="difference_figure",
-                        config=PLOT_CONFIG,
-                        theme=None,
-                    )
+                    difference = difference_map(f, result, view.xlim, view.ylim)
+                    themed_chart(st, difference_figure(difference, result), key="difference_figure")
                     st.caption(
                         "|exact − yours| over the window: white where they agree, red where they "
                         "differ, dark grey where your formula is undefined but the derivative "

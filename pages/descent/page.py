@@ -8,9 +8,9 @@ from pages.descent import tables, work
 from pages.descent.basins import basins_figure
 from pages.descent.race_chart import race_chart
 from pages.descent.settings import BY_KEY, KEYS, PREFIX, RACERS
-from ui.plots.config import PLOT_CONFIG
 from ui.shell import bridge
 from ui.shell.cache import grid_for
+from ui.shell.look import themed_chart
 from ui.shell.sidebar import page_start, set_point
 from ui.shell.text import latex_number, plain
 
@@ -139,7 +139,7 @@ loss_column, stability_column = st.columns(2, gap="large")
 with loss_column:
     st.header("f along each path")
     loss, scale_note = work.loss_for(f, start, settings, keys)
-    st.plotly_chart(loss, key="descent_loss_figure", config=PLOT_CONFIG, theme=None)
+    themed_chart(st, loss, key="descent_loss_figure")
     st.caption(scale_note)
 
 with stability_column:
@@ -247,12 +247,7 @@ if settings.basins:
             f"{settings.basin_steps} steps from each start"
         )
         with st.container(key=BASINS):
-            st.plotly_chart(
-                basins_figure(mapped, start, title=title),
-                key="descent_basin_figure",
-                config=PLOT_CONFIG,
-                theme=None,
-            )
+            themed_chart(st, basins_figure(mapped, start, title=title), key="descent_basin_figure")
         st.caption(
             "Each start is coloured by the critical point its path ends within "
             "2% of the window's diagonal of; dark = diverged, grey = ended near no critical "

@@ -28,7 +28,9 @@ import streamlit as st
 
 from pages.descent.race import FRAME_MS, SPEEDS
 from ui.plots.config import PLOT_CONFIG
+from ui.plots.theme import themed_json
 from ui.shell.live_chart import parse_point, plotly_chunk
+from ui.shell.look import current_look
 
 _HERE = Path(__file__).parent
 # Not style-isolated: Plotly's own stylesheet (modebar, hover labels) lives in the document.
@@ -75,6 +77,8 @@ def race_chart(
     """Draw race chart `key`: `base` and `race` are figure JSON (race.race_base and
     race.race_moving through plotly_json). on_click(x, y) runs in a callback before the rerun
     that a click on the map or the surface causes."""
+    look = current_look()
+    base, race = themed_json(base, look), themed_json(race, look)
     _chart(
         key=key,
         data={

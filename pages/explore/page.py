@@ -5,8 +5,8 @@ import streamlit as st
 from pages.explore.exports import html_file, stl_file
 from pages.explore.readout import show_readout
 from pages.explore.work import chart_heights, explore_figures
-from ui.plots.config import PLOT_CONFIG
 from ui.shell.live_chart import Moved, live_chart
+from ui.shell.look import themed_chart
 from ui.shell.presets import BY_NAME
 from ui.shell.sidebar import page_start, set_point
 from ui.shell.text import plain
@@ -64,8 +64,8 @@ for column, (key, live, height, label) in zip(st.columns(2, gap="medium"), CHART
 show_readout(f, drawn.point)
 
 left, right = st.columns(2, gap="medium")
-left.plotly_chart(drawn.x_panel, key="x_slice", config=PLOT_CONFIG, theme=None)
-right.plotly_chart(drawn.y_panel, key="y_slice", config=PLOT_CONFIG, theme=None)
+themed_chart(left, drawn.x_panel, key="x_slice")
+themed_chart(right, drawn.y_panel, key="y_slice")
 
 st.subheader("Take it with you")
 st.caption(

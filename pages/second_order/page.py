@@ -22,10 +22,10 @@ from pages.second_order.words import (
 )
 from pages.second_order.work import second_order, taylor_latex_for
 from ui.plots.colours import PLANE
-from ui.plots.config import PLOT_CONFIG
 from ui.plots.contour import CONTOUR_HEIGHT
 from ui.plots.surface import SURFACE_HEIGHT
 from ui.shell.live_chart import Moved, live_chart, live_engine, live_grid
+from ui.shell.look import themed_chart
 from ui.shell.sidebar import page_start, set_point
 from ui.shell.text import coloured, plain
 from ui.shell.view import MAX_COORDINATE
@@ -209,7 +209,7 @@ with right:
 
 with st.container():
     if drawn.error_maps is not None:
-        st.plotly_chart(drawn.error_maps, key="second_error_maps", config=PLOT_CONFIG, theme=None)
+        themed_chart(st, drawn.error_maps, key="second_error_maps")
         st.caption(
             "One colour scale for both maps, in powers of ten: around the point |f − Q| is far "
             "darker (smaller) than |f − L|. Dark lines are where f crosses L or Q (the error "
@@ -254,15 +254,11 @@ with st.container():
     for line in directional_latex(point, drawn.angle, drawn.slope):
         st.latex(line)
 profile_column, map_column = st.columns(2, gap="medium")
-profile_column.plotly_chart(
-    drawn.profile_figure, key="second_profile", config=PLOT_CONFIG, theme=None
-)
+themed_chart(profile_column, drawn.profile_figure, key="second_profile")
 with map_column:
     chart("direction_contour")
 left, right = st.columns(2, gap="medium")
 with left:
     chart("direction_surface")
-right.plotly_chart(
-    drawn.direction_slice, key="second_direction_slice", config=PLOT_CONFIG, theme=None
-)
+themed_chart(right, drawn.direction_slice, key="second_direction_slice")
 st.caption("Blue: u, the line along it and the slice it cuts. Magenta: ∇f.")

@@ -42,6 +42,9 @@ import streamlit as st
 from _plotly_utils.utils import convert_to_base64  # what plotly.io.to_json uses
 from plotly.io.json import to_json_plotly
 
+from ui.plots.theme import layout_part, themed_json
+from ui.shell.look import current_look
+
 
 def compact_javascript(source: str) -> str:
     """`source` without its comment lines and indentation: Streamlit sends a component's
@@ -199,7 +202,11 @@ def live_chart(
     optionally `params`). on_move(Moved) runs in a callback before the rerun that a drag, a click
     or the arrow keys cause. `light`: mounted through the stub (live_engine() came first)."""
     geometry = base["geometry"]
-    figure = base["figure"]  # JSON text (plotly_json)
+    look = current_look()
+    figure = themed_json(base["figure"], look)  # JSON text (plotly_json)
+    if not look.plain:
+        point = {**point, "traces": themed_json(point["traces"], look)}
+        point["layout"] = layout_part(point.get("layout") or {}, look)
     live = base.get("live")
     grid = base.get("grid")
     revision = hashlib.blake2b(

@@ -8,6 +8,11 @@ their releases; e2e tests look at the result)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from ui.plots.colours import on_dark
+from ui.plots.theme import DARK
+
 # KaTeX sets display math `white-space: nowrap`, so a long formula ran out of its column and was
 # cut (a derivative cut after a "+" reads as a wrong derivative). `normal` lets it break after
 # relations and operators at the top level, as inline math does; what cannot break (one big
@@ -62,3 +67,37 @@ def app_style(present: bool = False) -> str:
     """The <style> element for this run: the presentation rules only in presentation mode."""
     rules = FORMULAS + SHARE_BOX + PAGE_TOP + PHONE_TOOLBAR + (PRESENT if present else "")
     return f"<style>{rules}</style>"
+
+
+# -- the look: text size and dark theme (theme=dark, font=1.25 in the link; ui/shell/look.py) ---
+# Kept apart from app_style so that each can change without the other.
+BASE_FONT_PX, PRESENT_FONT_PX = 18, 22  # .streamlit/config.toml baseFontSize; PRESENT above
+
+# In the dark theme, presentation mode's black text (PRESENT) is white instead.
+DARK_PRESENT = """
+[data-testid="stMain"] p, [data-testid="stMain"] li,
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] *,
+[data-testid="stAlertContentWarning"] *, [data-testid="stAlertContentInfo"] *,
+[data-testid="stAlertContentError"] *, [data-testid="stAlertContentSuccess"] * {
+  color: #ffffff !important;
+}
+"""
+
+
+def look_style(
+    theme: str, font: float, present: bool = False, formula_colours: Iterable[str] = ()
+) -> str:
+    """The <style> for this session's look: the text size, and in the dark theme the formulas'
+    colours (KaTeX writes \\color{#b84c00} as an inline style) made readable on the dark page."""
+    rules = []
+    size = (PRESENT_FONT_PX if present else BASE_FONT_PX) * font
+    if font != 1.0:
+        rules.append(f"html {{ font-size: {size:g}px !important; }}")
+    if theme == DARK:
+        if present:
+            rules.append(DARK_PRESENT)
+        for colour in sorted(formula_colours):
+            lighter = on_dark(colour)
+            if lighter != colour:
+                rules.append(f'.katex [style*="{colour}"] {{ color: {lighter} !important; }}')
+    return f"<style>{''.join(rules)}</style>" if rules else ""
