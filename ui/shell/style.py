@@ -100,4 +100,5 @@ def look_style(
             lighter = on_dark(colour)
             if lighter != colour:
                 rules.append(f'.katex [style*="{colour}"] {{ color: {lighter} !important; }}')
-    return f"<style>{''.join(rules)}</style>" if rules else ""
+    # Always an element (st.html refuses an empty body; and the sidebar keeps the same layout).
+    return f"<style>{''.join(rules)}</style>"
