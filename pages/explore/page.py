@@ -54,7 +54,10 @@ CHARTS = (
     (CONTOUR, drawn.contour_live, contour_height, "The contour map of f with the point, the level "
      "curve through it and the gradient"),
 )  # fmt: skip
-for column, (key, live, height, label) in zip(st.columns(2, gap="medium"), CHARTS, strict=True):
+# The 3D chart takes the larger share: its scene is drawn to the height its width allows.
+for column, (key, live, height, label) in zip(
+    st.columns([3, 2], gap="medium"), CHARTS, strict=True
+):
     with column, st.container(key=key):
         live_chart(
             f"{key}_live", base=live.base, point=live.point, on_move=moved, height=height,

@@ -187,6 +187,9 @@ def live_grid(key: str, part: Mapping[str, Any]) -> None:
     _stub(key=key, data={"role": "grid", **part}, height=0)
 
 
+FIT_3D = 1.25  # a 3D chart's least width / height: narrower, its tick labels were cut
+
+
 def live_chart(
     key: str,
     *,
@@ -228,10 +231,14 @@ def live_chart(
             "config": base.get("config", {}),
             "revision": revision,
             "height": height,
+            # 3D: no taller than the column's width / FIT_3D (ui/shell/live_chart.js, fitHeight).
+            "fit": FIT_3D if base["kind"] == "3d" else None,
             "label": label,
             "plotly_chunk": plotly_chunk(),
         },
-        height=height,
+        # Sized by its content: the browser may draw a 3D chart lower than `height` (fitHeight),
+        # and a fixed box would leave a gap below it, or scroll inside itself on a phone.
+        height="content",
         on_moved_change=partial(_received, key, geometry["xlim"], geometry["ylim"], on_move),
     )
     _point(key=f"{key}_point", data={"chart": key, **point}, height=0)

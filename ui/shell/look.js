@@ -14,7 +14,28 @@ function pageIsDark() {
   return 0.2126 * r + 0.7152 * g + 0.0722 * b < 128;
 }
 
+// On a touch screen a one-finger swipe over a chart scrolls the page (issue 14: a chart caught
+// every swipe, so a phone could not scroll past it). Plotly cancels the touches it sees to drag
+// or turn the scene; here they stop before they reach it, so the browser scrolls (the charts'
+// CSS allows vertical panning, ui/shell/style.py) and a tap still becomes a click, which moves
+// the point. Two fingers still reach the chart.
+let touchesKept = false;
+
+function keepTouchesForScrolling() {
+  if (touchesKept) return;
+  touchesKept = true;
+  const keep = (event) => {
+    const target = event.target;
+    if (event.touches.length > 1 || !target || !target.closest) return;
+    if (target.closest(".js-plotly-plot") && !target.closest(".modebar")) event.stopPropagation();
+  };
+  for (const type of ["touchstart", "touchmove"]) {
+    document.addEventListener(type, keep, { capture: true, passive: true });
+  }
+}
+
 export default function look(component) {
+  keepTouchesForScrolling();
   const { data, parentElement } = component;
   const host = parentElement && (parentElement.host || parentElement);
   const box = host && host.closest ? host.closest("[data-testid=stElementContainer]") : null;

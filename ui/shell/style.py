@@ -84,12 +84,27 @@ DARK_PRESENT = """
 """
 
 
+# The charts let the browser scroll the page on a vertical swipe (ui/shell/look.js keeps the
+# touches from Plotly, which would cancel them).
+TOUCH = """
+.js-plotly-plot, .js-plotly-plot .draglayer, .js-plotly-plot .gl-container,
+.js-plotly-plot canvas { touch-action: pan-y !important; }
+@media (max-width: 640px) {
+  /* PHONE_TOOLBAR's strip above a chart made st.plotly_chart's fixed-height box scroll inside
+     itself (a swipe there scrolled the box, not the page): the box grows to hold it. */
+  [data-testid="stElementContainer"]:has(> [data-testid="stFullScreenFrame"] .js-plotly-plot) {
+    height: auto !important; overflow: visible !important;
+  }
+}
+"""
+
+
 def look_style(
     theme: str, font: float, present: bool = False, formula_colours: Iterable[str] = ()
 ) -> str:
     """The <style> for this session's look: the text size, and in the dark theme the formulas'
     colours (KaTeX writes \\color{#b84c00} as an inline style) made readable on the dark page."""
-    rules = []
+    rules = [TOUCH]
     size = (PRESENT_FONT_PX if present else BASE_FONT_PX) * font
     if font != 1.0:
         rules.append(f"html {{ font-size: {size:g}px !important; }}")
@@ -100,5 +115,4 @@ def look_style(
             lighter = on_dark(colour)
             if lighter != colour:
                 rules.append(f'.katex [style*="{colour}"] {{ color: {lighter} !important; }}')
-    # Always an element (st.html refuses an empty body; and the sidebar keeps the same layout).
     return f"<style>{''.join(rules)}</style>"
