@@ -112,17 +112,27 @@ def sized(request, browser, app_url):
         context.close()
 
 
-def open_page(page, url: str) -> None:
+# How many charts each page draws at least, once it has settled.
+CHARTS = {"": 4, "derivatives": 1, "second-order": 1, "descent": 2, "guide": 0}
+SETTLED = """(charts) => {
+  const drawn = [...document.querySelectorAll('.js-plotly-plot')];
+  if (!document.querySelector('[data-testid=stMain] h1') || drawn.length < charts) return false;
+  if (!drawn.every((gd) => gd._fullLayout && gd._fullLayout._size)) return false;
+  // The same layout for a second: live charts size themselves after they mount.
+  const main = document.querySelector('[data-testid=stMain]');
+  const shape = `${main.scrollHeight} ${drawn.map((gd) => gd.offsetHeight).join(' ')}`;
+  const now = Date.now();
+  if (window.__shape !== shape) { window.__shape = shape; window.__since = now; }
+  return now - window.__since > 1000;
+}"""
+
+
+def open_page(page, url: str, charts: int = 0) -> None:
     page.goto(url)
     page.wait_for_selector(APP_READY, timeout=90_000)
     page.wait_for_selector(SCRIPT_IDLE, timeout=90_000)
-    # Every chart drawn (a live chart mounts after the run; a 3D scene takes a moment to settle).
-    page.wait_for_function(
-        "() => [...document.querySelectorAll('.js-plotly-plot')]"
-        ".every((gd) => gd._fullLayout && gd._fullLayout._size)",
-        timeout=90_000,
-    )
-    page.wait_for_timeout(1500)
+    page.wait_for_function(SETTLED, arg=charts, timeout=120_000, polling=250)
+    page.wait_for_selector(SCRIPT_IDLE, timeout=90_000)
 
 
 def ink_share(png: bytes, legend: list[float] | None) -> tuple[float, bool]:
@@ -153,7 +163,7 @@ def legend_rows(page, selector: str, scale: float) -> list[float] | None:
 @pytest.mark.parametrize("path", list(PAGES))
 def test_nothing_overlaps_and_nothing_is_cut(sized, path):
     size, page, url = sized
-    open_page(page, f"{url}/{path}")
+    open_page(page, f"{url}/{path}", CHARTS[path])
     assert page.locator("h1").first.text_content().startswith(PAGES[path][:7])
     boxes = page.evaluate(BOXES)
     assert boxes["count"] >= 3, boxes
@@ -195,7 +205,7 @@ def test_on_the_phone_a_tap_moves_the_point_and_a_swipe_scrolls(browser, app_url
     context = browser.new_context(**SIZES["390x844-touch"])
     try:
         page = context.new_page()
-        open_page(page, app_url)
+        open_page(page, app_url, CHARTS[""])
         wait_until_drawn(page, CONTOUR)
         page.locator(CONTOUR).scroll_into_view_if_needed()
         page.wait_for_timeout(500)

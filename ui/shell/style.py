@@ -92,7 +92,9 @@ TOUCH = """
 @media (max-width: 640px) {
   /* PHONE_TOOLBAR's strip above a chart made st.plotly_chart's fixed-height box scroll inside
      itself (a swipe there scrolled the box, not the page): the box grows to hold it. */
-  [data-testid="stElementContainer"]:has(> [data-testid="stFullScreenFrame"] .js-plotly-plot) {
+  [data-testid="stElementContainer"]:has(> [data-testid="stFullScreenFrame"] .js-plotly-plot),
+  [data-testid="stElementContainer"] > [data-testid="stFullScreenFrame"]:has(.js-plotly-plot),
+  [data-testid="stFullScreenFrame"] .js-plotly-plot {
     height: auto !important; overflow: visible !important;
   }
 }
