@@ -147,8 +147,10 @@ def themed(figure: Any, look: Look) -> Any:
     drawn = dict(spec)  # a live chart's parts carry more than data, layout and frames
     drawn["data"] = themed_traces(list(spec.get("data", [])), look)
     drawn["layout"] = themed_layout(dict(spec.get("layout", {})), look)
-    if spec.get("frames"):
-        drawn["frames"] = [themed_frame(frame, look) for frame in spec["frames"]]
+    frames = spec.get("frames")
+    if frames and all(isinstance(frame, dict) for frame in frames):
+        drawn["frames"] = [themed_frame(frame, look) for frame in frames]
+    # (a live chart's own "frames" are something else, e.g. the race's positions: kept as sent)
     return drawn
 
 
