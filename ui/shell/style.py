@@ -72,6 +72,7 @@ def app_style(present: bool = False) -> str:
 # -- the look: text size and dark theme (theme=dark, font=1.25 in the link; ui/shell/look.py) ---
 # Kept apart from app_style so that each can change without the other.
 BASE_FONT_PX, PRESENT_FONT_PX = 18, 22  # .streamlit/config.toml baseFontSize; PRESENT above
+PHONE_MAX_FONT_PX = 22  # the text size's ceiling on a screen narrower than 640 px
 
 # In the dark theme, presentation mode's black text (PRESENT) is white instead.
 DARK_PRESENT = """
@@ -110,6 +111,10 @@ def look_style(
     size = (PRESENT_FONT_PX if present else BASE_FONT_PX) * font
     if font != 1.0:
         rules.append(f"html {{ font-size: {size:g}px !important; }}")
+        if size > PHONE_MAX_FONT_PX:
+            # A phone is held close: 200% text broke "Explore" in two on a 390 px screen.
+            phone = f"html {{ font-size: {PHONE_MAX_FONT_PX:g}px !important; }}"
+            rules.append(f"@media (max-width: 640px) {{ {phone} }}")
     if theme == DARK:
         if present:
             rules.append(DARK_PRESENT)

@@ -37,6 +37,8 @@ def test_the_look_style_sizes_text_and_lightens_formula_colours_only_in_the_dark
     assert plain == f"<style>{TOUCH}</style>"  # swipes over charts scroll the page, always
     assert "font-size: 22.5px" in look_style("light", 1.25)
     assert "font-size: 27.5px" in look_style("light", 1.25, present=True)
+    assert "@media (max-width: 640px) { html { font-size: 22px" in look_style("light", 2.0)
+    assert "{ html { font-size: 22px" not in look_style("light", 1.2)  # 21.6 px: on a phone too
     dark = look_style("dark", 1.0, formula_colours={X_SLICE})
     assert f'[style*="{X_SLICE}"] {{ color: {on_dark(X_SLICE)} !important; }}' in dark
     assert X_SLICE not in look_style("light", 1.0, formula_colours={X_SLICE})
