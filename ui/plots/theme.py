@@ -28,6 +28,9 @@ MIN_FONT, MAX_FONT, FONT_STEP = 0.75, 2.0, 0.05
 class Look:
     theme: str = LIGHT
     font: float = 1.0  # text scale: 1.25 draws every text a quarter larger
+    # False for a chart whose traces sit on a light picture of their own (Descent's shaded map):
+    # there the dark theme changes only the page around them (layout: paper, text, axes).
+    recolour_traces: bool = True
 
     @property
     def plain(self) -> bool:
@@ -136,7 +139,7 @@ def themed_layout(layout: dict, look: Look) -> dict:
 def themed_traces(traces: list, look: Look) -> list:
     if look.plain:
         return traces
-    return [_walk(trace, "trace", look, False, True) for trace in traces]
+    return [_walk(trace, "trace", look, False, look.recolour_traces) for trace in traces]
 
 
 def themed(figure: Any, look: Look) -> Any:

@@ -102,6 +102,12 @@ TOUCH = """
 """
 
 
+# Descent's play controls (pages/descent/race_chart.js) write their step count in near-black.
+DARK_CONTROLS = """
+.race-controls, .race-controls label, .race-controls output { color: #eeeeee !important; }
+"""
+
+
 def look_style(
     theme: str, font: float, present: bool = False, formula_colours: Iterable[str] = ()
 ) -> str:
@@ -116,6 +122,7 @@ def look_style(
             phone = f"html {{ font-size: {PHONE_MAX_FONT_PX:g}px !important; }}"
             rules.append(f"@media (max-width: 640px) {{ {phone} }}")
     if theme == DARK:
+        rules.append(DARK_CONTROLS)
         if present:
             rules.append(DARK_PRESENT)
         for colour in sorted(formula_colours):

@@ -159,3 +159,14 @@ def test_backgrounds_turn_dark_and_translucent_shades_stay():
     assert trace["fillcolor"] == "rgba(0, 114, 178, 0.08)"
     assert trace["marker"]["color"] == "#eeeeee"
     assert trace["marker"]["line"]["color"] == "white"  # the ring around a point
+
+
+def test_a_chart_on_its_own_light_picture_keeps_its_trace_colours():
+    figure = {
+        "data": [{"type": "scatter", "marker": {"color": "#333333"}, "line": {"color": "#2f4f4f"}}],
+        "layout": {"paper_bgcolor": "white", "font": {"color": "#111111", "size": 16}},
+    }
+    drawn = themed(figure, Look(DARK, 1.0, recolour_traces=False))
+    assert drawn["data"] == figure["data"]
+    assert drawn["layout"]["paper_bgcolor"] == DARK_PAPER
+    assert drawn["layout"]["font"]["color"] == "#eeeeee"
