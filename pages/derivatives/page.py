@@ -21,7 +21,7 @@ from pages.derivatives.work import (
     second,
     sweep_for,
 )
-from ui.shell.look import themed_chart
+from ui.shell.look import text_colour, themed_chart
 from ui.shell.sidebar import page_start
 from ui.shell.text import coloured, latex_number, plain, show_expression_error
 
@@ -59,7 +59,7 @@ st.markdown(
     f"{other}₀, and divides a difference of values of f by h. The article uses the **forward** "
     "difference with h = 10⁻⁷. The exact value comes from SymPy."
 )
-st.table(words.styled_table(rows, variable))
+st.table(words.styled_table(rows, variable, text_colour))
 st.caption(
     "C is the central difference. |Error| = |estimate − exact|; relative = |error| / |exact|. "
     "The estimate shows every digit a float64 holds, so you can see where it stops agreeing."

@@ -9,6 +9,7 @@ from typing import Any
 
 import streamlit as st
 
+from ui.plots.colours import on_dark
 from ui.plots.config import PLOT_CONFIG
 from ui.plots.theme import DARK, LIGHT, MAX_FONT, MIN_FONT, PLAIN, Look, themed
 
@@ -23,6 +24,11 @@ def current_look() -> Look:
     if theme not in (LIGHT, DARK) or not isinstance(font, int | float):
         return PLAIN
     return Look(theme, min(max(float(font), MIN_FONT), MAX_FONT))
+
+
+def text_colour(colour: str) -> str:
+    """A #rrggbb colour for text on this session's page (lighter in the dark theme)."""
+    return on_dark(colour) if current_look().theme == DARK else colour
 
 
 def themed_chart(container: Any, figure: Any, key: str, **kwargs: Any) -> Any:
