@@ -22,8 +22,8 @@ from pages.derivatives.work import (
     second,
     sweep_for,
 )
-from ui.plots.config import PLOT_CONFIG
 from ui.shell.chart_text import data_table, describe_chart
+from ui.shell.look import text_colour, themed_chart
 from ui.shell.quiz import give_up_button
 from ui.shell.sidebar import page_start
 from ui.shell.text import coloured, latex_number, plain, show_expression_error
@@ -63,7 +63,7 @@ st.markdown(
     f"{other}₀, and divides a difference of values of f by h. The article uses the **forward** "
     "difference with h = 10⁻⁷. The exact value comes from SymPy."
 )
-st.table(words.styled_table(rows, variable, exact=variable not in secret))
+st.table(words.styled_table(rows, variable, text_colour, exact=variable not in secret))
 if variable in secret:
     st.caption(
         "C is the central difference. **Quiz:** the exact value and the errors (which would give "
@@ -106,7 +106,7 @@ if variable in secret:  # every error on the plot is |estimate − exact|: it wo
 else:
     error_words = words.error_sentence(sweep, x0, y0)
     describe_chart(error_words)
-    st.plotly_chart(error_figure(sweep), key="error_figure", config=PLOT_CONFIG, theme=None)
+    themed_chart(st, error_figure(sweep), key="error_figure")
     data_table("the error against h", error_words, {"": words.error_rows(sweep)})
 if variable not in secret and math.isfinite(best_h) and math.isfinite(forward.error):
     st.markdown(
@@ -262,12 +262,8 @@ if answer and answer.strip():
                     st.table(examples)
                 with right:
                     describe_chart(words.difference_sentence(variable, result.counterexamples))
-                    st.plotly_chart(
-                        difference_figure(difference_map(f, result, view.xlim, view.ylim), result),
-                        key="difference_figure",
-                        config=PLOT_CONFIG,
-                        theme=None,
-                    )
+                    difference = difference_map(f, result, view.xlim, view.ylim)
+                    themed_chart(st, difference_figure(difference, result), key="difference_figure")
                     st.caption(
                         "|exact − yours| over the window: white where they agree, red where they "
                         "differ, dark grey where your formula is undefined but the derivative "

@@ -179,10 +179,13 @@ def estimate_table(rows: list[Estimate], variable: str, exact: bool = True) -> p
     return table if exact else table.drop(columns=list(EXACT_COLUMNS))
 
 
-def styled_table(rows: list[Estimate], variable: str, exact: bool = True):
-    """estimate_table with each scheme's name in its plot colour (a pandas Styler)."""
+def styled_table(
+    rows: list[Estimate], variable: str, recolour=lambda colour: colour, exact: bool = True
+):
+    """estimate_table with each scheme's name in its plot colour (a pandas Styler); `recolour`
+    makes a colour readable on the page (ui.plots.colours.on_dark in the dark theme)."""
     table = estimate_table(rows, variable, exact)
-    colours = [SCHEME_COLOURS[row.scheme] for row in rows]
+    colours = [recolour(SCHEME_COLOURS[row.scheme]) for row in rows]
 
     def colour_names(column):
         return [f"color: {colour}; font-weight: 700" for colour in colours]

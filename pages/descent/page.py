@@ -9,10 +9,10 @@ from pages.descent.basins import basin_shares, basins_figure
 from pages.descent.race import race_summary
 from pages.descent.race_chart import race_chart
 from pages.descent.settings import BY_KEY, KEYS, PREFIX, RACERS
-from ui.plots.config import PLOT_CONFIG
 from ui.shell import bridge
 from ui.shell.cache import grid_for
 from ui.shell.chart_text import data_table, describe_chart
+from ui.shell.look import themed_chart
 from ui.shell.sidebar import page_start, set_point
 from ui.shell.text import latex_number, plain
 
@@ -144,7 +144,7 @@ with loss_column:
     loss, scale_note = work.loss_for(f, start, settings, keys)
     loss_words = tables.loss_sentence(runners)
     describe_chart(loss_words)
-    st.plotly_chart(loss, key="descent_loss_figure", config=PLOT_CONFIG, theme=None)
+    themed_chart(st, loss, key="descent_loss_figure")
     st.caption(scale_note)
     data_table("f along each path", loss_words, {"": tables.loss_rows(runners)})
 
@@ -266,12 +266,7 @@ if settings.basins:
         basin_words = tables.basin_sentence(title, shares)
         describe_chart(basin_words)
         with st.container(key=BASINS):
-            st.plotly_chart(
-                basins_figure(mapped, start, title=title),
-                key="descent_basin_figure",
-                config=PLOT_CONFIG,
-                theme=None,
-            )
+            themed_chart(st, basins_figure(mapped, start, title=title), key="descent_basin_figure")
         st.caption(
             "Each start is coloured by the critical point its path ends within "
             "2% of the window's diagonal of; dark = diverged, grey = ended near no critical "

@@ -57,8 +57,11 @@ FRAME_MS = 100
 SPEEDS = (0.5, 1.0, 2.0)
 RACE_HEIGHT = 560  # the chart; the play controls are HTML below it
 # Close enough that the surface fills most of the scene's half, far enough that the z labels stay
-# inside it (at 1920 x 1080 and on a phone, where the scene is above the map).
-DEFAULT_CAMERA = {"eye": {"x": 1.55, "y": 0.85, "z": 0.75}, "up": {"x": 0, "y": 0, "z": 1}}
+# inside it (at 1366 x 768 they were cut: the scene's half is taller than wide there), with a
+# flatter box than Explore's (RACE_Z_ASPECT) and a little room at the chart's left edge.
+DEFAULT_CAMERA = {"eye": {"x": 1.7, "y": 0.93, "z": 0.82}, "up": {"x": 0, "y": 0, "z": 1}}
+RACE_Z_ASPECT = 0.75
+SCENE_DOMAIN = {"x": [0.03, 0.55], "y": [0.04, 1.0]}
 # The surface is a little transparent: a path in a valley behind a ridge (Himmelblau's) shows
 # through it instead of vanishing; the paths are opaque and drawn a hair above the surface.
 SURFACE_OPACITY = 0.72
@@ -141,7 +144,8 @@ def race_base(grid, *, height: int = RACE_HEIGHT) -> dict:
         surface["cmin"], surface["cmax"] = grid.z_range
     shading = shading_image(grid)
     scene = scene_layout(xlim, ylim, zlim, DEFAULT_CAMERA, "race")
-    scene["domain"] = {"x": [0.0, 0.53], "y": [0.04, 1.0]}
+    scene["domain"] = SCENE_DOMAIN
+    scene["aspectratio"] = {**scene["aspectratio"], "z": RACE_Z_ASPECT}
     xaxis = MAP_AXIS | {
         "title": {"text": "x", "font": {"size": TITLE_FONT_SIZE}, "standoff": 4},
         "range": list(xlim),

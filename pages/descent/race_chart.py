@@ -18,6 +18,7 @@ untrusted: only a click made of two finite numbers is accepted, and it is kept i
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from functools import partial
@@ -28,7 +29,9 @@ import streamlit as st
 
 from pages.descent.race import FRAME_MS, SPEEDS
 from ui.plots.config import PLOT_CONFIG
+from ui.plots.theme import themed_json
 from ui.shell.live_chart import parse_point, plotly_chunk
+from ui.shell.look import current_look
 
 _HERE = Path(__file__).parent
 # Not style-isolated: Plotly's own stylesheet (modebar, hover labels) lives in the document.
@@ -75,6 +78,10 @@ def race_chart(
     """Draw race chart `key`: `base` and `race` are figure JSON (race.race_base and
     race.race_moving through plotly_json). on_click(x, y) runs in a callback before the rerun
     that a click on the map or the surface causes."""
+    # The paths, labels and markers sit on the map's light shading in either theme: only the
+    # page around them (paper, text, axes) turns dark.
+    look = dataclasses.replace(current_look(), recolour_traces=False)
+    base, race = themed_json(base, look), themed_json(race, look)
     _chart(
         key=key,
         data={

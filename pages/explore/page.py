@@ -5,7 +5,6 @@ import streamlit as st
 from pages.explore.exports import html_file, stl_file
 from pages.explore.readout import show_readout
 from pages.explore.work import chart_heights, explore_figures
-from ui.plots.config import PLOT_CONFIG
 from ui.shell.chart_text import (
     contour_sentence,
     curve_sentence,
@@ -19,6 +18,7 @@ from ui.shell.chart_text import (
     trace_xy,
 )
 from ui.shell.live_chart import Moved, live_chart
+from ui.shell.look import themed_chart
 from ui.shell.presets import BY_NAME
 from ui.shell.quiz import hidden, quiz_note
 from ui.shell.sidebar import page_start, set_point
@@ -78,7 +78,8 @@ CHARTS = (
     (CONTOUR, drawn.contour_live, contour_height, "The contour map of f with the point, the level "
      "curve through it and the gradient", contour_sentence(*window)),
 )  # fmt: skip
-columns = st.columns(2, gap="medium")
+# The 3D chart takes the larger share: its scene is drawn to the height its width allows.
+columns = st.columns([3, 2], gap="medium")
 for column, (key, live, height, label, words) in zip(columns, CHARTS, strict=True):
     with column, st.container(key=key):
         live_chart(
@@ -105,7 +106,7 @@ for column, (figure, key, variable, name, slope, at) in zip(
         slope = None if variable in secret else slope
         words = curve_sentence(f"The slice {name}", variable, t, values, at, point.value, slope)
         describe_chart(words)
-        st.plotly_chart(figure, key=key, config=PLOT_CONFIG, theme=None)
+        themed_chart(st, figure, key=key)
         data_table(f"the slice {name}", words, {"": sampled_rows(t, values, variable, name)})
 
 st.header("Take it with you")

@@ -22,7 +22,6 @@ from pages.second_order.words import (
 )
 from pages.second_order.work import second_order_shared, taylor_latex_for
 from ui.plots.colours import PLANE
-from ui.plots.config import PLOT_CONFIG
 from ui.plots.contour import CONTOUR_HEIGHT
 from ui.plots.surface import SURFACE_HEIGHT
 from ui.shell.chart_text import (
@@ -36,6 +35,7 @@ from ui.shell.chart_text import (
     trace_xy,
 )
 from ui.shell.live_chart import Moved, live_chart, live_engine, live_grid
+from ui.shell.look import themed_chart
 from ui.shell.quiz import hidden, quiz_note
 from ui.shell.sidebar import page_start, set_point
 from ui.shell.text import coloured, plain
@@ -246,7 +246,7 @@ with st.container():
             "tangent plane's error, and |f − Q|, the quadratic's, far smaller near the point. "
             + (order_sentence(errors) if errors is not None else "")
         )
-        st.plotly_chart(drawn.error_maps, key="second_error_maps", config=PLOT_CONFIG, theme=None)
+        themed_chart(st, drawn.error_maps, key="second_error_maps")
         st.caption(
             "One colour scale for both maps, in powers of ten: around the point |f − Q| is far "
             "darker (smaller) than |f − L|. Dark lines are where f crosses L or Q (the error "
@@ -305,7 +305,7 @@ slice_words = curve_sentence(
 profile_column, map_column = st.columns(2, gap="medium")
 with profile_column:
     describe_chart(profile_words)
-    st.plotly_chart(drawn.profile_figure, key="second_profile", config=PLOT_CONFIG, theme=None)
+    themed_chart(st, drawn.profile_figure, key="second_profile")
 with map_column:
     chart("direction_contour", direction_words)
 left, right = st.columns(2, gap="medium")
@@ -313,9 +313,7 @@ with left:
     chart("direction_surface", direction_words)
 with right:
     describe_chart(slice_words)
-    st.plotly_chart(
-        drawn.direction_slice, key="second_direction_slice", config=PLOT_CONFIG, theme=None
-    )
+    themed_chart(st, drawn.direction_slice, key="second_direction_slice")
 st.caption("Blue: u, the line along it and the slice it cuts. Magenta: ∇f.")
 data_table(
     "the direction u",

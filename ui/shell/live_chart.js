@@ -539,6 +539,7 @@ function draw(state, moving, level, layoutParts) {
   // for the 3D scene always, for the map until the window or the function changes.
   const uirevision = state.base.kind === "3d" ? "live" : state.revision;
   const layout = Object.assign({}, state.figure.layout, { annotations: [], uirevision }, layoutParts || {});
+  if (state.height) layout.height = state.height; // fitHeight's, from the chart's width
   const scene = glScene(gd);
   if (scene) {
     // The turntable coasts on after the button is released, past the camera Plotly recorded
@@ -1564,6 +1565,29 @@ function hideContainer(parentElement) {
   if (container) container.style.display = "none"; // no empty gap in the column
 }
 
+// A 3D scene is drawn to the chart's height (Plotly's field of view is vertical): in a narrow
+// column a tall chart cut off its tick labels left and right. With `fit`, the chart is no taller
+// than its width / fit (and never taller than `height`), and follows the column's width.
+function fitHeight(state, data) {
+  const width = state.host.clientWidth;
+  const height = data.fit && width > 0 ? Math.min(data.height, Math.round(width / data.fit)) : data.height;
+  state.host.style.height = `${height}px`;
+  state.gd.style.height = `${height}px`;
+  const changed = state.height !== undefined && state.height !== height;
+  state.height = height;
+  return changed;
+}
+
+function watchWidth(state) {
+  if (state.watching || typeof ResizeObserver === "undefined") return;
+  state.watching = new ResizeObserver(() => {
+    if (state.base && fitHeight(state, state.base) && state.gd._fullLayout && window.Plotly) {
+      window.Plotly.relayout(state.gd, { height: state.height });
+    }
+  });
+  state.watching.observe(state.host);
+}
+
 function mountBase(state, data, parentElement, chunkUrl) {
   let host = state.host;
   if (!host || !parentElement.contains(host)) {
@@ -1581,8 +1605,8 @@ function mountBase(state, data, parentElement, chunkUrl) {
   }
   state.label = data.label || "chart";
   describe(state);
-  host.style.height = `${data.height}px`;
-  state.gd.style.height = `${data.height}px`;
+  fitHeight(state, data);
+  watchWidth(state);
   if (state.revision === data.revision && state.figure) {
     if (state.sweepLeft && !sweep) {
       // A sweep paused where the server already was: its figure is the answer, drawn again.
@@ -1607,7 +1631,7 @@ function mountBase(state, data, parentElement, chunkUrl) {
     state.evaluate = compile(data.live);
     const first = !state.gd._fullLayout;
     const promise = first
-      ? Plotly.newPlot(state.gd, state.figure.data, state.figure.layout, state.config)
+      ? Plotly.newPlot(state.gd, state.figure.data, { ...state.figure.layout, height: state.height }, state.config)
       : draw(state, [], null, {});
     return promise.then(() => {
       afterSweep(state);

@@ -49,6 +49,8 @@ from _plotly_utils.utils import (  # what plotly.io.to_json uses
 from plotly.io.json import to_json_plotly
 
 from ui.plots.encoding import copied
+from ui.plots.theme import layout_part, themed_json
+from ui.shell.look import current_look
 
 
 def compact_javascript(source: str) -> str:
@@ -268,6 +270,9 @@ def live_grid(part: Mapping[str, Any]) -> None:
     _stub(data={"role": "grid", **part}, height=0)
 
 
+FIT_3D = 1.25  # a 3D chart's least width / height: narrower, its tick labels were cut
+
+
 def live_chart(
     key: str,
     *,
@@ -286,7 +291,11 @@ def live_chart(
     The chart's accessible name is `label` and `description`, the point in words (it travels
     with the point, so a move never resends the base)."""
     geometry = base["geometry"]
-    figure = base["figure"]  # JSON text (plotly_json)
+    look = current_look()
+    figure = themed_json(base["figure"], look)  # JSON text (plotly_json)
+    if not look.plain:
+        point = {**point, "traces": themed_json(point["traces"], look)}
+        point["layout"] = layout_part(point.get("layout") or {}, look)
     live = base.get("live")
     grid = base.get("grid")
     revision = hashlib.blake2b(
@@ -308,10 +317,14 @@ def live_chart(
             "config": base.get("config", {}),
             "revision": revision,
             "height": height,
+            # 3D: no taller than the column's width / FIT_3D (ui/shell/live_chart.js, fitHeight).
+            "fit": FIT_3D if base["kind"] == "3d" else None,
             "label": label,
             "plotly_chunk": plotly_chunk(),
         },
-        height=height,
+        # Sized by its content: the browser may draw a 3D chart lower than `height` (fitHeight),
+        # and a fixed box would leave a gap below it, or scroll inside itself on a phone.
+        height="content",
         on_moved_change=partial(_received, key, geometry["xlim"], geometry["ylim"], on_move),
     )
     words = {"description": description} if description else {}

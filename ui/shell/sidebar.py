@@ -18,14 +18,16 @@ import streamlit as st
 
 from core import ExpressionError, Function
 from core.levels import AUTO, MAX_LEVELS, MIN_LEVELS
+from ui.plots.theme import DARK, FONT_STEP, LIGHT, MAX_FONT, MIN_FONT
 from ui.shell.cache import function_for
 from ui.shell.keyboard import keyboard_help
 from ui.shell.link import PageSettings, from_session, session_values
+from ui.shell.look import theme_switch
 from ui.shell.presets import BY_NAME, PRESETS, preset_for
 from ui.shell.quiz import QUIZ_KEEPS_OUT
 from ui.shell.share import qr_png
-from ui.shell.style import app_style
-from ui.shell.text import plain, show_expression_error
+from ui.shell.style import app_style, look_style
+from ui.shell.text import TEXT_COLOURS, plain, show_expression_error
 from ui.shell.view import (
     DEFAULT,
     FIELDS,
@@ -165,6 +167,8 @@ def load_page_link(page: PageSettings) -> None:
 def render(page: PageSettings | None = None) -> Explorer:
     """Draw the sidebar and return what the page should show (with `page`'s own settings)."""
     load_link()
+    # First, before the page's charts: the browser may reload to show the link's theme.
+    theme_switch(str(st.session_state.get("theme")))
     collapse_if_presenting()
     settings, page_query, page_notices = None, {}, ()
     if page is not None:
@@ -234,10 +238,12 @@ def render(page: PageSettings | None = None) -> Explorer:
         help="Arrows of ∇f on the contour map.",
     )
     _presentation_toggle()
+    _look_inputs()
 
     view = current_view()
     st.html(app_style(view.present))
     keyboard_help()
+    st.html(look_style(view.theme, view.font, view.present, TEXT_COLOURS))
     _write_link(view, page_query)
     _share_box(view, page_query)
     notices = st.session_state.get(NOTICES, ())
@@ -454,6 +460,33 @@ def _presentation_toggle() -> None:
         on_change=_collapse_for_presenting,
         help="For a projector: larger, blacker text and the sidebar out of the way (open it "
         "again with the arrow at the top left). In the link as present=1.",
+    )
+
+
+THEME_WORDS = {LIGHT: "Light", DARK: "Dark"}
+STEPS = round((MAX_FONT - MIN_FONT) / FONT_STEP)
+FONT_SIZES = tuple(round(MIN_FONT + step * FONT_STEP, 2) for step in range(STEPS + 1))
+
+
+def _look_inputs() -> None:
+    """The theme and the text size, side by side (in the link as theme=dark and font=1.25)."""
+    theme, font = st.sidebar.columns(2)
+    theme.selectbox(
+        "Theme",
+        list(THEME_WORDS),
+        format_func=THEME_WORDS.get,
+        key="theme",
+        persist_state="session",
+        help="Dark reads better on some projectors. Changing it reloads the page at this view. "
+        "In the link as theme=dark.",
+    )
+    font.select_slider(
+        "Text size",
+        FONT_SIZES,
+        format_func=lambda size: f"{size:.0%}",
+        key="font",
+        persist_state="session",
+        help="Larger text on the page and in the charts. In the link as font=1.25.",
     )
 
 

@@ -8,6 +8,11 @@ their releases; e2e tests look at the result)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from ui.plots.colours import on_dark
+from ui.plots.theme import DARK
+
 # KaTeX sets display math `white-space: nowrap`, so a long formula ran out of its column and was
 # cut (a derivative cut after a "+" reads as a wrong derivative). `normal` lets it break after
 # relations and operators at the top level, as inline math does; what cannot break (one big
@@ -135,3 +140,66 @@ def app_style(present: bool = False) -> str:
     rules = FORMULAS + SHARE_BOX + PAGE_TOP + PHONE_TOOLBAR + focus_style()
     rules += PRESENT if present else ""
     return f"<style>{rules}</style>"
+
+
+# -- the look: text size and dark theme (theme=dark, font=1.25 in the link; ui/shell/look.py) ---
+# Kept apart from app_style so that each can change without the other.
+BASE_FONT_PX, PRESENT_FONT_PX = 18, 22  # .streamlit/config.toml baseFontSize; PRESENT above
+PHONE_MAX_FONT_PX = 22  # the text size's ceiling on a screen narrower than 640 px
+
+# In the dark theme, presentation mode's black text (PRESENT) is white instead.
+DARK_PRESENT = """
+[data-testid="stMain"] p, [data-testid="stMain"] li,
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] *,
+[data-testid="stAlertContentWarning"] *, [data-testid="stAlertContentInfo"] *,
+[data-testid="stAlertContentError"] *, [data-testid="stAlertContentSuccess"] * {
+  color: #ffffff !important;
+}
+"""
+
+
+# The charts let the browser scroll the page on a vertical swipe (ui/shell/look.js keeps the
+# touches from Plotly, which would cancel them).
+TOUCH = """
+.js-plotly-plot, .js-plotly-plot .draglayer, .js-plotly-plot .gl-container,
+.js-plotly-plot canvas { touch-action: pan-y !important; }
+@media (max-width: 640px) {
+  /* PHONE_TOOLBAR's strip above a chart made st.plotly_chart's fixed-height box scroll inside
+     itself (a swipe there scrolled the box, not the page): the box grows to hold it. */
+  [data-testid="stElementContainer"]:has(> [data-testid="stFullScreenFrame"] .js-plotly-plot),
+  [data-testid="stElementContainer"] > [data-testid="stFullScreenFrame"]:has(.js-plotly-plot),
+  [data-testid="stFullScreenFrame"] .js-plotly-plot {
+    height: auto !important; overflow: visible !important;
+  }
+}
+"""
+
+
+# Descent's play controls (pages/descent/race_chart.js) write their step count in near-black.
+DARK_CONTROLS = """
+.race-controls, .race-controls label, .race-controls output { color: #eeeeee !important; }
+"""
+
+
+def look_style(
+    theme: str, font: float, present: bool = False, formula_colours: Iterable[str] = ()
+) -> str:
+    """The <style> for this session's look: the text size, and in the dark theme the formulas'
+    colours (KaTeX writes \\color{#b84c00} as an inline style) made readable on the dark page."""
+    rules = [TOUCH]
+    size = (PRESENT_FONT_PX if present else BASE_FONT_PX) * font
+    if font != 1.0:
+        rules.append(f"html {{ font-size: {size:g}px !important; }}")
+        if size > PHONE_MAX_FONT_PX:
+            # A phone is held close: 200% text broke "Explore" in two on a 390 px screen.
+            phone = f"html {{ font-size: {PHONE_MAX_FONT_PX:g}px !important; }}"
+            rules.append(f"@media (max-width: 640px) {{ {phone} }}")
+    if theme == DARK:
+        rules.append(DARK_CONTROLS)
+        if present:
+            rules.append(DARK_PRESENT)
+        for colour in sorted(formula_colours):
+            lighter = on_dark(colour)
+            if lighter != colour:
+                rules.append(f'.katex [style*="{colour}"] {{ color: {lighter} !important; }}')
+    return f"<style>{''.join(rules)}</style>"

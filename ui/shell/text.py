@@ -8,6 +8,7 @@ import re
 import streamlit as st
 
 from core import ExpressionError
+from ui.plots.colours import PALETTE
 
 _MARKDOWN_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character
 
@@ -63,5 +64,11 @@ def latex_number(value: float, digits: int = 6) -> str:
     return text
 
 
+# Every colour coloured() has given a formula: the dark theme's style lightens each of them
+# (ui/shell/style.py, look_style).
+TEXT_COLOURS: set[str] = {colour.lower() for colour in PALETTE.values()}
+
+
 def coloured(colour: str, tex: str) -> str:
+    TEXT_COLOURS.add(colour.lower())
     return rf"{{\color{{{colour}}}{tex}}}"

@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 from core import PARAMETER_NAMES
 from core.grid import check_window
 from core.levels import AUTO, MAX_LEVELS, MIN_LEVELS, SPACINGS
+from ui.plots.theme import FONT_STEP, LIGHT, MAX_FONT, MIN_FONT, THEMES
 from ui.shell.link import Field, exact, parse_finite, parse_flag, read_link, shown, write_link
 
 DEFAULT_FUNCTION = "x^2 y + y^3"  # the source article's example
@@ -76,6 +77,8 @@ class View:
     spacing: str = AUTO  # how they are spaced: even, quantile, log, or auto (core.levels)
     present: bool = False  # presentation mode: larger, blacker text, the sidebar collapsed
     quiz: bool = False  # quiz link: exact derivatives hidden until answered (ui/shell/quiz.py)
+    theme: str = LIGHT  # light or dark (ui.plots.theme)
+    font: float = 1.0  # text size, a multiple of the usual (0.75 to 2)
     parameters: Sliders = DEFAULT_SLIDERS  # the sliders of every parameter (issue 13)
 
     @property
@@ -165,6 +168,24 @@ def parse_spacing(text: str) -> str:
     return word
 
 
+def parse_theme(text: str) -> str:
+    word = text.strip().lower()
+    if word not in THEMES:
+        raise ValueError(f"is not one of {', '.join(THEMES)}")
+    return word
+
+
+def parse_font(text: str) -> tuple[float, str | None]:
+    """The text size, snapped to FONT_STEP and clamped to the allowed range (with a note)."""
+    value = parse_finite(text)
+    # Clamped before snapping: 1e308 / FONT_STEP overflows to infinity.
+    clamped = round(round(min(max(value, MIN_FONT), MAX_FONT) / FONT_STEP) * FONT_STEP, 2)
+    if clamped == value:
+        return clamped, None
+    allowed = f"{MIN_FONT:g} to {MAX_FONT:g} in steps of {FONT_STEP:g}"
+    return clamped, f"is not a text size from {allowed}; using {clamped:g}"
+
+
 DEFAULT = View()
 FIELDS = tuple(field.name for field in dataclasses.fields(View))
 LINK = (
@@ -177,6 +198,8 @@ LINK = (
     Field("present", exact(parse_flag)),
     # A garbled quiz value shows everything: the notice tells the teacher the link is broken.
     Field("quiz", exact(parse_flag), instead="showing the exact derivatives (no quiz)"),
+    Field("theme", exact(parse_theme)),
+    Field("font", parse_font),
 )
 PARAMETER_LINK = (
     *(Field(value_key(name), exact(parse_parameter_value)) for name in PARAMETER_NAMES),

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from core import Function, evaluate_grid, point_summary, slices, tangent_plane
 from ui.plots import colours as theme
-from ui.plots.axes import clip_line
+from ui.plots.axes import Z_ASPECT, clip_line
 from ui.plots.config import PLOT_CONFIG, figure_bytes
 from ui.plots.contour import FIELD_ARROWS, contour_figure, field_arrows
 from ui.plots.slices import slice_figure
@@ -107,7 +107,7 @@ def test_surface_figure_has_every_piece(poly):
     assert one(fig, "slice y").line.color == theme.Y_SLICE
     assert one(fig, "gradient").line.color == theme.GRADIENT
     assert fig.layout.scene.aspectmode == "manual"
-    assert fig.layout.scene.aspectratio.z == pytest.approx(0.7)
+    assert fig.layout.scene.aspectratio.z == pytest.approx(Z_ASPECT)
     assert fig.layout.uirevision is not None
 
 

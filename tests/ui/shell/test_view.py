@@ -198,3 +198,39 @@ def test_bad_contour_settings_fall_back_with_a_notice(query, expected, words):
     assert len(notices) == (1 if words else 0)
     for word in words:
         assert word in notices[0], (word, notices[0])
+
+
+@given(
+    views(),
+    st.sampled_from(["light", "dark"]),
+    st.integers(0, 25).map(lambda step: round(0.75 + 0.05 * step, 2)),
+)
+def test_theme_and_text_size_survive_the_link(view, theme, font):
+    view = dataclasses.replace(view, theme=theme, font=font)
+    link = share_link("https://example.org/", view)
+    query = {key: values[-1] for key, values in parse_qs(urlsplit(link).query).items()}
+    restored, notices = from_query(query)
+    assert (restored.theme, restored.font) == (theme, font)
+    assert not [notice for notice in notices if "theme" in notice or "font" in notice]
+    assert ("theme" in query) == (theme != "light") and ("font" in query) == (font != 1.0)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected", "words"),
+    [
+        ({"theme": "neon"}, ("light", 1.0), ["theme", "not one of light, dark", "using light"]),
+        ({"theme": "<b>dark</b>"}, ("light", 1.0), ["theme", "using light"]),
+        ({"theme": "DARK"}, ("dark", 1.0), []),
+        ({"font": "99"}, ("light", 2.0), ["font", "from 0.75 to 2", "using 2"]),
+        ({"font": "0"}, ("light", 0.75), ["font", "using 0.75"]),
+        ({"font": "1.33"}, ("light", 1.35), ["font", "using 1.35"]),
+        ({"font": "nan"}, ("light", 1.0), ["font", "not a finite number", "using 1"]),
+        ({"font": "1e308"}, ("light", 2.0), ["font", "using 2"]),
+    ],
+)
+def test_a_bad_theme_or_text_size_falls_back_with_a_notice(query, expected, words):
+    view, notices = from_query(query)
+    assert (view.theme, view.font) == expected
+    assert len(notices) == (1 if words else 0)
+    for word in words:
+        assert word in notices[0], (word, notices[0])

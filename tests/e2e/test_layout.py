@@ -1,0 +1,232 @@
+"""Every page's layout at the classroom's screen sizes (issue 14), in Chromium: a projector at
+1920x1080, the same at 150% zoom (a 1280x720 CSS viewport at 1.5 device pixels per CSS pixel, which
+is what the browser's zoom does), a laptop at 1366x768 and a phone at 390x844 with touch.
+
+On every page at every size: no heading, chart, button or input overlaps another; nothing is wider
+than the page (no sideways scrolling, nothing cut at the right). At 1920x1080 Explore's 3D scene
+fills at least 60% of its chart, measured from the pixels. On the phone a tap on the map moves the
+point and a swipe over a chart scrolls the page. One browser context per size visits every page.
+"""
+
+from __future__ import annotations
+
+import io
+from urllib.parse import parse_qsl, urlsplit
+
+import numpy as np
+import pytest
+from conftest import APP_READY, SCRIPT_IDLE
+from plotly_moves import CONTOUR, SURFACE, contour_pixel, wait_until_drawn
+
+pytestmark = pytest.mark.e2e
+Image = pytest.importorskip("PIL.Image")
+
+SIZES = {
+    "1920x1080": {"viewport": {"width": 1920, "height": 1080}},
+    "1920x1080@150%": {"viewport": {"width": 1280, "height": 720}, "device_scale_factor": 1.5},
+    "1366x768": {"viewport": {"width": 1366, "height": 768}},
+    "390x844-touch": {
+        "viewport": {"width": 390, "height": 844},
+        "device_scale_factor": 2,
+        "has_touch": True,
+        "is_mobile": True,
+    },
+}
+PAGES = {"": "Explore", "derivatives": "Derivatives", "second-order": "Second order"}
+PAGES |= {"descent": "Descent", "guide": "Guide"}
+SCENE_SHARE = 0.60  # the 3D scene's drawn area over its chart's box, at 1920x1080
+
+# Boxes that must not overlap: headings, charts, buttons and inputs in the page (not the sidebar),
+# each visible one with its text for the failure message. Intended overlays are left out: a
+# chart's own toolbar (inside the chart), Streamlit's hover toolbars and tooltips.
+BOXES = """() => {
+  const main = document.querySelector('[data-testid=stMain]');
+  const selector =
+    'h1, h2, h3, .js-plotly-plot, button, input, textarea, [role=slider], [data-baseweb=select]';
+  // Inside a chart (its toolbar), Streamlit's hover toolbar and tooltips, the parts of one select
+  // (its chips and its open and clear buttons), and what a closed expander hides.
+  const overlay = '.js-plotly-plot *, [data-testid=stElementToolbar] *, [data-baseweb=tooltip] *,'
+    + ' [data-baseweb=select] *, [data-testid=stMultiSelect] [data-baseweb=select] ~ * *,'
+    + ' [data-testid=stMultiSelect] button, details:not([open]) > :not(summary) *';
+  const found = [];
+  for (const element of main.querySelectorAll(selector)) {
+    if (element.matches(overlay)) continue;
+    const style = getComputedStyle(element);
+    const box = element.getBoundingClientRect();
+    if (box.width < 2 || box.height < 2 || style.visibility === 'hidden') continue;
+    let faded = false;
+    for (let node = element; node && node !== main; node = node.parentElement) {
+      if (Number(getComputedStyle(node).opacity) === 0) faded = true;
+    }
+    if (faded) continue;
+    found.push({
+      index: found.length,
+      name: `${element.tagName.toLowerCase()} ${(element.getAttribute('aria-label')
+        || element.textContent || element.className || '').toString().trim().slice(0, 40)}`,
+      box: [box.left, box.top + main.scrollTop, box.right, box.bottom + main.scrollTop],
+    });
+    found[found.length - 1].element = element;
+  }
+  const overlaps = [];
+  for (let i = 0; i < found.length; i++) {
+    for (let j = i + 1; j < found.length; j++) {
+      const a = found[i], b = found[j];
+      if (a.element.contains(b.element) || b.element.contains(a.element)) continue;
+      const width = Math.min(a.box[2], b.box[2]) - Math.max(a.box[0], b.box[0]);
+      const height = Math.min(a.box[3], b.box[3]) - Math.max(a.box[1], b.box[1]);
+      if (width > 2 && height > 2) {
+        overlaps.push([a.name, b.name, Math.round(width), Math.round(height)]);
+      }
+    }
+  }
+  return {count: found.length, overlaps};
+}"""
+# Wider than the page: the main area scrolls sideways, or an element sticks out of it.
+CLIPPED = """() => {
+  const main = document.querySelector('[data-testid=stMain]');
+  const right = main.getBoundingClientRect().right;
+  const out = [];
+  const selector = '.js-plotly-plot, .katex-display, h1, h2, h3, p, button';
+  for (const element of main.querySelectorAll(selector)) {
+    const box = element.getBoundingClientRect();
+    let scrolled = false;
+    for (let node = element.parentElement; node && node !== main; node = node.parentElement) {
+      if (['auto', 'scroll'].includes(getComputedStyle(node).overflowX)) scrolled = true;
+    }
+    if (!scrolled && box.width > 0 && box.right > right + 1) {
+      const name = `${element.tagName.toLowerCase()}.${element.className}`;
+      out.push(`${name} ends at ${Math.round(box.right)}`);
+    }
+  }
+  const page = [document.documentElement.scrollWidth, innerWidth];
+  return {scroll: [main.scrollWidth, main.clientWidth], page, out};
+}"""
+
+
+@pytest.fixture(scope="module", params=list(SIZES))
+def sized(request, browser, app_url):
+    context = browser.new_context(**SIZES[request.param])
+    try:
+        yield request.param, context.new_page(), app_url
+    finally:
+        context.close()
+
+
+# How many charts each page draws at least, once it has settled.
+CHARTS = {"": 4, "derivatives": 1, "second-order": 1, "descent": 2, "guide": 0}
+SETTLED = """(charts) => {
+  const drawn = [...document.querySelectorAll('.js-plotly-plot')];
+  if (!document.querySelector('[data-testid=stMain] h1') || drawn.length < charts) return false;
+  if (!drawn.every((gd) => gd._fullLayout && gd._fullLayout._size)) return false;
+  // The same layout for a second: live charts size themselves after they mount.
+  const main = document.querySelector('[data-testid=stMain]');
+  const shape = `${main.scrollHeight} ${drawn.map((gd) => gd.offsetHeight).join(' ')}`;
+  const now = Date.now();
+  if (window.__shape !== shape) { window.__shape = shape; window.__since = now; }
+  return now - window.__since > 1000;
+}"""
+
+
+def open_page(page, url: str, charts: int = 0) -> None:
+    page.goto(url)
+    page.wait_for_selector(APP_READY, timeout=90_000)
+    page.wait_for_selector(SCRIPT_IDLE, timeout=90_000)
+    page.wait_for_function(SETTLED, arg=charts, timeout=120_000, polling=250)
+    page.wait_for_selector(SCRIPT_IDLE, timeout=90_000)
+
+
+def ink_share(png: bytes, legend: list[float] | None) -> tuple[float, bool]:
+    """(the share of the image covered by the bounding box of what is drawn, whether anything
+    drawn touches its left or right edge, i.e. is cut there). The legend's rows do not count."""
+    image = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+    ink = np.abs(image - image[2, 2]).max(axis=2) > 40  # differs from the paper
+    if legend is not None:
+        ink[int(legend[0]) : int(legend[1]) + 1, :] = False
+    rows, columns = np.nonzero(ink)
+    height, width = ink.shape
+    share = (np.ptp(rows) * np.ptp(columns)) / (height * width) if rows.size else 0.0
+    return share, bool(ink[:, :2].any() or ink[:, -2:].any())
+
+
+def legend_rows(page, selector: str, scale: float) -> list[float] | None:
+    return page.evaluate(
+        """([selector, scale]) => {
+            const gd = document.querySelector(selector), legend = gd.querySelector('.legend');
+            if (!legend) return null;
+            const top = gd.getBoundingClientRect().top, box = legend.getBoundingClientRect();
+            return [(box.top - top) * scale, (box.bottom - top) * scale];
+        }""",
+        [selector, scale],
+    )
+
+
+@pytest.mark.parametrize("path", list(PAGES))
+def test_nothing_overlaps_and_nothing_is_cut(sized, path):
+    size, page, url = sized
+    open_page(page, f"{url}/{path}", CHARTS[path])
+    assert page.locator("h1").first.text_content().startswith(PAGES[path][:7])
+    boxes = page.evaluate(BOXES)
+    assert boxes["count"] >= 3, boxes
+    assert boxes["overlaps"] == [], f"{size} /{path}: {boxes['overlaps']}"
+    clipped = page.evaluate(CLIPPED)
+    scroll_width, client_width = clipped["scroll"]
+    assert scroll_width <= client_width + 1, f"{size} /{path} scrolls sideways: {clipped}"
+    assert clipped["page"][0] <= clipped["page"][1] + 1, f"{size} /{path}: {clipped}"
+    assert clipped["out"] == [], f"{size} /{path}: {clipped['out']}"
+    if path == "":
+        # Explore's 3D scene: nothing of it cut at the chart's sides, at any size.
+        scale = SIZES[size].get("device_scale_factor", 1)
+        chart = page.locator(SURFACE)
+        chart.scroll_into_view_if_needed()
+        page.wait_for_timeout(500)
+        share, cut = ink_share(chart.screenshot(), legend_rows(page, SURFACE, scale))
+        assert not cut, f"{size}: the 3D scene is cut at its chart's side"
+        if size == "1920x1080":
+            assert share >= SCENE_SHARE, f"the 3D scene fills {share:.0%} of its chart"
+
+
+def point_in_link(page) -> tuple[float, float]:
+    query = dict(parse_qsl(urlsplit(page.url).query))
+    return float(query["x0"]), float(query["y0"])
+
+
+def swipe_up(session, x: float, y: float, distance: float = 300, steps: int = 12) -> None:
+    """A finger's swipe, as real touch events (Chromium scrolls for them as for a finger)."""
+    session.send(
+        "Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]}
+    )
+    for step in range(1, steps + 1):
+        point = {"x": x, "y": y - distance * step / steps}
+        session.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [point]})
+    session.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+
+
+def test_on_the_phone_a_tap_moves_the_point_and_a_swipe_scrolls(browser, app_url):
+    context = browser.new_context(**SIZES["390x844-touch"])
+    try:
+        page = context.new_page()
+        open_page(page, app_url, CHARTS[""])
+        wait_until_drawn(page, CONTOUR)
+        page.locator(CONTOUR).scroll_into_view_if_needed()
+        page.wait_for_timeout(500)
+        assert point_in_link(page) == (2.0, 1.0)
+        page.touchscreen.tap(*contour_pixel(page, -1.0, -2.0))
+        page.wait_for_function("() => location.search.includes('x0=-1')", timeout=30_000)
+        page.wait_for_selector(SCRIPT_IDLE, timeout=60_000)
+        x0, y0 = point_in_link(page)
+        assert abs(x0 + 1.0) < 0.1 and abs(y0 + 2.0) < 0.1
+        # A swipe up over the 3D chart scrolls the page instead of turning the scene.
+        main = page.locator("[data-testid=stMain]")
+        page.locator(SURFACE).scroll_into_view_if_needed()
+        before = main.evaluate("(element) => element.scrollTop")
+        box = page.locator(SURFACE).bounding_box()
+        swipe_up(
+            context.new_cdp_session(page),
+            box["x"] + box["width"] / 2,
+            box["y"] + 0.8 * box["height"],
+        )
+        page.wait_for_timeout(500)
+        after = main.evaluate("(element) => element.scrollTop")
+        assert after > before + 100, (before, after)
+    finally:
+        context.close()

@@ -1,0 +1,69 @@
+// Theme switch: Streamlit picks its light or dark theme (.streamlit/config.toml [theme.light],
+// [theme.dark]) in the browser, from localStorage, when the page loads; Python cannot choose it.
+// The link's theme is the source of truth: when the page shows the other theme, this stores the
+// link's choice where Streamlit reads it and reloads once (the link restores the same view).
+const KEY_PREFIX = "stActiveTheme-";
+const KEY_VERSION = "-v2"; // Streamlit 1.67's key: stActiveTheme-<path at load>-v2
+const RELOADS = "derivativesThemeReloads"; // sessionStorage: never loop if storage is refused
+
+function pageIsDark() {
+  const app = document.querySelector("[data-testid=stApp]");
+  const match = app && getComputedStyle(app).backgroundColor.match(/\d+/g);
+  if (!match) return null;
+  const [r, g, b] = match.map(Number);
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b < 128;
+}
+
+// On a touch screen a one-finger swipe over a chart scrolls the page (issue 14: a chart caught
+// every swipe, so a phone could not scroll past it). Plotly cancels the touches it sees to drag
+// or turn the scene; here they stop before they reach it, so the browser scrolls (the charts'
+// CSS allows vertical panning, ui/shell/style.py) and a tap still becomes a click, which moves
+// the point. Two fingers still reach the chart.
+let touchesKept = false;
+
+function keepTouchesForScrolling() {
+  if (touchesKept) return;
+  touchesKept = true;
+  const keep = (event) => {
+    const target = event.target;
+    if (event.touches.length > 1 || !target || !target.closest) return;
+    if (target.closest(".js-plotly-plot") && !target.closest(".modebar")) event.stopPropagation();
+  };
+  for (const type of ["touchstart", "touchmove"]) {
+    document.addEventListener(type, keep, { capture: true, passive: true });
+  }
+}
+
+export default function look(component) {
+  keepTouchesForScrolling();
+  const { data, parentElement } = component;
+  const host = parentElement && (parentElement.host || parentElement);
+  const box = host && host.closest ? host.closest("[data-testid=stElementContainer]") : null;
+  if (box) box.style.display = "none";
+  const dark = data && data.theme === "dark";
+  const wanted = JSON.stringify(dark ? "Dark" : "Light");
+  try {
+    const keys = [KEY_PREFIX + window.location.pathname + KEY_VERSION];
+    for (let i = 0; i < localStorage.length; i++) {
+      const key = localStorage.key(i);
+      if (key && key.startsWith(KEY_PREFIX) && key.endsWith(KEY_VERSION)) keys.push(key);
+    }
+    for (const key of keys) localStorage.setItem(key, wanted);
+  } catch (error) {
+    return; // storage refused: the page keeps the theme it has
+  }
+  const shown = pageIsDark();
+  if (shown === null || shown === dark) {
+    sessionStorage.removeItem(RELOADS);
+    return;
+  }
+  const reloads = Number(sessionStorage.getItem(RELOADS) || 0);
+  if (reloads >= 2) return;
+  sessionStorage.setItem(RELOADS, String(reloads + 1));
+  // The reload opens the same view: the link holds it (with the theme, whether or not this run
+  // has written the link yet).
+  const url = new URL(window.location.href);
+  if (dark) url.searchParams.set("theme", "dark");
+  else url.searchParams.delete("theme");
+  window.location.replace(url.toString());
+}
