@@ -59,7 +59,9 @@ PAGE_SETTINGS = {
 page = st.navigation(pages)
 started, started_cpu = time.perf_counter(), time.thread_time()
 try:
-    sidebar.remember(sidebar.render(PAGE_SETTINGS.get(page.url_path)))
+    # The slice, plane and field switches act on Explore alone: they show there alone.
+    explore = page.url_path == pages[0].url_path
+    sidebar.remember(sidebar.render(PAGE_SETTINGS.get(page.url_path), chart_switches=explore))
     page.run()
 except Exception:
     # A bug, not the person's fault: no traceback on a projector; the details go to the log.

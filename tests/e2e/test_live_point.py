@@ -229,3 +229,19 @@ def test_a_one_second_drag_moves_both_charts_in_thirty_frames(browser, app_url):
         app.idle()
     finally:
         laptop.close()
+
+
+def test_undo_brings_the_point_back_after_a_click(live: App):
+    page = live.page
+    page.locator(CONTOUR).scroll_into_view_if_needed()
+    page.mouse.click(*contour_pixel(page, 1.5, 1.5))
+    page.wait_for_function("() => new URLSearchParams(location.search).get('x0') !== '0.5'")
+    live.idle()
+    assert close(point_in_link(page), (1.5, 1.5), tolerance=0.1)
+    undo = page.get_by_role("button", name="Undo point move")
+    undo.focus()
+    page.keyboard.press("Enter")  # by keyboard, as any control
+    page.wait_for_function("() => new URLSearchParams(location.search).get('x0') === '0.5'")
+    live.idle()
+    assert point_in_link(page) == (0.5, -1)
+    page.wait_for_function(f"() => ({SCENE_POINT})()[0] === 0.5")  # the 3D point went back too

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -138,6 +138,31 @@ def set_point(x: float, y: float) -> None:
     st.session_state["y0"] = snap(y, view.ymax - view.ymin)
 
 
+# -- undo (issue 14): the points this session visited, newest last --------------------------------
+POINT_HISTORY = "_point_history"
+HISTORY_LENGTH = 50
+
+
+def remembered(
+    history: Sequence[tuple[float, float]], point: tuple[float, float], length: int = HISTORY_LENGTH
+) -> list[tuple[float, float]]:
+    """`history` with `point` added unless it is already the last one, the oldest dropped beyond
+    `length`."""
+    points = list(history)
+    if not points or points[-1] != point:
+        points.append(point)
+    return points[-length:]
+
+
+def undo_point() -> None:
+    """Back to the point before the last move (a button's callback: before the widgets exist)."""
+    history = st.session_state.get(POINT_HISTORY, [])
+    if len(history) < 2:
+        return
+    history.pop()
+    st.session_state["x0"], st.session_state["y0"] = history[-1]
+
+
 def snap(value: float, width: float) -> float:
     """`value` rounded to about a thousandth of `width`: a click is not more precise than that."""
     decimals = max(0, 3 - math.floor(math.log10(width))) if width > 0 else 3
@@ -164,8 +189,10 @@ def load_page_link(page: PageSettings) -> None:
     st.session_state[loaded] = (settings, tuple(notices))
 
 
-def render(page: PageSettings | None = None) -> Explorer:
-    """Draw the sidebar and return what the page should show (with `page`'s own settings)."""
+def render(page: PageSettings | None = None, chart_switches: bool | None = None) -> Explorer:
+    """Draw the sidebar and return what the page should show (with `page`'s own settings). The
+    slice, plane and field switches show where they act (`chart_switches`; by default with no
+    page settings, as Explore has none); elsewhere their values stay in the session and link."""
     load_link()
     # First, before the page's charts: the browser may reload to show the link's theme.
     theme_switch(str(st.session_state.get("theme")))
@@ -211,6 +238,19 @@ def render(page: PageSettings | None = None) -> Explorer:
         help="Or click the surface or the contour map.",
     )
     right.number_input("y₀", key="y0", persist_state="session", **point)
+    history = remembered(
+        st.session_state.get(POINT_HISTORY, []),
+        (float(st.session_state["x0"]), float(st.session_state["y0"])),
+    )
+    st.session_state[POINT_HISTORY] = history
+    sidebar.button(
+        "Undo point move",
+        on_click=undo_point,
+        disabled=len(history) < 2,
+        icon=":material/undo:",
+        key="undo_point",
+        help="Back to the point before the last move (a click, a drag, the arrow keys or typing).",
+    )
 
     with sidebar.expander("Window and resolution"):
         _window_inputs()
@@ -224,19 +264,20 @@ def render(page: PageSettings | None = None) -> Explorer:
             help="More points draw finer detail but take longer to send to the browser.",
         )
         _level_inputs()
-    sidebar.toggle(
-        "Tangent slices",
-        key="slices",
-        persist_state="session",
-        help="The curves cut by x = x₀ and y = y₀.",
-    )
-    sidebar.toggle("Tangent plane", key="plane", persist_state="session")
-    sidebar.toggle(
-        "Gradient field",
-        key="field",
-        persist_state="session",
-        help="Arrows of ∇f on the contour map.",
-    )
+    if page is None if chart_switches is None else chart_switches:
+        sidebar.toggle(
+            "Tangent slices",
+            key="slices",
+            persist_state="session",
+            help="The curves cut by x = x₀ and y = y₀.",
+        )
+        sidebar.toggle("Tangent plane", key="plane", persist_state="session")
+        sidebar.toggle(
+            "Gradient field",
+            key="field",
+            persist_state="session",
+            help="Arrows of ∇f on the contour map.",
+        )
     _presentation_toggle()
     _look_inputs()
 
