@@ -24,6 +24,11 @@ expect.set_options(timeout=30_000)
 
 TRACEBACK = "[data-testid=stException]"
 MAIN = "[data-testid=stMain]"
+# The critical points' table, not the charts' data tables (tables too, inside their expanders).
+CRITICAL_ROWS = (
+    "xpath=//*[@data-testid='stMain']//*[@data-testid='stTable']"
+    "[not(ancestor::*[@data-testid='stExpander'])]//tbody/tr"
+)
 SIDEBAR = "[data-testid=stSidebar]"
 VIEWPORT = {"width": 1440, "height": 1900}
 PATH = "/second-order"
@@ -182,7 +187,7 @@ def test_the_default_link_draws_every_section(tall):
     assert shown_slope(page) == "7.77817"  # (4 + 7) / sqrt(2)
     marked = page.evaluate(TRACES, [CHARTS["critical_contour"], "critical degenerate"])
     assert len(marked) == 1 and close((marked[0]["x"][0], marked[0]["y"][0]), (0, 0), 1e-6)
-    rows = page.locator(f"{MAIN} [data-testid=stTable] tbody tr")
+    rows = page.locator(CRITICAL_ROWS)
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("degenerate")
     expect(page.locator(f"{MAIN} [data-testid=stAlert]")).to_have_count(0)
@@ -214,7 +219,7 @@ def test_the_gradient_button_and_the_critical_point_menu(tall):
     params = {"f": HIMMELBLAU, "x0": "0", "y0": "0", "xmin": "-5", "xmax": "5"}
     params |= {"ymin": "-5", "ymax": "5"}
     page = open_page(tall, link(**params))
-    expect(page.locator(f"{MAIN} [data-testid=stTable] tbody tr")).to_have_count(9)
+    expect(page.locator(CRITICAL_ROWS)).to_have_count(9)
     expect(page.locator(MAIN)).to_contain_text("4 minima, 1 maximum and 4 saddles")
 
     # grad f at 0 is (-14, -22): steepest ascent at 237.5 degrees, rounded to 238.
@@ -265,7 +270,7 @@ def test_a_hostile_link_opens_a_usable_page_with_sentences(tall):
     # The unit disc's top is a maximum; the rim, where the slope is infinite, is not critical.
     found = critical_points(Function("sqrt(1 - x^2 - y^2)"), (-1.5, 1.5), (-1.5, 1.5))
     assert [p.kind for p in found] == ["maximum"]
-    expect(page.locator(f"{MAIN} [data-testid=stTable] tbody tr")).to_have_count(1)
+    expect(page.locator(CRITICAL_ROWS)).to_have_count(1)
     snapshot(tall, "second_order_hostile")
 
 
