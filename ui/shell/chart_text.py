@@ -71,7 +71,7 @@ def point_kind(point: PointSummary) -> str:
     return KINDS.get(shape, undecided)
 
 
-QUIZ_WORDS = "the exact partials are hidden until the quiz is answered"
+QUIZ_WORDS = "the exact partials stay hidden until they are answered"
 
 
 def point_sentence(point: PointSummary, hidden: frozenset[str] = frozenset()) -> str:

@@ -82,7 +82,7 @@ def test_in_a_quiz_the_words_and_the_table_keep_the_partials_out(hidden):
     partials); f at the point stays."""
     point = point_summary(Function("x^2 y + y^3"), 2, 1)
     sentence = point_sentence(point, hidden)
-    assert sentence.startswith("At (2, 1): f = 5;") and "hidden until the quiz" in sentence
+    assert sentence.startswith("At (2, 1): f = 5;") and "hidden until they are answered" in sentence
     for leak in ("∇f", "4", "7", "8.062", "steepest", "critical"):
         assert leak not in sentence.removeprefix("At (2, 1): f = 5;"), leak
     whole = surface_sentence("x^2*y + y^3", (-3, 3), (-2, 2), point, hidden)
