@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-import numpy as np
 import plotly.graph_objects as go
 from plotly.colors import get_colorscale
 
@@ -43,6 +42,7 @@ from ui.plots.contour import (
     level_curve_trace,
     point_level,
 )
+from ui.plots.encoding import content_digest
 from ui.plots.slices import slice_figure
 from ui.plots.surface import (
     ARROW_3D,
@@ -116,7 +116,7 @@ class _BaseJson:
     def __call__(self, traces: list[dict], layout: dict) -> str:
         figure = {"data": traces, "layout": layout}
         key = hashlib.blake2b(
-            json.dumps(figure, sort_keys=True, default=_digest).encode(), digest_size=16
+            json.dumps(figure, sort_keys=True, default=content_digest).encode(), digest_size=16
         ).hexdigest()
         with self._lock:
             if key in self._found:
@@ -128,14 +128,6 @@ class _BaseJson:
             while len(self._found) > self.entries:
                 self._found.popitem(last=False)
         return text
-
-
-def _digest(value: Any) -> str:
-    if isinstance(value, np.ndarray):
-        data = np.ascontiguousarray(value)
-        shape = f"{data.dtype.str}{data.shape}"
-        return shape + hashlib.blake2b(data.tobytes(), digest_size=16).hexdigest()
-    return repr(value)
 
 
 base_json = _BaseJson(BASE_JSON_ENTRIES)

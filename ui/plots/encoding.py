@@ -91,7 +91,8 @@ def copied(value: Any) -> Any:
     return value
 
 
-def _digest(value: Any) -> str:
+def content_digest(value: Any) -> str:
+    """json.dumps' `default` for figure parts: an array by dtype, shape and a hash of its bytes."""
     if isinstance(value, np.ndarray):
         data = np.ascontiguousarray(value)
         shape = f"{data.dtype.str}{data.shape}"
@@ -112,7 +113,7 @@ class JsonMemo:
 
     def __call__(self, figure: Any) -> str:
         key = hashlib.blake2b(
-            json.dumps(figure, sort_keys=True, default=_digest).encode(), digest_size=16
+            json.dumps(figure, sort_keys=True, default=content_digest).encode(), digest_size=16
         ).hexdigest()
         with self._lock:
             if key in self._found:
