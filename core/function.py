@@ -222,15 +222,17 @@ class Function:
             return f"Function({self.text!r})"
         return f"Function({self.text!r}, parameters={self.values!r})"
 
-    @functools.cached_property
+    # Printed once per formula and shared by every binding (a slider moved prints nothing: the
+    # printing is SymPy work, 0.3 to 1 ms a formula, and a page asks for both on every run).
+    @property
     def latex(self) -> str:
         """The formula's LaTeX, parameters as letters (a x^2, not 1.0 x^2)."""
-        return to_latex(self.expr)
+        return self._compiled.printed("latex", to_latex)
 
-    @functools.cached_property
+    @property
     def canonical_text(self) -> str:
         """Text that parses back to the same expression (parameters as names, not values)."""
-        return to_text(self.expr)
+        return self._compiled.printed("text", to_text)
 
     @property
     def cache_key(self) -> str:
@@ -337,11 +339,13 @@ class _Compiled:
         "gradient",
         "hessian",
         "parameters",
+        "texts",
         "value",
     )
 
     def __init__(self, expr, derivatives, forms):
         self.expr = expr
+        self.texts: dict[str, str] = {}
         self.derivatives = dict(derivatives)
         self.derivative_functions: dict[tuple[str, ...], Callable] = {}
         self.forms = tuple(forms)
@@ -353,6 +357,13 @@ class _Compiled:
         mask = [] if is_polynomial(expr) else [value]
         self.gradient = compile_numpy([*mask, fx, fy], parameters=self.parameters)
         self.hessian = compile_numpy([*mask, fxx, fxy, fyy], parameters=self.parameters)
+
+    def printed(self, kind: str, printer: Callable[[sympy.Expr], str]) -> str:
+        """The formula printed by `printer`, once (two threads may both print it: same text)."""
+        text = self.texts.get(kind)
+        if text is None:
+            text = self.texts[kind] = printer(self.expr)
+        return text
 
 
 @functools.lru_cache(maxsize=256)

@@ -1559,6 +1559,72 @@ function withGrid(figure, grid) {
   return figure;
 }
 
+// A parametric formula's base comes without its surface's z (pages/explore/work.py, BODY_Z_ROLES):
+// each trace marked `bodyZ` takes f from core's body at the chart's values on its own x and y, NaN
+// where undefined or outside the server's z range `clip` (where core cut poles); with `levels`
+// (quantile or log levels) its z is core.band_index of f and f is its customdata, as the server
+// draws such a map.
+const BAND_FAR = 1e6; // core.levels.FAR
+function bandIndex(v, levels) {
+  const n = levels.length;
+  if (!finite(v) || !n) return NaN;
+  if (n === 1) return Math.sign(v - levels[0]);
+  let index;
+  if (v < levels[0]) index = (v - levels[0]) / (levels[1] - levels[0]);
+  else if (v > levels[n - 1]) index = n - 1 + (v - levels[n - 1]) / (levels[n - 1] - levels[n - 2]);
+  else {
+    let low = 0;
+    let high = n - 1;
+    while (high - low > 1) {
+      const middle = (low + high) >> 1;
+      if (levels[middle] <= v) low = middle;
+      else high = middle;
+    }
+    index = low + (v - levels[low]) / (levels[high] - levels[low]);
+  }
+  return finite(index) ? Math.min(Math.max(index, -BAND_FAR), n - 1 + BAND_FAR) : NaN;
+}
+
+function withBodyZ(figure, evaluate, clip) {
+  const [low, high] = Array.isArray(clip) && clip.length === 2 ? clip : [-Infinity, Infinity];
+  // The server's z range is float64; here f comes from another evaluation (and its grid was float32).
+  const slack = finite(high - low) ? 1e-6 * (high - low) + 1e-12 * Math.max(Math.abs(low), Math.abs(high)) : 0;
+  for (const trace of figure.data) {
+    const spec = trace.bodyZ;
+    if (!spec) continue;
+    delete trace.bodyZ;
+    const x = asNumbers(trace.x);
+    const y = asNumbers(trace.y);
+    const levels = Array.isArray(spec.levels) ? spec.levels.filter(finite) : null;
+    const rows = [];
+    const values = [];
+    const args = [0, 0, ...((evaluate && evaluate.values) || [])];
+    for (let j = 0; j < y.length; j += 1) {
+      const row = new Float32Array(x.length);
+      const kept = new Float32Array(x.length);
+      args[1] = y[j];
+      for (let i = 0; i < x.length; i += 1) {
+        args[0] = x[i];
+        let v = NaN;
+        try {
+          v = evaluate ? evaluate.raw.apply(null, args)[0] : NaN;
+        } catch (error) {
+          v = NaN;
+        }
+        if (!finite(v) || v < low - slack || v > high + slack) v = NaN;
+        else v = Math.min(Math.max(v, low), high);
+        kept[i] = v;
+        row[i] = levels ? bandIndex(v, levels) : v;
+      }
+      rows.push(row);
+      values.push(kept);
+    }
+    trace.z = rows;
+    if (levels) trace.customdata = values;
+  }
+  return figure;
+}
+
 function hideContainer(parentElement) {
   const box = parentElement && (parentElement.host || parentElement);
   const container = box && box.closest ? box.closest("[data-testid=stElementContainer]") : null;
@@ -1624,11 +1690,12 @@ function mountBase(state, data, parentElement, chunkUrl) {
   return Promise.all([plotly(chunkUrl), gridFor(data.grid)]).then(([Plotly, grid]) => {
     if (state.revision !== revision) return undefined; // a newer base arrived meanwhile
     state.base = data;
-    state.figure = withGrid(figure, grid);
+    const evaluate = compile(data.live);
+    state.figure = withBodyZ(withGrid(figure, grid), evaluate, data.geometry && data.geometry.zClip);
     // What the base draws stays put while the point moves (the surface, the contours, markers).
     state.baseMetas = new Set(figure.data.map((trace) => trace.meta).filter(Boolean));
     state.config = data.config || {};
-    state.evaluate = compile(data.live);
+    state.evaluate = evaluate;
     const first = !state.gd._fullLayout;
     const promise = first
       ? Plotly.newPlot(state.gd, state.figure.data, { ...state.figure.layout, height: state.height }, state.config)
@@ -1688,4 +1755,4 @@ hub.mount = liveChart;
 for (const waiting of hub.waiting.splice(0)) liveChart(waiting);
 
 // For the tests (tests/ui/shell/test_live_chart.py runs these in node against the server's traces).
-export const internals = { chartState, compile, previewTraces2d, previewTraces3d, scaleColour, quantile };
+export const internals = { chartState, compile, previewTraces2d, previewTraces3d, scaleColour, quantile, bandIndex, withBodyZ };
