@@ -81,7 +81,15 @@ def test_a_value_snaps_to_the_nearest_stop_written_as_the_step():
 
 def test_the_control_gets_core_names_and_numbers_only():
     data = sweep_data("lambda", 0.5, (-1, 2, 0.5))
-    assert data == {"name": "lambda", "shown": "λ", "value": 0.5, "low": -1, "high": 2, "step": 0.5}
+    assert data == {
+        "name": "lambda",
+        "shown": "λ",
+        "slider": "p_lambda",
+        "value": 0.5,
+        "low": -1,
+        "high": 2,
+        "step": 0.5,
+    }
     for hostile in ("x", "__proto__", "<img src=x onerror=alert(1)>", "constructor"):
         with pytest.raises(ValueError):
             sweep_data(hostile, 1.0, SLIDER)
@@ -271,3 +279,70 @@ def test_a_formula_without_parameters_still_sends_its_z():
     assert "bdata" in drawn.surface_live.base["figure"]
     assert "bodyZ" not in drawn.contour_live.base["figure"]
     assert drawn.contour_live.base["geometry"]["zClip"] is None
+
+
+# --- a sweep's map: the page's level spacing, every frame ----------------------------------------
+
+_LEVELS_RUNNER = """
+globalThis.window = globalThis;
+const input = JSON.parse(require("fs").readFileSync(0, "utf8"));
+import(input.module).then(({ internals }) => {
+  const out = input.cases.map(({ z, low, high, count, spacing }) => {
+    const placed = internals.frameLevels(Float64Array.from(z), low, high, count, spacing);
+    const band = (v) => internals.bandAmong(v, placed.levels);
+    const bands = placed.levels ? input.probes.map(band) : null;
+    return { kind: placed.kind, levels: placed.levels, bands };
+  });
+  process.stdout.write(JSON.stringify(out));
+});
+"""
+
+
+@settings(max_examples=1, deadline=None)
+@given(seed=st.integers(0, 2**31))
+def test_a_sweeps_map_places_its_levels_as_the_page_does(seed, tmp_path_factory):
+    from types import SimpleNamespace
+
+    from ui.plots.contour import shown_levels
+
+    _node()
+    rng = np.random.default_rng(seed)
+    samples = {
+        "skewed": rng.lognormal(0.0, 1.5, 2500),  # Himmelblau-like: most values low
+        "even": rng.uniform(-3.0, 5.0, 2500),
+        "negative": -rng.exponential(2.0, 2500) + 10.0,
+    }
+    cases, expected = [], []
+    for values in samples.values():
+        for spacing in ("quantile", "log", "auto", "even"):
+            for count in (5, 16):
+                low, high = float(values.min()), float(values.max())
+                grid = SimpleNamespace(z=values.reshape(50, 50), z_range=(low, high))
+                levels, kind = shown_levels(grid, count, spacing)
+                cases.append(
+                    {"z": values.tolist(), "low": low, "high": high, "count": count}
+                    | {"spacing": spacing}
+                )
+                expected.append((kind, levels))
+    probes = np.linspace(-12.0, 60.0, 301)
+    module = tmp_path_factory.mktemp("node") / "live_chart.mjs"
+    module.write_text(MODULE.read_text(encoding="utf-8"), encoding="utf-8")
+    payload = {"module": module.as_uri(), "cases": cases, "probes": probes.tolist()}
+    answer = subprocess.run(
+        [str(NODE), "-e", _LEVELS_RUNNER],
+        input=json.dumps(payload),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    for got, (kind, levels) in zip(json.loads(answer.stdout), expected, strict=True):
+        assert got["kind"] == kind
+        if kind == "even":
+            assert got["levels"] is None  # even bands over the frame's range, as before
+            continue
+        # Rounded to two significant digits as the server does (ties may round the other way).
+        assert len(got["levels"]) == len(levels)
+        np.testing.assert_allclose(got["levels"], levels, rtol=0.051)
+        assert np.mean(np.isclose(got["levels"], levels, rtol=1e-12, atol=0)) >= 0.9
+        np.testing.assert_array_equal(got["bands"], np.searchsorted(got["levels"], probes, "right"))
