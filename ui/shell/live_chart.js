@@ -1097,9 +1097,10 @@ const SKEWED = 0.25; // core.levels.SKEWED
 const LOG_FLOOR = 1e-6; // core.levels.LOG_FLOOR
 function frameLevels(z, low, high, count, spacing) {
   if (spacing !== "quantile" && spacing !== "log" && spacing !== "auto") return { kind: "even", levels: null };
-  const kept = [];
-  for (let n = 0; n < z.length; n += 1) if (z[n] >= low && z[n] <= high) kept.push(z[n]);
-  const sorted = Float64Array.from(kept).sort();
+  const kept = new Float64Array(z.length);
+  let m = 0;
+  for (let n = 0; n < z.length; n += 1) if (z[n] >= low && z[n] <= high) kept[m++] = z[n];
+  const sorted = kept.subarray(0, m).sort();
   if (sorted.length < 2 || !(sorted[sorted.length - 1] > sorted[0])) return { kind: "even", levels: null };
   const [bottom, top] = [sorted[0], sorted[sorted.length - 1]];
   const span = top - bottom;
