@@ -4,6 +4,7 @@ bad values fall back with a notice; a slider moved is written back into the link
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from tests import apptest
@@ -103,3 +104,41 @@ def test_second_order_names_the_kind_the_values_give():
     assert "saddle" in words(saddle).lower()
     said = words(saddle).replace("\\", "")  # markdown escapes
     assert "det H = 4*a*b at every point" in said  # how a and b decide the kind, in words
+
+
+def test_descents_stability_limit_follows_a_parameter():
+    """x^2 + b y^2: the Hessian is diag(2, 2b), so gradient descent's limit lr < 2/λmax is 1 at
+    b = 1 and 0.25 at b = 4 (the narrower valley)."""
+
+    def stability(b: str) -> tuple[str, str]:
+        query = {"f": "x^2 + b y^2", "p_b": b}
+        app = apptest.open_page("pages/descent/page.py", query, timeout=120)
+        assert not app.exception
+        (eigenvalues,) = [block.value for block in app.latex if "lambda_1" in block.value]
+        words = " ".join(block.body for block in [*app.success, *app.error, *app.info])
+        return eigenvalues, words.replace("\\", "")  # markdown escapes
+
+    eigenvalues, words = stability("1")
+    assert r"lambda_1 = 2,qquad lambda_2 = 2" in eigenvalues.replace("\\", "")
+    assert "lr < 2/λmax = 1 (λmax = 2 at the start)" in words
+    eigenvalues, words = stability("4")
+    assert r"lambda_1 = 2,qquad lambda_2 = 8" in eigenvalues.replace("\\", "")
+    assert "lr < 2/λmax = 0.25 (λmax = 8 at the start)" in words
+
+
+def test_derivatives_table_follows_a_parameter():
+    """∂f/∂y of a x^2 + b y^2 is 2 b y: at y = 0.5 the table's exact value is b, and every
+    estimate follows it."""
+
+    def table(b: str):
+        query = {"f": "a x^2 + b y^2", "p_b": b, "x0": "1", "y0": "0.5", "var": "y"}
+        app = apptest.open_page("pages/derivatives/page.py", query, timeout=120)
+        assert not app.exception
+        return app.table[0].value
+
+    for b, exact in (("1", 1.0), ("-1", -1.0), ("2.5", 2.5)):
+        rows = table(b)
+        shown = {str(value).replace("−", "-") for value in rows["Exact (SymPy)"]}
+        assert shown == {f"{exact:g}"}, (b, shown)
+        estimates = [float(value) for value in rows["Estimate"]]
+        assert np.allclose(estimates, exact, rtol=1e-6), (b, estimates)

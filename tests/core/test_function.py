@@ -1,5 +1,6 @@
 """core.Function: exact partials of textbook functions, evaluation contract, properties."""
 
+import inspect
 import math
 import warnings
 
@@ -11,6 +12,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from core import ExpressionError, Function, X, Y
+from core.function import integer_power
 
 from .grammar import formulas
 
@@ -496,3 +498,41 @@ def _assume_steady(f: Function, x0: float, y0: float) -> None:
         assume(np.array_equal(np.isnan(here), np.isnan(there)))
         finite = ~np.isnan(here)
         assume(np.all(np.abs(here - there)[finite] <= 1e-10 * (1 + np.abs(here[finite]))))
+
+
+# -- small integer powers by multiplication (numpy sends x**3 through C's pow) -------------------
+
+
+@given(
+    st.floats(allow_nan=False, allow_infinity=False, width=64),
+    st.integers(min_value=2, max_value=16),
+)
+def test_integer_power_is_within_a_few_ulps_of_pow(base, exponent):
+    with np.errstate(all="ignore"):
+        ours = integer_power(np.float64(base), exponent)
+        theirs = np.float64(base) ** np.float64(exponent)
+    if not np.isfinite(theirs) or abs(theirs) < np.finfo(np.float64).tiny:
+        # Over- and underflow: the same side of the range (inf of the same sign, or near 0).
+        assert (np.isinf(ours) and np.sign(ours) == np.sign(theirs)) or (
+            abs(ours) < 2 * np.finfo(np.float64).tiny and not np.isinf(theirs)
+        )
+        return
+    # One rounding per multiplication: at most 2 log2(16) = 8 of them.
+    assert abs(ours - theirs) <= 8 * np.spacing(abs(theirs))
+
+
+def test_integer_power_keeps_signs_zeros_and_nan():
+    x = np.array([-2.0, -0.0, 0.0, np.nan, np.inf, -np.inf, 3.0])
+    with np.errstate(all="ignore"):
+        np.testing.assert_array_equal(integer_power(x, 3), x**3)
+        np.testing.assert_array_equal(integer_power(x, 4), x**4)
+
+
+def test_small_powers_compile_to_multiplication_and_agree_with_pow():
+    f = Function("x^2 y + b y^3 - (x + y)^5 + x^17")
+    source = inspect.getsource(f._compiled.value)
+    assert "integer_power(y, 3)" in source and "integer_power(x + y, 5)" in source
+    assert "x**17" in source  # beyond MAX_MULTIPLIED_POWER: numpy's pow, as before
+    x, y = np.meshgrid(np.linspace(-2, 2, 41), np.linspace(-1.5, 1.5, 37))
+    expected = x**2 * y + 1.0 * y**3.0 - (x + y) ** 5.0 + x**17.0
+    np.testing.assert_allclose(f(x, y), expected, rtol=1e-13, atol=1e-12)

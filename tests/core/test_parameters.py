@@ -432,3 +432,24 @@ def test_critical_points_say_how_the_parameters_decide_the_kind():
     assert "depends on the point" in critical_points(Function("a x^3 + b y^2"), *window).note
     assert critical_points(Function("x^2 - y^2 + c x"), *window).note == ""  # always a saddle
     assert critical_points(Function("x^2 + y^2"), *window).note == ""
+
+
+def test_binding_prints_nothing_again(monkeypatch):
+    """The formula's text and LaTeX are SymPy printing: once per formula, whatever the values."""
+    import core.function as function_module
+
+    printed = []
+    for name in ("to_text", "to_latex"):
+        original = getattr(function_module, name)
+
+        def counting(expr, _original=original, _name=name):
+            printed.append(_name)
+            return _original(expr)
+
+        monkeypatch.setattr(function_module, name, counting)
+    f = Function("a x^2 + b y^2 + sin(c x y) - 0.2718281 x")  # a text no other test compiles
+    for value in (-2.0, -0.5, 0.0, 0.5, 3.0):
+        bound = f.bind(b=value)
+        assert bound.latex == f.latex and bound.canonical_text == f.canonical_text
+        assert f"b={value!r}" in bound.cache_key
+    assert sorted(printed) == ["to_latex", "to_text"]

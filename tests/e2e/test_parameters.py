@@ -95,6 +95,7 @@ def test_second_order_says_the_kind_the_slider_gives(tab):
 PRESET_LINK = {"f": "a x^2 + b y^2", "x0": "1", "y0": "0.5", "xmin": "-2", "xmax": "2"}
 PRESET_LINK |= {"ymin": "-2", "ymax": "2", "p_b_range": "-2,2,0.1"}
 SWEEP_BUTTON = ".st-key-sweep_b button"
+SLIDER_VALUE = ".st-key-p_b [data-testid=stSliderThumbValue]"
 # The map's sweep layer: a digest of its pixels and the value of b it shows.
 MAP_FRAME = f"""() => {{
     const layer = document.querySelector('{CONTOUR}').parentElement.querySelector('.live-sweep');
@@ -135,11 +136,14 @@ def test_a_sweep_plays_in_the_browser_and_pause_keeps_its_value_camera_and_conte
     expect(button).to_have_text("pause b")
     expect(button).to_have_attribute("aria-pressed", "true")
     assert button.evaluate("(b) => getComputedStyle(b).outlineStyle") != "none"
-    frames = []
+    frames, shown_on_slider = [], []
     for _ in range(8):
         page.wait_for_timeout(400)
         frames.append(page.evaluate(MAP_FRAME))
+        shown_on_slider.append(page.locator(SLIDER_VALUE).inner_text())
     assert all(frame is not None for frame in frames), frames
+    # The sidebar's slider plays too: its thumb's number follows b, no rerun needed.
+    assert len(set(shown_on_slider)) >= 4, shown_on_slider
     assert len({digest for digest, _ in frames}) >= 4, frames  # the map's pixels change
     assert len({value for _, value in frames}) >= 4, frames  # b moves
     assert all(-2 <= value <= 2 for _, value in frames)
@@ -155,9 +159,42 @@ def test_a_sweep_plays_in_the_browser_and_pause_keeps_its_value_camera_and_conte
     assert abs(value - shown) <= 0.1, (value, shown)  # the frame's value, on the slider's stops
     assert value == pytest.approx(round(value, 1))
     expect(page.locator(".st-key-p_b")).to_contain_text(f"{value:.1f}")
+    expect(page.locator(SLIDER_VALUE)).to_have_text(f"{value:.1f}")
     expect(button).to_have_text("▶ sweep b")
     contexts_now, runs_now = page.evaluate("[window.__contexts, window.__runs]")
     assert runs_now == runs + 1, "one rerun on pause"
     assert contexts_now == contexts, "no new WebGL context"
     assert close(live_eye(page), camera), "the camera stays where the person put it"
     assert page.evaluate(MAP_FRAME) is None  # the server's map is back
+
+
+def test_a_sweep_in_a_quiz_plays_f_alone_with_the_pages_level_spacing(counted):
+    """quiz=1 hides ∂f/∂x = 2 a x and ∂f/∂y = 2 b y: a sweep plays f (the browser has f's body
+    alone), writes neither, and paints the map with the page's quantile levels."""
+    link = PRESET_LINK | {"quiz": "1", "spacing": "quantile"}
+    page = open_link(counted, "/", **link)
+    page.set_default_timeout(120_000)
+    wait_until_drawn(page, SURFACE, CONTOUR, timeout=120_000)
+    expect(page.get_by_text("Quiz", exact=False).first).to_be_visible()
+    button = page.locator(SWEEP_BUTTON)
+    expect(button).to_have_text("▶ sweep b")
+    page.wait_for_timeout(1500)
+    button.click()
+    expect(button).to_have_text("pause b")
+    frames = []
+    for _ in range(6):
+        page.wait_for_timeout(400)
+        frames.append(page.evaluate(MAP_FRAME))
+    assert all(frame is not None for frame in frames), frames
+    assert len({digest for digest, _ in frames}) >= 3, frames
+    layer = page.locator(f"{CONTOUR} >> xpath=.. >> .live-sweep")
+    assert layer.get_attribute("data-spacing") == "quantile"
+    text = page.evaluate("document.body.textContent").replace(" ", "")
+    for secret in ("2ax", "2by", "∂f/∂x=", "∂f/∂y=", "∇f="):
+        assert secret not in text, secret
+    button.click()
+    page.wait_for_function("new URLSearchParams(location.search).has('p_b')")
+    counted.idle()
+    assert query(page).get("quiz") == "1"
+    text = page.evaluate("document.body.textContent").replace(" ", "")
+    assert "2ax" not in text and "2by" not in text

@@ -1090,8 +1090,62 @@ function scaleColour(scale, t) {
   return hexColour(stops[0][1]);
 }
 
+// A frame's levels as core.levels places them for the page's spacing (contour_levels, "auto" by
+// choose_spacing, rounded to two significant digits as ui.plots.contour.shown_levels), from the
+// frame's values in [low, high]: {kind, levels}, levels null for even spacing (`count` even bands).
+const SKEWED = 0.25; // core.levels.SKEWED
+const LOG_FLOOR = 1e-6; // core.levels.LOG_FLOOR
+function frameLevels(z, low, high, count, spacing) {
+  if (spacing !== "quantile" && spacing !== "log" && spacing !== "auto") return { kind: "even", levels: null };
+  const kept = new Float64Array(z.length);
+  let m = 0;
+  for (let n = 0; n < z.length; n += 1) if (z[n] >= low && z[n] <= high) kept[m++] = z[n];
+  const sorted = kept.subarray(0, m).sort();
+  if (sorted.length < 2 || !(sorted[sorted.length - 1] > sorted[0])) return { kind: "even", levels: null };
+  const [bottom, top] = [sorted[0], sorted[sorted.length - 1]];
+  const span = top - bottom;
+  let kind = spacing;
+  if (kind === "auto") {
+    const middle = (quantile(sorted, 0.5) - bottom) / span;
+    kind = middle < SKEWED || middle > 1 - SKEWED ? "quantile" : "even";
+  }
+  if (kind === "even") return { kind, levels: null };
+  let levels = [];
+  if (kind === "quantile") {
+    for (let k = 1; k <= count; k += 1) levels.push(quantile(sorted, k / (count + 1)));
+  } else {
+    let first = 0;
+    while (first < sorted.length && !(sorted[first] > bottom)) first += 1;
+    let start = Math.max(quantile(sorted.subarray(first), 1 / (count + 1)) - bottom, LOG_FLOOR * span);
+    if (!(start < span)) start = span / 2;
+    for (let k = 0; k < count; k += 1) levels.push(bottom + start * Math.pow(span / start, k / count));
+  }
+  const inside = (list) => Array.from(new Set(list)).sort((a, b) => a - b).filter((v) => v > bottom && v < top);
+  levels = inside(levels);
+  const rounded = inside(
+    levels.map((v) => {
+      const digits = 1 - Math.floor(Math.log10(Math.max(Math.abs(v), 1e-300)));
+      const scale = Math.pow(10, digits);
+      return Math.round(v * scale) / scale;
+    }),
+  );
+  return { kind, levels: rounded.length >= 2 ? rounded : levels };
+}
+
+// The band of v among sorted levels: how many are at or below it (0 .. levels.length).
+function bandAmong(v, levels) {
+  let low = 0;
+  let high = levels.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (levels[middle] <= v) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
 // The map at one value: each pixel of the plot area takes f bilinearly from the grid, then the
-// colour of its band (`levels` even bands over the sweep's z range); a pixel whose band differs
+// colour of its band (the page's level spacing, frameLevels, over the frame's values); a pixel whose band differs
 // from its left or upper neighbour is a band's edge (white, as the chart's level lines), one
 // whose side of the point's level differs is the level curve (black). Holes stay white.
 function paintMap(state, z, level, caption) {
@@ -1128,11 +1182,7 @@ function paintMap(state, z, level, caption) {
   const row = new Float64Array(height);
   for (let px = 0; px < width; px += 1) column[px] = ((full.xaxis.p2l(px + 0.5) - x[0]) / (x[nx - 1] - x[0])) * (nx - 1);
   for (let py = 0; py < height; py += 1) row[py] = ((full.yaxis.p2l(py + 0.5) - y[0]) / (y[ny - 1] - y[0])) * (ny - 1);
-  const count = Math.max(2, Math.min(64, Math.round(g.levels || 16)));
-  if (!state.sweepColours || state.sweepColours.length !== count) {
-    state.sweepColours = Array.from({ length: count }, (_, n) => scaleColour(g.colorscale, (n + 0.5) / count));
-  }
-  const colours = state.sweepColours;
+  const wanted = Math.max(2, Math.min(64, Math.round(g.levels || 16)));
   // The bands span this frame's values (as the server's map at that value would), inside the
   // sweep's range (which has cut any pole).
   let [zLow, zHigh] = [Infinity, -Infinity];
@@ -1144,7 +1194,17 @@ function paintMap(state, z, level, caption) {
     }
   }
   if (!(zLow < zHigh)) [zLow, zHigh] = finite(zLow) ? [zLow - 1, zHigh + 1] : sweep.zRange;
-  const bandOf = (v) => Math.min(count - 1, Math.max(0, Math.floor(((v - zLow) / (zHigh - zLow)) * count)));
+  const placed = frameLevels(z, zLow, zHigh, wanted, g.spacing);
+  const levels = placed.levels;
+  const count = levels ? levels.length + 1 : wanted;
+  if (!state.sweepColours || state.sweepColours.length !== count) {
+    state.sweepColours = Array.from({ length: count }, (_, n) => scaleColour(g.colorscale, (n + 0.5) / count));
+  }
+  const colours = state.sweepColours;
+  const bandOf = levels
+    ? (v) => bandAmong(v, levels)
+    : (v) => Math.min(count - 1, Math.max(0, Math.floor(((v - zLow) / (zHigh - zLow)) * count)));
+  state.sweepSpacing = placed.kind;
   const image = new ImageData(width, height);
   const pixels = image.data;
   const bands = new Int16Array(width * height);
@@ -1202,9 +1262,18 @@ function paintMap(state, z, level, caption) {
   pen.lineWidth = 4;
   pen.strokeStyle = "white";
   pen.fillStyle = "#111";
-  pen.strokeText(caption, 10, 26);
-  pen.fillText(caption, 10, 26);
+  // What the map shows, in words: the value, the spacing of its bands and the level curve's f
+  // (the legend's entry for it, the server's, is hidden while playing).
+  const lines = [caption, `${placed.kind} levels${finite(level) ? ` · black: f = ${Number(level.toPrecision(3))}` : ""}`];
+  lines.forEach((line, n) => {
+    pen.font = n ? "bold 14px sans-serif" : "bold 18px sans-serif";
+    pen.strokeText(line, 10, 26 + 22 * n);
+    pen.fillText(line, 10, 26 + 22 * n);
+  });
+  hideLevelLegend(state, true);
   layer.dataset.value = String(sweep.value); // read by the browser tests
+  layer.dataset.spacing = placed.kind;
+  layer.dataset.bands = String(count);
 }
 
 function sweepScene(state, z, value) {
@@ -1365,12 +1434,21 @@ function stopSweep() {
   return { name, value };
 }
 
+// The legend's "level f = ..." entry names the server's level: stale while a sweep plays.
+function hideLevelLegend(state, hidden) {
+  for (const entry of state.gd.querySelectorAll(".legend .traces")) {
+    const text = entry.querySelector(".legendtext");
+    if (text && /^level f/.test(text.textContent || "")) entry.style.visibility = hidden ? "hidden" : "";
+  }
+}
+
 // The server's figure is back on the chart: drop what the sweep drew.
 function afterSweep(state) {
   if (!state.sweepLeft) return;
   state.sweepLeft = false;
   state.sweepGeometry = null;
   if (state.sweepLayer) state.sweepLayer.style.display = "none";
+  hideLevelLegend(state, false);
 }
 
 const sweepHub = (window.derivativesLiveSweep = window.derivativesLiveSweep || {});
@@ -1559,6 +1637,72 @@ function withGrid(figure, grid) {
   return figure;
 }
 
+// A parametric formula's base comes without its surface's z (pages/explore/work.py, BODY_Z_ROLES):
+// each trace marked `bodyZ` takes f from core's body at the chart's values on its own x and y, NaN
+// where undefined or outside the server's z range `clip` (where core cut poles); with `levels`
+// (quantile or log levels) its z is core.band_index of f and f is its customdata, as the server
+// draws such a map.
+const BAND_FAR = 1e6; // core.levels.FAR
+function bandIndex(v, levels) {
+  const n = levels.length;
+  if (!finite(v) || !n) return NaN;
+  if (n === 1) return Math.sign(v - levels[0]);
+  let index;
+  if (v < levels[0]) index = (v - levels[0]) / (levels[1] - levels[0]);
+  else if (v > levels[n - 1]) index = n - 1 + (v - levels[n - 1]) / (levels[n - 1] - levels[n - 2]);
+  else {
+    let low = 0;
+    let high = n - 1;
+    while (high - low > 1) {
+      const middle = (low + high) >> 1;
+      if (levels[middle] <= v) low = middle;
+      else high = middle;
+    }
+    index = low + (v - levels[low]) / (levels[high] - levels[low]);
+  }
+  return finite(index) ? Math.min(Math.max(index, -BAND_FAR), n - 1 + BAND_FAR) : NaN;
+}
+
+function withBodyZ(figure, evaluate, clip) {
+  const [low, high] = Array.isArray(clip) && clip.length === 2 ? clip : [-Infinity, Infinity];
+  // The server's z range is float64; here f comes from another evaluation (and its grid was float32).
+  const slack = finite(high - low) ? 1e-6 * (high - low) + 1e-12 * Math.max(Math.abs(low), Math.abs(high)) : 0;
+  for (const trace of figure.data) {
+    const spec = trace.bodyZ;
+    if (!spec) continue;
+    delete trace.bodyZ;
+    const x = asNumbers(trace.x);
+    const y = asNumbers(trace.y);
+    const levels = Array.isArray(spec.levels) ? spec.levels.filter(finite) : null;
+    const rows = [];
+    const values = [];
+    const args = [0, 0, ...((evaluate && evaluate.values) || [])];
+    for (let j = 0; j < y.length; j += 1) {
+      const row = new Float32Array(x.length);
+      const kept = new Float32Array(x.length);
+      args[1] = y[j];
+      for (let i = 0; i < x.length; i += 1) {
+        args[0] = x[i];
+        let v = NaN;
+        try {
+          v = evaluate ? evaluate.raw.apply(null, args)[0] : NaN;
+        } catch (error) {
+          v = NaN;
+        }
+        if (!finite(v) || v < low - slack || v > high + slack) v = NaN;
+        else v = Math.min(Math.max(v, low), high);
+        kept[i] = v;
+        row[i] = levels ? bandIndex(v, levels) : v;
+      }
+      rows.push(row);
+      values.push(kept);
+    }
+    trace.z = rows;
+    if (levels) trace.customdata = values;
+  }
+  return figure;
+}
+
 function hideContainer(parentElement) {
   const box = parentElement && (parentElement.host || parentElement);
   const container = box && box.closest ? box.closest("[data-testid=stElementContainer]") : null;
@@ -1624,11 +1768,12 @@ function mountBase(state, data, parentElement, chunkUrl) {
   return Promise.all([plotly(chunkUrl), gridFor(data.grid)]).then(([Plotly, grid]) => {
     if (state.revision !== revision) return undefined; // a newer base arrived meanwhile
     state.base = data;
-    state.figure = withGrid(figure, grid);
+    const evaluate = compile(data.live);
+    state.figure = withBodyZ(withGrid(figure, grid), evaluate, data.geometry && data.geometry.zClip);
     // What the base draws stays put while the point moves (the surface, the contours, markers).
     state.baseMetas = new Set(figure.data.map((trace) => trace.meta).filter(Boolean));
     state.config = data.config || {};
-    state.evaluate = compile(data.live);
+    state.evaluate = evaluate;
     const first = !state.gd._fullLayout;
     const promise = first
       ? Plotly.newPlot(state.gd, state.figure.data, { ...state.figure.layout, height: state.height }, state.config)
@@ -1688,4 +1833,6 @@ hub.mount = liveChart;
 for (const waiting of hub.waiting.splice(0)) liveChart(waiting);
 
 // For the tests (tests/ui/shell/test_live_chart.py runs these in node against the server's traces).
-export const internals = { chartState, compile, previewTraces2d, previewTraces3d, scaleColour, quantile };
+export const internals = {
+  chartState, compile, previewTraces2d, previewTraces3d, scaleColour, quantile, bandIndex, withBodyZ, frameLevels, bandAmong,
+};

@@ -298,8 +298,11 @@ def live_chart(
         point["layout"] = layout_part(point.get("layout") or {}, look)
     live = base.get("live")
     grid = base.get("grid")
+    # The values too: a parametric base may leave z to the browser (withBodyZ), the same figure
+    # at two values.
+    values = repr((live or {}).get("values"))
     revision = hashlib.blake2b(
-        (figure + (live or {}).get("body", "") + (grid or "")).encode(), digest_size=12
+        (figure + (live or {}).get("body", "") + (grid or "") + values).encode(), digest_size=12
     ).hexdigest()
     extra = {"moving": list(base["moving"])} if base.get("moving") is not None else {}
     if grid:

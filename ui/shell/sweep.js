@@ -34,6 +34,35 @@ export default function sweepControl({ data, parentElement, setTriggerValue }) {
     modes[name] = mode.value;
   };
   const hub = () => window.derivativesLiveSweep;
+  // The sidebar's slider shows the playing value: its thumb and its number move with the charts
+  // (Streamlit's slider is not rerun per frame; these are its own elements, written in place,
+  // and the value it is left at on pause is the one the rerun gives it: on the slider's stops).
+  const decimals = (() => {
+    let d = 0;
+    while (d < 6 && Math.abs(data.step * 10 ** d - Math.round(data.step * 10 ** d)) > 1e-9) d += 1;
+    return d;
+  })();
+  const onStops = (value) => {
+    const stops = Math.round((Math.min(Math.max(value, data.low), data.high) - data.low) / data.step);
+    return Math.min(Math.max(data.low + stops * data.step, data.low), data.high);
+  };
+  const moveSlider = (value) => {
+    const slider = data.slider && document.querySelector(`.st-key-${data.slider} [data-testid=stSlider]`);
+    if (!slider || !Number.isFinite(value) || !(data.high > data.low)) return;
+    const thumb = Array.from(slider.querySelectorAll("[style]")).find((e) => /%$/.test(e.style.left));
+    const label = slider.querySelector("[data-testid=stSliderThumbValue] p");
+    if (thumb) thumb.style.left = `${(100 * (value - data.low)) / (data.high - data.low)}%`;
+    // The text node React wrote, changed in place: its next render writes the same node.
+    if (label && label.firstChild && label.firstChild.nodeType === 3) label.firstChild.nodeValue = value.toFixed(decimals);
+    slider.dataset.playing = value.toFixed(decimals); // read by the browser tests
+    box.moved = true;
+  };
+  // After the rerun a pause causes, the slider shows the server's value whatever was written.
+  const current = hub() && hub().playing ? hub().playing() : null;
+  if (box.moved && !(current && current.name === name)) {
+    moveSlider(data.value);
+    box.moved = false;
+  }
   const show = (playing, value) => {
     // ⏸ is missing from many fonts (a box here): two bars drawn by CSS stand for it.
     button.replaceChildren();
@@ -47,6 +76,7 @@ export default function sweepControl({ data, parentElement, setTriggerValue }) {
       ? `Stop at this value of ${shown}: the slider and the link take it`
       : `Play ${shown} from its slider's min to max on the charts`;
     readout.textContent = playing && Number.isFinite(value) ? `${shown} = ${Number(value.toPrecision(3))}` : "";
+    if (playing) moveSlider(value);
   };
   const now = hub() && hub().playing ? hub().playing() : null;
   show(Boolean(now && now.name === name), now && now.value);
@@ -56,7 +86,10 @@ export default function sweepControl({ data, parentElement, setTriggerValue }) {
     if (playing && playing.name === name) {
       const stopped = sweeps.stop();
       show(false);
-      if (stopped) setTriggerValue("stopped", { name, value: stopped.value });
+      if (stopped) {
+        moveSlider(onStops(stopped.value)); // where the rerun puts it
+        setTriggerValue("stopped", { name, value: stopped.value });
+      }
       return;
     }
     const started =
@@ -72,7 +105,12 @@ export default function sweepControl({ data, parentElement, setTriggerValue }) {
   const listen = () => {
     if (box.unlisten || !hub() || !hub().listen) return;
     box.unlisten = hub().listen((event) => {
-      if (event.name === name) show(event.playing, event.value);
+      if (event.name === name) {
+        show(event.playing, event.value);
+        // Stopped by a new function or window (not by ⏸, which then moves it to its value): the
+        // slider is back at the server's value.
+        if (!event.playing) moveSlider(data.value);
+      }
       else if (event.playing) show(false);
     });
   };

@@ -84,6 +84,7 @@ def sweep_data(name: str, value: float, slider_range: tuple[float, float, float]
     return {
         "name": name,
         "shown": shown,
+        "slider": value_key(name),  # its slider's key: the control moves it while playing
         "value": float(value),
         "low": low,
         "high": high,
