@@ -279,4 +279,8 @@ if settings.basins:
 else:
     st.caption("Switch on the basin map to colour every start by where it ends.")
 
-bridge.chart_clicks(CLICKS, [BASINS], on_click=lambda click: set_point(click.x, click.y))
+if settings.basins:
+    # The click bridge listens to the basin map alone: without the map it has nothing to hear,
+    # and a keyed component mounted for nothing costs every widget of the run (each one has
+    # Streamlit present every keyed component's state again: its filtered_state).
+    bridge.chart_clicks(CLICKS, [BASINS], on_click=lambda click: set_point(click.x, click.y))
