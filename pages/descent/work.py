@@ -13,6 +13,7 @@ from pages.descent.loss import loss_figure
 from pages.descent.race import Runner, race_base, race_moving
 from pages.descent.settings import BY_KEY, Settings
 from pages.descent.tables import paths_csv
+from ui.plots.config import prepared
 from ui.shell.cache import grid_for, per_function
 from ui.shell.live_chart import plotly_json
 
@@ -76,9 +77,14 @@ class Race:
 
     @property
     def loss(self):
-        """The loss chart and its sentence (pages.descent.loss.loss_figure): only read
-        afterwards (st.plotly_chart copies it)."""
-        return self._once("_loss", lambda: loss_figure(self.runners))
+        """The loss chart (prepared: ui.plots.config.prepared) and its scale note
+        (pages.descent.loss.loss_figure)."""
+
+        def build():
+            figure, note = loss_figure(self.runners)
+            return prepared(figure), note
+
+        return self._once("_loss", build)
 
     @property
     def csv(self) -> str:
