@@ -776,7 +776,9 @@ async def run_all(
         cold = warm.seconds("open")
         out(
             f"{page}: cold open {_s(cold[0]) if cold else 'FAILED'} "
-            f"({warm.runs} script runs, {_kb(warm.mean_bytes('open'))} KB)"
+            # One warm-up open per server: with --replicas 2 that is 2 opens of one run each.
+            f"({warm.runs} script runs for {len(warm.of('open'))} opens, "
+            f"{_kb(warm.mean_bytes('open'))} KB)"
         )
         for line in describe_errors(warm):
             out(line)

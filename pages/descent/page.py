@@ -94,8 +94,9 @@ if not keys:
     st.stop()
 
 # --- the race --------------------------------------------------------------------------------
-runners = work.race_for(f, start, settings, keys)
 resolution = min(view.resolution, MAX_DRAWN_RESOLUTION)
+the_race = work.race_for(f, start, settings, keys, view.xlim, view.ylim, resolution)
+runners = the_race.runners
 grid = grid_for(f, view.xlim, view.ylim, resolution, False)
 start_value = float(f(*start))
 
@@ -115,7 +116,7 @@ with st.container(key=RACE):
     race_chart(
         "descent_race",
         base=work.race_base_json(f, view.xlim, view.ylim, resolution),
-        race=work.race_json(f, start, settings, keys, view.xlim, view.ylim, resolution),
+        race=the_race.race_json,
         xlim=view.xlim,
         ylim=view.ylim,
         on_click=set_point,
@@ -141,7 +142,7 @@ else:
 loss_column, stability_column = st.columns(2, gap="large")
 with loss_column:
     st.header("f along each path")
-    loss, scale_note = work.loss_for(f, start, settings, keys)
+    loss, scale_note = the_race.loss
     loss_words = tables.loss_sentence(runners)
     describe_chart(loss_words)
     themed_chart(st, loss, key="descent_loss_figure")
@@ -193,7 +194,7 @@ shown = next(runner for runner in runners if runner.key == st.session_state[tabl
 table = tables.steps_table(shown)
 download.download_button(
     "Download every path (CSV)",
-    work.csv_for(f, start, settings, keys),
+    the_race.csv,
     file_name="descent_paths.csv",
     mime="text/csv",
     icon=":material/download:",
@@ -278,4 +279,8 @@ if settings.basins:
 else:
     st.caption("Switch on the basin map to colour every start by where it ends.")
 
-bridge.chart_clicks(CLICKS, [BASINS], on_click=lambda click: set_point(click.x, click.y))
+if settings.basins:
+    # The click bridge listens to the basin map alone: without the map it has nothing to hear,
+    # and a keyed component mounted for nothing costs every widget of the run (each one has
+    # Streamlit present every keyed component's state again: its filtered_state).
+    bridge.chart_clicks(CLICKS, [BASINS], on_click=lambda click: set_point(click.x, click.y))

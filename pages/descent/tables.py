@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -87,24 +86,23 @@ def paths_csv(runners: Sequence[Runner]) -> str:
     writer.writerow(CSV_COLUMNS)
     for runner in runners:
         descent = runner.descent
-        for step, ((x, y), value, norm, status) in enumerate(
-            zip(
-                descent.path,
-                descent.values,
-                descent.gradient_norms,
-                row_status(runner),
-                strict=True,
+        # Python floats written by the csv module are their repr; + 0.0 turns -0.0 into 0.0.
+        # Built a whole path at a time: this ran on every start move, one number at a time.
+        numbers = np.column_stack(
+            (
+                np.asarray(descent.path, dtype=np.float64).reshape(-1, 2),
+                np.asarray(descent.values, dtype=np.float64),
+                np.asarray(descent.gradient_norms, dtype=np.float64),
             )
-        ):
-            writer.writerow(
-                [runner.label, step, *(_number(v) for v in (x, y, value, norm)), status]
+        )
+        label = runner.label
+        writer.writerows(
+            [label, step, *row, status]
+            for step, (row, status) in enumerate(
+                zip((numbers + 0.0).tolist(), row_status(runner).tolist(), strict=True)
             )
+        )
     return out.getvalue()
-
-
-def _number(value: float) -> str:
-    value = float(value)
-    return repr(value + 0.0) if math.isfinite(value) else str(value)
 
 
 # --- the charts in words and numbers (ui/shell/chart_text.py puts them on the page) -------------

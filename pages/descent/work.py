@@ -13,6 +13,7 @@ from pages.descent.loss import loss_figure
 from pages.descent.race import Runner, race_base, race_moving
 from pages.descent.settings import BY_KEY, Settings
 from pages.descent.tables import paths_csv
+from ui.plots.config import prepared
 from ui.shell.cache import grid_for, per_function
 from ui.shell.live_chart import plotly_json
 
@@ -53,33 +54,76 @@ def _spec(settings: Settings, keys: Sequence[str]) -> tuple[tuple[str, Hyper], .
     return tuple((BY_KEY[key].optimizer, frozen(settings.hyperparameters(key))) for key in keys)
 
 
-def race_for(f, start: tuple[float, float], settings: Settings, keys: Sequence[str]) -> list:
-    """Runner per key (in order): every racer from `start` for settings.steps steps, one race."""
-    results = _race(f, (float(start[0]), float(start[1])), _spec(settings, keys), settings.steps)
-    return [Runner(key, descent) for key, descent in zip(keys, results, strict=True)]
+class Race:
+    """One race as the page draws it: the runners, and the loss chart, the CSV and the race
+    chart's moving part, each built the first time a session asks and kept with the race.
+
+    One cached object per race and window: a run looks the race up once (one hash of its key)
+    instead of once per part, and each part of it once more for the race inside (Streamlit's
+    hashing of those keys was 2 ms of every Descent run). Shared between sessions and only read
+    once built; two sessions building the same part at once both get an equal value."""
+
+    def __init__(self, f: Function, start, keys, spec, steps, xlim, ylim, resolution) -> None:
+        self._f, self._start, self._steps = f, start, steps
+        self._window = (xlim, ylim, resolution)
+        results = _race(f, start, spec, steps)
+        self.runners = tuple(Runner(key, d) for key, d in zip(keys, results, strict=True))
+
+    def _once(self, name: str, build):
+        value = self.__dict__.get(name)
+        if value is None:
+            value = self.__dict__[name] = build()
+        return value
+
+    @property
+    def loss(self):
+        """The loss chart (prepared: ui.plots.config.prepared) and its scale note
+        (pages.descent.loss.loss_figure)."""
+
+        def build():
+            figure, note = loss_figure(self.runners)
+            return prepared(figure), note
+
+        return self._once("_loss", build)
+
+    @property
+    def csv(self) -> str:
+        """Every racer's path as CSV (pages.descent.tables.paths_csv)."""
+        return self._once("_csv", lambda: paths_csv(self.runners))
+
+    @property
+    def race_json(self) -> str:
+        """The race chart's race part (race.race_moving) as JSON."""
+
+        def build() -> str:
+            grid = grid_for(self._f, *self._window, False)
+            value = float(self._f(*self._start))
+            return plotly_json(race_moving(grid, self.runners, self._start, value))
+
+        return self._once("_race_json", build)
 
 
 @per_function(max_entries=64)
-def _loss(f, start, keys, spec, steps):
-    results = _race(f, start, spec, steps)
-    return loss_figure([Runner(key, descent) for key, descent in zip(keys, results, strict=True)])
+def _race_view(f, start, keys, spec, steps, xlim, ylim, resolution) -> Race:
+    return Race(f, start, keys, spec, steps, xlim, ylim, resolution)
 
 
-def loss_for(f, start, settings: Settings, keys: Sequence[str]):
-    """The loss chart and its sentence (pages.descent.loss.loss_figure) for this race, built once
-    per server: the figure is only read afterwards (st.plotly_chart copies it)."""
-    return _loss(f, _start(start), tuple(keys), _spec(settings, keys), int(settings.steps))
-
-
-@per_function(max_entries=64)
-def _csv(f, start, keys, spec, steps) -> str:
-    results = _race(f, start, spec, steps)
-    return paths_csv([Runner(key, descent) for key, descent in zip(keys, results, strict=True)])
-
-
-def csv_for(f, start, settings: Settings, keys: Sequence[str]) -> str:
-    """Every racer's path as CSV (pages.descent.tables.paths_csv), built once per server."""
-    return _csv(f, _start(start), tuple(keys), _spec(settings, keys), int(settings.steps))
+def race_for(
+    f, start, settings: Settings, keys: Sequence[str], xlim, ylim, resolution: int
+) -> Race:
+    """The race of every racer in `keys` from `start` for settings.steps steps, on this window
+    and resolution: built once per server for the same function, start, racers and window (a
+    class opening one link pays once)."""
+    return _race_view(
+        f,
+        _start(start),
+        tuple(keys),
+        _spec(settings, keys),
+        int(settings.steps),
+        (float(xlim[0]), float(xlim[1])),
+        (float(ylim[0]), float(ylim[1])),
+        int(resolution),
+    )
 
 
 def _start(start) -> tuple[float, float]:
@@ -93,29 +137,6 @@ def race_base_json(
     """The race chart's base (race.race_base) as JSON: the same for every start and every
     session on the same function, window and resolution, so it is built once per server."""
     return plotly_json(race_base(grid_for(f, xlim, ylim, resolution, False)))
-
-
-@per_function(max_entries=64)
-def _race_json(f, start, keys, spec, steps, xlim, ylim, resolution) -> str:
-    grid = grid_for(f, xlim, ylim, resolution, False)
-    results = _race(f, start, spec, steps)
-    runners = [Runner(key, descent) for key, descent in zip(keys, results, strict=True)]
-    return plotly_json(race_moving(grid, runners, start, float(f(*start))))
-
-
-def race_json(f, start, settings: Settings, keys: Sequence[str], xlim, ylim, resolution) -> str:
-    """The race chart's race part (race.race_moving) as JSON, built once per server for the same
-    function, start, racers, window and resolution (a class opening one link pays once)."""
-    return _race_json(
-        f,
-        (float(start[0]), float(start[1])),
-        tuple(keys),
-        _spec(settings, keys),
-        int(settings.steps),
-        (float(xlim[0]), float(xlim[1])),
-        (float(ylim[0]), float(ylim[1])),
-        int(resolution),
-    )
 
 
 @per_function(max_entries=16)

@@ -48,7 +48,7 @@ from pages.second_order.settings import Settings
 from pages.second_order.style import KIND_STYLE
 from pages.second_order.words import reads_exactly, taylor_form
 from ui.plots.axes import LIFT, scene_aspect, z_limits
-from ui.plots.config import PLOT_CONFIG
+from ui.plots.config import PLOT_CONFIG, prepared
 from ui.plots.contour import ARROW_2D, level_curve_trace, point_level
 from ui.plots.encoding import JsonMemo
 from ui.plots.surface import ARROW_3D, HEAD_LENGTH, HEAD_RADIUS, HEAD_SIDES
@@ -295,13 +295,16 @@ def second_order(f: Function, view: View, settings: Settings) -> SecondOrder:
         angle=settings.angle,
         slope=slope,
         profile=profile,
+        # Prepared (ui.plots.config.prepared): st.plotly_chart sends them without a copy.
         error_maps=(
             None
             if errors is None or not errors.linear_defined
-            else error_maps_figure(errors, step=ERROR_STEP)
+            else prepared(error_maps_figure(errors, step=ERROR_STEP))
         ),
-        direction_slice=direction_slice_figure(piece),
-        profile_figure=profile_figure(point, PROFILE_ANGLES, profile, settings.angle, slope),
+        direction_slice=prepared(direction_slice_figure(piece)),
+        profile_figure=prepared(
+            profile_figure(point, PROFILE_ANGLES, profile, settings.angle, slope)
+        ),
         grid_part=shared,
         live={name: _live(name, part, small, point, view, extra) for name, part in charts.items()},
     )
@@ -324,7 +327,8 @@ def _view_key(view: View) -> tuple:
 def second_order_shared(f: Function, view: View, settings: Settings) -> SecondOrder:
     """second_order, once per server for each function, point, window and page settings: a
     class opening one link (or clicking the same point) pays once. The result is only read:
-    st.plotly_chart copies its figures, the live charts send their parts as they are."""
+    its figures are prepared (ui.plots.config.prepared), the live charts' parts sent as they
+    are."""
     return second_order(f, view, settings)
 
 

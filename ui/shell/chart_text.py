@@ -10,16 +10,20 @@ the chart, and a table behind an expander (keyboard reachable) for everyone.
 
 from __future__ import annotations
 
+import base64
 import html
 import math
 from collections.abc import Mapping, Sequence
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
 import streamlit as st
 
 from core import hessian_shape
 from core.geometry import PointSummary
+from ui.plots.config import Prepared
 from ui.shell.text import plain
 
 # A short number for a sentence: four significant digits, as the charts' hover labels.
@@ -198,10 +202,23 @@ def point_rows(point: PointSummary, hidden: frozenset[str] = frozenset()) -> lis
 
 def trace_xy(figure, meta: str) -> tuple[np.ndarray, np.ndarray]:
     """x and y of the figure's first trace whose meta is `meta` (empty arrays when none)."""
-    for trace in figure.data:
+    # A Prepared figure (ui.plots.config.prepared) holds its traces as dicts.
+    traces = figure.spec["data"] if isinstance(figure, Prepared) else figure.data
+    for trace in traces:
+        if isinstance(trace, dict):
+            trace = SimpleNamespace(
+                **{name: _values(trace.get(name)) for name in ("meta", "x", "y")}
+            )
         if trace.meta == meta:
             return (np.asarray(trace.x, dtype=np.float64), np.asarray(trace.y, dtype=np.float64))
     return np.empty(0), np.empty(0)
+
+
+def _values(value: Any) -> Any:
+    """A figure dict's value, with Plotly's base64 typed array ({"dtype", "bdata"}) decoded."""
+    if isinstance(value, dict) and "bdata" in value and "dtype" in value:
+        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
+    return value
 
 
 # --- on the page ---------------------------------------------------------------------------------
@@ -224,9 +241,21 @@ def data_table(
             if name:
                 st.markdown(f"**{plain(name)}**")
             if _has_rows(rows):
-                st.table(rows, hide_index=True)
+                st.table(_arrow(rows), hide_index=True)
             else:
                 st.caption("Nothing to show.")
+
+
+def _arrow(rows) -> Any:
+    """The rows as an Arrow table, which st.table sends as it is: given a list of dicts it goes
+    through pandas first (0.6 ms a table here, against 0.05 ms), on every run of every page.
+    Rows Arrow cannot type (a column of numbers and words) go as they are, through pandas."""
+    try:
+        if isinstance(rows, Mapping):
+            return pa.Table.from_pydict({name: list(column) for name, column in rows.items()})
+        return pa.Table.from_pylist(list(rows))
+    except (pa.ArrowException, TypeError, ValueError):
+        return rows
 
 
 def _has_rows(rows) -> bool:

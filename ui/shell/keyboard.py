@@ -15,6 +15,10 @@ _component = st.components.v2.component(
 )
 
 
-def keyboard_help(key: str = "keyboard_help") -> None:
-    """Make every chart toolbar of the page one Tab stop (arrow keys move along it)."""
-    _component(key=key, data={}, height=0)
+def keyboard_help() -> None:
+    """Make every chart toolbar of the page one Tab stop (arrow keys move along it).
+
+    No key: its data never changes, so its identity is stable without one, and a keyed
+    component costs every later widget of the run a copy of its state (Streamlit's
+    filtered_state presents each keyed component's state once per widget drawn)."""
+    _component(data={}, height=0)

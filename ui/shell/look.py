@@ -40,5 +40,8 @@ def themed_chart(container: Any, figure: Any, key: str, **kwargs: Any) -> Any:
 
 
 def theme_switch(theme: str) -> None:
-    """Make Streamlit's own theme the link's (a reload when the browser shows the other one)."""
-    _component(key="theme_switch", data={"theme": theme}, height=0)
+    """Make Streamlit's own theme the link's (a reload when the browser shows the other one).
+
+    No key (as ui.shell.keyboard.keyboard_help): its identity is its data, which changes only
+    with the theme, and its script reads the data afresh whenever it is mounted."""
+    _component(data={"theme": theme}, height=0)

@@ -6,13 +6,18 @@ from __future__ import annotations
 import dataclasses
 import json
 
+import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
+import plotly.tools
 import pytest
 
 import ui.plots.config as config
 from core import Function
 from pages.explore.work import explore_figures
+from ui.plots.config import prepared
+from ui.plots.theme import DARK, Look, themed
+from ui.shell.chart_text import trace_xy
 from ui.shell.view import View
 
 
@@ -44,3 +49,42 @@ def test_unchecked_figures_are_valid_and_mean_what_checked_ones_mean(change, mon
     unchecked = _explore_json(view, False, monkeypatch)
     checked = _explore_json(view, True, monkeypatch)
     assert [pio.to_json(go.Figure(json.loads(text))) for text in unchecked] == checked
+
+
+# --- prepared figures: st.plotly_chart sends them without copying them on every rerun ----------
+
+
+def _streamlit_spec(figure) -> str:
+    """What st.plotly_chart sends for `figure` (streamlit/elements/plotly_chart.py)."""
+    return pio.to_json(
+        plotly.tools.return_figure_from_figure_or_data(figure, validate_figure=True),
+        validate=False,
+    )
+
+
+def test_a_prepared_figure_sends_what_the_figure_sends_and_is_not_copied():
+    figure = go.Figure(
+        [go.Scatter(x=np.arange(5.0), y=np.arange(5.0) ** 2, meta="curve", name="x²")],
+        {"title": {"text": "a <b>title</b>"}, "xaxis": {"range": [0, 4]}},
+    )
+    ready = prepared(figure)
+    assert isinstance(ready, go.Figure)  # Streamlit takes it as a figure, not a dict to check
+    assert _streamlit_spec(ready) == _streamlit_spec(figure)
+    assert ready.to_dict() is ready.to_dict() is ready.spec  # no copy per rerun
+    assert prepared(ready) is ready
+
+
+def test_a_prepared_figure_themes_and_reads_back_as_the_figure_does():
+    figure = go.Figure(
+        [go.Scatter(x=[0.0, 1.0, 2.0], y=[1.0, 0.5, 0.25], meta="decay", line={"color": "#111"})],
+        {"font": {"color": "#111111"}},
+    )
+    ready = prepared(figure)
+    look = Look(DARK, 1.25)
+    assert json.dumps(themed(ready, look), default=str) == json.dumps(
+        themed(figure, look), default=str
+    )
+    for meta in ("decay", "absent"):
+        for got, expected in zip(trace_xy(ready, meta), trace_xy(figure, meta), strict=True):
+            np.testing.assert_array_equal(got, expected)
+    assert trace_xy(ready, "decay")[1].tolist() == [1.0, 0.5, 0.25]
