@@ -15,23 +15,12 @@ from urllib.parse import parse_qsl, urlsplit
 
 import numpy as np
 import pytest
-from conftest import APP_READY, SCRIPT_IDLE
+from conftest import CHARTS, SCRIPT_IDLE, SIZES, open_page
 from plotly_moves import CONTOUR, SURFACE, contour_pixel, wait_until_drawn
 
 pytestmark = pytest.mark.e2e
 Image = pytest.importorskip("PIL.Image")
 
-SIZES = {
-    "1920x1080": {"viewport": {"width": 1920, "height": 1080}},
-    "1920x1080@150%": {"viewport": {"width": 1280, "height": 720}, "device_scale_factor": 1.5},
-    "1366x768": {"viewport": {"width": 1366, "height": 768}},
-    "390x844-touch": {
-        "viewport": {"width": 390, "height": 844},
-        "device_scale_factor": 2,
-        "has_touch": True,
-        "is_mobile": True,
-    },
-}
 PAGES = {"": "Explore", "derivatives": "Derivatives", "second-order": "Second order"}
 PAGES |= {"descent": "Descent", "guide": "Guide"}
 SCENE_SHARE = 0.60  # the 3D scene's drawn area over its chart's box, at 1920x1080
@@ -110,29 +99,6 @@ def sized(request, browser, app_url):
         yield request.param, context.new_page(), app_url
     finally:
         context.close()
-
-
-# How many charts each page draws at least, once it has settled.
-CHARTS = {"": 4, "derivatives": 1, "second-order": 1, "descent": 2, "guide": 0}
-SETTLED = """(charts) => {
-  const drawn = [...document.querySelectorAll('.js-plotly-plot')];
-  if (!document.querySelector('[data-testid=stMain] h1') || drawn.length < charts) return false;
-  if (!drawn.every((gd) => gd._fullLayout && gd._fullLayout._size)) return false;
-  // The same layout for a second: live charts size themselves after they mount.
-  const main = document.querySelector('[data-testid=stMain]');
-  const shape = `${main.scrollHeight} ${drawn.map((gd) => gd.offsetHeight).join(' ')}`;
-  const now = Date.now();
-  if (window.__shape !== shape) { window.__shape = shape; window.__since = now; }
-  return now - window.__since > 1000;
-}"""
-
-
-def open_page(page, url: str, charts: int = 0) -> None:
-    page.goto(url)
-    page.wait_for_selector(APP_READY, timeout=90_000)
-    page.wait_for_selector(SCRIPT_IDLE, timeout=90_000)
-    page.wait_for_function(SETTLED, arg=charts, timeout=120_000, polling=250)
-    page.wait_for_selector(SCRIPT_IDLE, timeout=90_000)
 
 
 def ink_share(png: bytes, legend: list[float] | None) -> tuple[float, bool]:

@@ -11,6 +11,10 @@
 // in the Tab order: the focus went where nobody could see it. While collapsed it is `inert`
 // (out of the Tab order and hidden from assistive technology; CSS visibility would do the same,
 // but Streamlit then stops drawing the sidebar's elements, the app's own style among them).
+//
+// A table or a formula wider (or taller) than its box scrolls inside it, where a keyboard could
+// not scroll it (axe-core: scrollable-region-focusable, seen at 1366 px, at 150% zoom and on a
+// phone). While it scrolls it is one Tab stop, a named group whose arrow keys scroll it.
 
 const CHECK_MS = 200;
 
@@ -25,7 +29,36 @@ function rove(bar) {
   for (const button of buttons) button.setAttribute("tabindex", button === current ? "0" : "-1");
 }
 
+const SCROLLERS = ".katex-display, [data-testid=stTable] > div";
+const FOCUSABLE = "a[href], button, input, select, textarea, [tabindex]:not([tabindex='-1'])";
+
+function scrollable(element) {
+  const style = getComputedStyle(element);
+  const sideways = ["auto", "scroll"].includes(style.overflowX);
+  const down = ["auto", "scroll"].includes(style.overflowY);
+  return (sideways && element.scrollWidth > element.clientWidth + 1)
+    || (down && element.scrollHeight > element.clientHeight + 1);
+}
+
+function reachScrollers() {
+  for (const element of document.querySelectorAll(SCROLLERS)) {
+    const made = element.dataset.scrollStop === "1";
+    const needed = scrollable(element) && !element.querySelector(FOCUSABLE);
+    if (needed && !made) {
+      element.dataset.scrollStop = "1";
+      element.setAttribute("tabindex", "0");
+      element.setAttribute("role", "group"); // not a landmark: many may share a name
+      const what = element.matches(".katex-display") ? "Formula" : "Table";
+      element.setAttribute("aria-label", `${what} (scrolls: arrow keys)`);
+    } else if (!needed && made) {
+      delete element.dataset.scrollStop;
+      for (const name of ["tabindex", "role", "aria-label"]) element.removeAttribute(name);
+    }
+  }
+}
+
 function roveAll() {
+  reachScrollers();
   for (const bar of document.querySelectorAll(".modebar")) rove(bar);
   const sidebar = document.querySelector("[data-testid=stSidebar]");
   if (sidebar) sidebar.inert = sidebar.dataset.collapsed === "true";
@@ -64,6 +97,7 @@ function install() {
     attributeFilter: ["data-collapsed"],
   });
   document.addEventListener("keydown", onKey, true);
+  window.addEventListener("resize", () => setTimeout(roveAll, CHECK_MS));
   roveAll();
 }
 

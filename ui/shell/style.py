@@ -80,6 +80,9 @@ FOCUS = """
   outline-offset: 2px !important;
 }
 [data-testid="stSidebarNavLink"]:focus-visible { outline-offset: -3px !important; }
+/* A table or formula that scrolls (ui/shell/keyboard.js makes it a Tab stop): the ring inside it,
+   where no parent's overflow can cut it off. */
+[data-scroll-stop]:focus-visible { outline-offset: -3px !important; }
 [data-testid="stCheckbox"] label:has(input:focus-visible),
 [data-testid="stRadio"] label:has(input:focus-visible) {
   outline: 3px solid var(--focus-ring) !important;
