@@ -23,6 +23,7 @@ Image = pytest.importorskip("PIL.Image")
 
 PAGES = {"": "Explore", "derivatives": "Derivatives", "second-order": "Second order"}
 PAGES |= {"descent": "Descent", "guide": "Guide"}
+MAP_LEGEND_ROWS = 3  # Explore's contour map, five entries in a column about 300 px wide
 SCENE_SHARE = 0.60  # the 3D scene's drawn area over its chart's box, at 1920x1080
 
 # Boxes that must not overlap: headings, charts, buttons and inputs in the page (not the sidebar),
@@ -101,6 +102,12 @@ def sized(request, browser, app_url):
         context.close()
 
 
+LEGEND_ROWS = """(selector) => {
+  const entries = document.querySelectorAll(`${selector} .legend .traces`);
+  return new Set([...entries].map((entry) => Math.round(entry.getBoundingClientRect().top))).size;
+}"""
+
+
 def ink_share(png: bytes, legend: list[float] | None) -> tuple[float, bool]:
     """(the share of the image covered by the bounding box of what is drawn, whether anything
     drawn touches its left or right edge, i.e. is cut there). The legend's rows do not count."""
@@ -149,6 +156,9 @@ def test_nothing_overlaps_and_nothing_is_cut(sized, path):
         assert not cut, f"{size}: the 3D scene is cut at its chart's side"
         if size == "1920x1080":
             assert share >= SCENE_SHARE, f"the 3D scene fills {share:.0%} of its chart"
+        # The map's legend: it had wrapped to five rows above the map at 1366 px and at 150%.
+        rows = page.evaluate(LEGEND_ROWS, CONTOUR)
+        assert 1 <= rows <= MAP_LEGEND_ROWS, f"{size}: the map's legend takes {rows} rows"
 
 
 def point_in_link(page) -> tuple[float, float]:

@@ -201,8 +201,24 @@ def look_style(
         rules.append(DARK_CONTROLS)
         if present:
             rules.append(DARK_PRESENT)
-        for colour in sorted(formula_colours):
-            lighter = on_dark(colour)
-            if lighter != colour:
-                rules.append(f'.katex [style*="{colour}"] {{ color: {lighter} !important; }}')
+        rules += _lighter_formulas(formula_colours)
     return f"<style>{''.join(rules)}</style>"
+
+
+def _lighter_formulas(colours: Iterable[str]) -> list[str]:
+    rules = []
+    for colour in sorted(colours):
+        lighter = on_dark(colour)
+        if lighter != colour:
+            # KaTeX writes \color{#e8590c} as an inline style, which the browser keeps as
+            # "color: rgb(232, 89, 12)": the hex form alone matched nothing.
+            red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+            written = f'.katex [style*="{colour}"], .katex [style*="rgb({red}, {green}, {blue})"]'
+            rules.append(f"{written} {{ color: {lighter} !important; }}")
+    return rules
+
+
+def dark_formula_style(colours: Iterable[str]) -> str:
+    """The <style> that lightens these formula colours on the dark page (look_style's rules
+    alone): for the colours a page first used after the sidebar's style was drawn."""
+    return f"<style>{''.join(_lighter_formulas(colours))}</style>"
