@@ -206,3 +206,89 @@ def test_on_the_phone_a_tap_moves_the_point_and_a_swipe_scrolls(browser, app_url
         assert after > before + 100, (before, after)
     finally:
         context.close()
+
+
+CAMERA = "(selector) => document.querySelector(selector)._fullLayout.scene._scene.getCamera().eye"
+RACE = ".st-key-descent_race_chart .js-plotly-plot"
+
+
+def swipe(session, start: tuple[float, float], move: tuple[float, float], steps: int = 12):
+    x, y = start
+    session.send(
+        "Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]}
+    )
+    for step in range(1, steps + 1):
+        point = {"x": x + move[0] * step / steps, "y": y + move[1] * step / steps}
+        session.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [point]})
+    session.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+
+
+@pytest.mark.parametrize(("path", "chart"), [("", SURFACE), ("descent", RACE)])
+def test_on_the_phone_one_finger_turns_the_3d_view_only_when_asked(browser, app_url, path, chart):
+    """A swipe over a 3D scene scrolls the page and leaves the scene; with "Turn the view" on,
+    the same finger turns the scene and the page stays."""
+    context = browser.new_context(**SIZES["390x844-touch"])
+    try:
+        page = context.new_page()
+        open_page(page, f"{app_url}/{path}", CHARTS[path])
+        main = page.locator("[data-testid=stMain]")
+        # The chart's top (and its switch in the strip above it) under Streamlit's header.
+        main.evaluate(
+            "(main, selector) => { main.scrollTop +="
+            " document.querySelector(selector).getBoundingClientRect().top - 110; }",
+            chart,
+        )
+        page.wait_for_timeout(500)
+        session = context.new_cdp_session(page)
+
+        def turned_and_scrolled(move: tuple[float, float]) -> tuple[bool, float]:
+            eye, top = page.evaluate(CAMERA, chart), main.evaluate("(e) => e.scrollTop")
+            box = page.locator(chart).bounding_box()
+            swipe(session, (box["x"] + 0.3 * box["width"], box["y"] + 0.3 * box["height"]), move)
+            page.wait_for_timeout(800)
+            after = page.evaluate(CAMERA, chart)
+            turned = max(abs(after[k] - eye[k]) for k in "xyz") > 0.05
+            return turned, main.evaluate("(e) => e.scrollTop") - top
+
+        turned, scrolled = turned_and_scrolled((150, 0))
+        assert not turned and scrolled == 0  # sideways: nothing moves
+        turn = page.locator(f"{chart} > .turn-view")
+        assert turn.get_attribute("aria-pressed") == "false"
+        turn.tap()
+        assert turn.get_attribute("aria-pressed") == "true"
+        turned, scrolled = turned_and_scrolled((150, -80))
+        assert turned and scrolled == 0
+        turn.tap()  # off again: a swipe up scrolls the page and leaves the scene
+        turned, scrolled = turned_and_scrolled((0, -250))
+        assert not turned and scrolled > 100, scrolled
+    finally:
+        context.close()
+
+
+def test_on_the_phone_descents_3d_race_fills_the_width(browser, app_url):
+    """The race's 3D scene, under its legend: drawn about 210x90 px on a 390 px phone before."""
+    context = browser.new_context(**SIZES["390x844-touch"])
+    try:
+        page = context.new_page()
+        open_page(page, f"{app_url}/descent", CHARTS["descent"])
+        page.locator(RACE).scroll_into_view_if_needed()
+        page.wait_for_timeout(800)
+        box = page.evaluate(
+            """(selector) => {
+              const gd = document.querySelector(selector), domain = gd._fullLayout.scene.domain;
+              const chart = gd.getBoundingClientRect();
+              const legend = gd.querySelector('.legend').getBoundingClientRect();
+              return {width: chart.width, top: Math.max(legend.bottom - chart.top,
+                      (1 - domain.y[1]) * chart.height), bottom: (1 - domain.y[0]) * chart.height};
+            }""",
+            RACE,
+        )
+        scale = SIZES["390x844-touch"]["device_scale_factor"]
+        image = np.asarray(Image.open(io.BytesIO(page.locator(RACE).screenshot())).convert("RGB"))
+        scene = image[int(box["top"] * scale) : int(box["bottom"] * scale)].astype(int)
+        ink = np.abs(scene - image[2, 2].astype(int)).max(axis=2) > 40
+        rows, columns = np.nonzero(ink)
+        width, height = np.ptp(columns) / scale, np.ptp(rows) / scale
+        assert width >= 0.75 * box["width"] and height >= 160, (width, height, box)
+    finally:
+        context.close()

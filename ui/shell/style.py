@@ -166,6 +166,20 @@ DARK_PRESENT = """
 TOUCH = """
 .js-plotly-plot, .js-plotly-plot .draglayer, .js-plotly-plot .gl-container,
 .js-plotly-plot canvas { touch-action: pan-y !important; }
+/* "Turn the view" on (ui/shell/look.js): one finger turns the scene, the page does not pan. */
+.js-plotly-plot.turning, .js-plotly-plot.turning .draglayer, .js-plotly-plot.turning .gl-container,
+.js-plotly-plot.turning canvas { touch-action: none !important; }
+.js-plotly-plot:has(> .turn-view) { position: relative; }
+.js-plotly-plot > .turn-view {
+  position: absolute; top: 0; left: 0; z-index: 1002; min-height: 32px; padding: 2px 10px;
+  font: 14px/1.2 sans-serif; border: 1px solid #555555; border-radius: 6px;
+  background: #ffffff; color: #111111;
+}
+.js-plotly-plot > .turn-view[aria-pressed="true"] { background: #1f4fd1; color: #ffffff; }
+@media (max-width: 640px) {
+  .js-plotly-plot:has(> .turn-view) { position: relative; }
+.js-plotly-plot > .turn-view { top: -34px; }
+}
 @media (max-width: 640px) {
   /* PHONE_TOOLBAR's strip above a chart made st.plotly_chart's fixed-height box scroll inside
      itself (a swipe there scrolled the box, not the page): the box grows to hold it. */
