@@ -79,9 +79,39 @@ function onKey(event) {
   next.focus();
 }
 
+// Browser Back: each new point writes a new link (a history entry), but going back to one only
+// changed the address, and the next run wrote the current point over it. A link restores its view
+// exactly, so when Back (or Forward) lands on another link of the same page, the page opens that
+// link afresh. A change of page is Streamlit's own; a heading's #anchor is not a new link.
+let lastLink = null;
+
+function linkOf(location) {
+  return { path: location.pathname, search: location.search };
+}
+
+function onHistory() {
+  const now = linkOf(window.location);
+  if (lastLink && now.path === lastLink.path && now.search !== lastLink.search) {
+    window.location.reload();
+    return;
+  }
+  lastLink = now;
+}
+
 function install() {
   if (window.derivativesKeyboard) return;
   window.derivativesKeyboard = true;
+  lastLink = linkOf(window.location);
+  // Every link a run writes (Streamlit pushes or replaces the address) is the one on screen.
+  for (const name of ["pushState", "replaceState"]) {
+    const original = window.history[name].bind(window.history);
+    window.history[name] = (...args) => {
+      const result = original(...args);
+      lastLink = linkOf(window.location);
+      return result;
+    };
+  }
+  window.addEventListener("popstate", onHistory);
   let timer = 0;
   const observer = new MutationObserver(() => {
     if (timer) return;
