@@ -254,6 +254,16 @@ def test_on_the_phone_one_finger_turns_the_3d_view_only_when_asked(browser, app_
         assert not turned and scrolled == 0  # sideways: nothing moves
         turn = page.locator(f"{chart} > .turn-view")
         assert turn.get_attribute("aria-pressed") == "false"
+        # In the strip above the chart beside its toolbar, covering none of its buttons.
+        covered = page.evaluate(
+            """(turn) => { const a = turn.getBoundingClientRect();
+              return [...turn.parentElement.querySelectorAll('.modebar-btn')].filter((button) => {
+                const b = button.getBoundingClientRect();
+                return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+              }).map((button) => button.getAttribute('data-title')); }""",
+            turn.element_handle(),
+        )
+        assert covered == [], covered
         turn.tap()
         assert turn.get_attribute("aria-pressed") == "true"
         turned, scrolled = turned_and_scrolled((150, -80))

@@ -60,7 +60,9 @@ function addTurnSwitches() {
     button.type = "button";
     button.className = TURN_CLASS;
     button.setAttribute("aria-pressed", String(gd.classList.contains("turning")));
-    button.textContent = "⟳ Turn the view";
+    // Short: on a phone it shares the strip above the chart with the chart's toolbar.
+    button.textContent = "⟳ Turn";
+    button.setAttribute("aria-label", "Turn the view with one finger");
     button.title = "On: one finger turns the 3D view. Off: a swipe scrolls the page.";
     button.addEventListener("click", () => {
       const on = gd.classList.toggle("turning");
