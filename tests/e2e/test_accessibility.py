@@ -216,6 +216,10 @@ def tab_through(app: App, stops: int, until: str | None = None) -> list[dict]:
         ring = app.page.evaluate(FOCUS_RING)
         if ring is None:  # the document itself, between the end of the page and its start
             continue
+        if ring["ratio"] < 3 or ring["width"] < 2:
+            # Streamlit's skip link slides in: on a loaded machine it takes longer than FADE_MS.
+            app.page.wait_for_timeout(2 * FADE_MS)
+            ring = app.page.evaluate(FOCUS_RING)
         reached.append(ring)
         if until and until in ring["name"]:
             break
