@@ -62,7 +62,9 @@ try:
     # The slice, plane and field switches act on Explore alone: they show there alone.
     explore = page.url_path == pages[0].url_path
     sidebar.remember(sidebar.render(PAGE_SETTINGS.get(page.url_path), chart_switches=explore))
+    known = sidebar.formula_colours()
     page.run()
+    sidebar.lighten_new_formula_colours(known)
 except Exception:
     # A bug, not the person's fault: no traceback on a projector; the details go to the log.
     # (st.rerun and st.stop raise BaseException subclasses, so they pass through untouched.)

@@ -169,12 +169,15 @@ with stability_column:
         "uses Gradient descent's lr, whether or not it races."
     )
 st.subheader("The Hessian at each racer's end")
-st.dataframe(
-    tables.stability_table(
-        runners, ends, float(np.nanmax(np.abs(at_start.start_eigenvalues), initial=0.0))
+# Plain HTML tables (st.table), not st.dataframe: its grid put Tab stops on cells drawn off screen.
+st.table(
+    tables.shown(
+        tables.stability_table(
+            runners, ends, float(np.nanmax(np.abs(at_start.start_eigenvalues), initial=0.0))
+        ),
+        4,
     ),
     hide_index=True,
-    column_config={name: st.column_config.NumberColumn(format="%.4g") for name in ("λ₁", "λ₂")},
 )
 
 # --- the steps -------------------------------------------------------------------------------
@@ -210,14 +213,7 @@ animation.download_button(
     on_click="ignore",
     key="export_gif",
 )
-st.dataframe(
-    table,
-    hide_index=True,
-    height=320,
-    column_config={
-        name: st.column_config.NumberColumn(format="%.6g") for name in ("x", "y", "f", "|∇f|")
-    },
-)
+st.table(tables.shown(table, 6), hide_index=True, height=320)
 
 # --- basins ----------------------------------------------------------------------------------
 st.header("Basins of attraction")

@@ -75,6 +75,13 @@ def steps_table(runner: Runner) -> pd.DataFrame:
     )
 
 
+def shown(table: pd.DataFrame, digits: int):
+    """A table as st.table shows it: its float columns to `digits` significant digits (NaN as
+    "undefined"), the rest as they are."""
+    floats = [name for name in table.columns if pd.api.types.is_float_dtype(table[name])]
+    return table.style.format(f"{{:.{digits}g}}", subset=floats, na_rep="undefined")
+
+
 CSV_COLUMNS = ("racer", "step", "x", "y", "f", "grad_norm", "status")
 
 

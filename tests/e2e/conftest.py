@@ -33,6 +33,21 @@ CHROMIUM_ARGS = [
 APP_READY = "[data-testid=stApp][data-test-connection-state=CONNECTED]"
 SCRIPT_IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
 
+# The classroom's screens (issue 14): a projector at 1920x1080, the same at 150% zoom (a
+# 1280x720 CSS viewport at 1.5 device pixels per CSS pixel, which is what the browser's zoom does),
+# a laptop at 1366x768 and a phone at 390x844 with touch.
+SIZES = {
+    "1920x1080": {"viewport": {"width": 1920, "height": 1080}},
+    "1920x1080@150%": {"viewport": {"width": 1280, "height": 720}, "device_scale_factor": 1.5},
+    "1366x768": {"viewport": {"width": 1366, "height": 768}},
+    "390x844-touch": {
+        "viewport": {"width": 390, "height": 844},
+        "device_scale_factor": 2,
+        "has_touch": True,
+        "is_mobile": True,
+    },
+}
+
 
 def missing(reason: str) -> None:
     if os.environ.get("CI") == "true":
@@ -145,3 +160,26 @@ def app(browser, app_url):
         yield App(context.new_page(), app_url)
     finally:
         context.close()
+
+
+# How many charts each page draws at least, once it has settled.
+CHARTS = {"": 4, "derivatives": 1, "second-order": 1, "descent": 2, "guide": 0}
+SETTLED = """(charts) => {
+  const drawn = [...document.querySelectorAll('.js-plotly-plot')];
+  if (!document.querySelector('[data-testid=stMain] h1') || drawn.length < charts) return false;
+  if (!drawn.every((gd) => gd._fullLayout && gd._fullLayout._size)) return false;
+  // The same layout for a second: live charts size themselves after they mount.
+  const main = document.querySelector('[data-testid=stMain]');
+  const shape = `${main.scrollHeight} ${drawn.map((gd) => gd.offsetHeight).join(' ')}`;
+  const now = Date.now();
+  if (window.__shape !== shape) { window.__shape = shape; window.__since = now; }
+  return now - window.__since > 1000;
+}"""
+
+
+def open_page(page, url: str, charts: int = 0) -> None:
+    page.goto(url)
+    page.wait_for_selector(APP_READY, timeout=90_000)
+    page.wait_for_selector(SCRIPT_IDLE, timeout=90_000)
+    page.wait_for_function(SETTLED, arg=charts, timeout=120_000, polling=250)
+    page.wait_for_selector(SCRIPT_IDLE, timeout=90_000)

@@ -1,6 +1,7 @@
 """Fit for the classroom, in Chromium: a phone opens with the sidebar closed and the chart
 toolbars off the charts, presentation mode (present=1) opens with larger text and the sidebar
-closed, and a long formula wraps instead of being cut."""
+closed, a long formula wraps instead of being cut, and browser Back returns to the previous
+point."""
 
 from __future__ import annotations
 
@@ -122,5 +123,25 @@ def test_the_share_box_shows_a_qr_code_and_its_copy_button_covers_no_text(browse
         expect(large).to_be_visible()
         box = large.bounding_box()
         assert box["width"] >= 500 and box["y"] + box["height"] <= 1080  # whole on the screen
+    finally:
+        context.close()
+
+
+def test_browser_back_returns_to_the_previous_point_and_forward_to_the_next(browser, app_url):
+    context, page = open_at(browser, app_url, 1366, 768)
+    x0 = page.locator(f"{SIDEBAR} .st-key-x0 input")
+    try:
+        for value in ("-1", "0.5"):
+            x0.fill(value)
+            x0.press("Enter")
+            page.wait_for_function(f"() => location.search.includes('x0={value}&')")
+            App(page, app_url).idle()
+        for move, value in ((page.go_back, "-1"), (page.go_back, "2"), (page.go_forward, "-1")):
+            move()
+            expect(x0).to_have_value(value)  # the sidebar's point, after the page reopened
+            expect(page).to_have_url(f"{app_url}/?f=x%5E2+y+%2B+y%5E3&x0={value}&y0=1")
+            # the point's words (a minus sign, not a hyphen) under the 3D chart
+            words = f"At ({value.replace('-', '−')}, 1): f = "
+            expect(page.locator("[data-testid=stMain]")).to_contain_text(words)
     finally:
         context.close()

@@ -121,6 +121,9 @@ def level_curve_trace(grid, level: float | None) -> dict:
     }
 
 
+LEGEND_FONT = 14  # px: the map's legend (the other charts' legends: 16)
+
+
 def shown_levels(grid, count: int, spacing: str) -> tuple[np.ndarray, str]:
     """The levels to draw (rounded to two significant digits, so labels read 13 and 260, not
     13.17 and 262.4) and the spacing that placed them ("auto" resolved)."""
@@ -323,7 +326,7 @@ def contour_parts(
                     "size": [0, 20],
                     "color": GRADIENT,
                 },
-                "name": "gradient ∇f",
+                "name": "∇f",
                 "meta": "gradient",
                 "hovertext": f"∇f = ({fmt(point.fx)}, {fmt(point.fy)})",
                 "hoverinfo": "text",
@@ -333,13 +336,13 @@ def contour_parts(
     if defined:
         if point.unit_gradient is not None:
             gradient_words = f"∇f = ({fmt(point.fx)}, {fmt(point.fy)})"
-            label = "point (x₀, y₀)"
+            label = "(x₀, y₀)"
         elif point.gradient_norm == 0:
             gradient_words = "∇f = 0 here: no direction of steepest ascent"
-            label = "point (x₀, y₀): ∇f = 0"
+            label = "(x₀, y₀): ∇f = 0"
         else:
             gradient_words = "∇f is undefined here"
-            label = "point (x₀, y₀): ∇f undefined"
+            label = "(x₀, y₀): ∇f undefined"
         traces.append(
             {
                 "type": "scatter",
@@ -385,7 +388,9 @@ def contour_parts(
         "margin": {"l": 60, "r": 10, "t": 10, "b": 50},
         "xaxis": xaxis,
         "yaxis": yaxis,
-        "legend": legend_layout(y=1.02, yanchor="bottom"),
+        # Short names in smaller type: beside the 3D chart at 1366 px or 150% zoom the map is
+        # about 320 px wide, where the legend had wrapped to five rows above it.
+        "legend": {**legend_layout(y=1.02, yanchor="bottom"), "font": {"size": LEGEND_FONT}},
         "showlegend": True,
         "hovermode": "closest",
         "uirevision": "contour",

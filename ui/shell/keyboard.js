@@ -11,6 +11,10 @@
 // in the Tab order: the focus went where nobody could see it. While collapsed it is `inert`
 // (out of the Tab order and hidden from assistive technology; CSS visibility would do the same,
 // but Streamlit then stops drawing the sidebar's elements, the app's own style among them).
+//
+// A table or a formula wider (or taller) than its box scrolls inside it, where a keyboard could
+// not scroll it (axe-core: scrollable-region-focusable, seen at 1366 px, at 150% zoom and on a
+// phone). While it scrolls it is one Tab stop, a named group whose arrow keys scroll it.
 
 const CHECK_MS = 200;
 
@@ -25,7 +29,36 @@ function rove(bar) {
   for (const button of buttons) button.setAttribute("tabindex", button === current ? "0" : "-1");
 }
 
+const SCROLLERS = ".katex-display, [data-testid=stTable] > div";
+const FOCUSABLE = "a[href], button, input, select, textarea, [tabindex]:not([tabindex='-1'])";
+
+function scrollable(element) {
+  const style = getComputedStyle(element);
+  const sideways = ["auto", "scroll"].includes(style.overflowX);
+  const down = ["auto", "scroll"].includes(style.overflowY);
+  return (sideways && element.scrollWidth > element.clientWidth + 1)
+    || (down && element.scrollHeight > element.clientHeight + 1);
+}
+
+function reachScrollers() {
+  for (const element of document.querySelectorAll(SCROLLERS)) {
+    const made = element.dataset.scrollStop === "1";
+    const needed = scrollable(element) && !element.querySelector(FOCUSABLE);
+    if (needed && !made) {
+      element.dataset.scrollStop = "1";
+      element.setAttribute("tabindex", "0");
+      element.setAttribute("role", "group"); // not a landmark: many may share a name
+      const what = element.matches(".katex-display") ? "Formula" : "Table";
+      element.setAttribute("aria-label", `${what} (scrolls: arrow keys)`);
+    } else if (!needed && made) {
+      delete element.dataset.scrollStop;
+      for (const name of ["tabindex", "role", "aria-label"]) element.removeAttribute(name);
+    }
+  }
+}
+
 function roveAll() {
+  reachScrollers();
   for (const bar of document.querySelectorAll(".modebar")) rove(bar);
   const sidebar = document.querySelector("[data-testid=stSidebar]");
   if (sidebar) sidebar.inert = sidebar.dataset.collapsed === "true";
@@ -46,9 +79,39 @@ function onKey(event) {
   next.focus();
 }
 
+// Browser Back: each new point writes a new link (a history entry), but going back to one only
+// changed the address, and the next run wrote the current point over it. A link restores its view
+// exactly, so when Back (or Forward) lands on another link of the same page, the page opens that
+// link afresh. A change of page is Streamlit's own; a heading's #anchor is not a new link.
+let lastLink = null;
+
+function linkOf(location) {
+  return { path: location.pathname, search: location.search };
+}
+
+function onHistory() {
+  const now = linkOf(window.location);
+  if (lastLink && now.path === lastLink.path && now.search !== lastLink.search) {
+    window.location.reload();
+    return;
+  }
+  lastLink = now;
+}
+
 function install() {
   if (window.derivativesKeyboard) return;
   window.derivativesKeyboard = true;
+  lastLink = linkOf(window.location);
+  // Every link a run writes (Streamlit pushes or replaces the address) is the one on screen.
+  for (const name of ["pushState", "replaceState"]) {
+    const original = window.history[name].bind(window.history);
+    window.history[name] = (...args) => {
+      const result = original(...args);
+      lastLink = linkOf(window.location);
+      return result;
+    };
+  }
+  window.addEventListener("popstate", onHistory);
   let timer = 0;
   const observer = new MutationObserver(() => {
     if (timer) return;
@@ -64,6 +127,7 @@ function install() {
     attributeFilter: ["data-collapsed"],
   });
   document.addEventListener("keydown", onKey, true);
+  window.addEventListener("resize", () => setTimeout(roveAll, CHECK_MS));
   roveAll();
 }
 

@@ -19,7 +19,12 @@ function pageIsDark() {
 // or turn the scene; here they stop before they reach it, so the browser scrolls (the charts'
 // CSS allows vertical panning, ui/shell/style.py) and a tap still becomes a click, which moves
 // the point. Two fingers still reach the chart.
+//
+// To turn a 3D scene with one finger, each 3D chart on a phone or tablet has a "Turn the view"
+// switch (in the strip above the chart, beside its toolbar): while it is on, that chart's
+// touches reach Plotly and the browser does not pan there (ui/shell/style.py: .turning).
 let touchesKept = false;
+const TURN_CLASS = "turn-view";
 
 function keepTouchesForScrolling() {
   if (touchesKept) return;
@@ -27,10 +32,43 @@ function keepTouchesForScrolling() {
   const keep = (event) => {
     const target = event.target;
     if (event.touches.length > 1 || !target || !target.closest) return;
-    if (target.closest(".js-plotly-plot") && !target.closest(".modebar")) event.stopPropagation();
+    const chart = target.closest(".js-plotly-plot");
+    if (!chart || target.closest(".modebar") || target.closest(`.${TURN_CLASS}`)) return;
+    if (!chart.classList.contains("turning")) event.stopPropagation();
   };
   for (const type of ["touchstart", "touchmove"]) {
     document.addEventListener(type, keep, { capture: true, passive: true });
+  }
+  // A phone or tablet (a touch laptop's mouse turns the scene as ever).
+  if (!window.matchMedia("(pointer: coarse)").matches) return;
+  let timer = 0;
+  new MutationObserver(() => {
+    if (!timer) timer = setTimeout(() => { timer = 0; addTurnSwitches(); }, 250);
+  }).observe(document.body, { childList: true, subtree: true });
+  addTurnSwitches();
+}
+
+function isThreeD(gd) {
+  const full = gd._fullLayout;
+  return Boolean(full && Object.keys(full).some((key) => /^scene\d*$/.test(key) && full[key]._scene));
+}
+
+function addTurnSwitches() {
+  for (const gd of document.querySelectorAll(".js-plotly-plot")) {
+    if (gd.querySelector(`:scope > .${TURN_CLASS}`) || !isThreeD(gd)) continue;
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = TURN_CLASS;
+    button.setAttribute("aria-pressed", String(gd.classList.contains("turning")));
+    // Short: on a phone it shares the strip above the chart with the chart's toolbar.
+    button.textContent = "⟳ Turn";
+    button.setAttribute("aria-label", "Turn the view with one finger");
+    button.title = "On: one finger turns the 3D view. Off: a swipe scrolls the page.";
+    button.addEventListener("click", () => {
+      const on = gd.classList.toggle("turning");
+      button.setAttribute("aria-pressed", String(on));
+    });
+    gd.appendChild(button);
   }
 }
 

@@ -26,7 +26,7 @@ from ui.shell.look import theme_switch
 from ui.shell.presets import BY_NAME, PRESETS, preset_for
 from ui.shell.quiz import QUIZ_KEEPS_OUT
 from ui.shell.share import qr_png
-from ui.shell.style import app_style, look_style
+from ui.shell.style import app_style, dark_formula_style, look_style
 from ui.shell.text import TEXT_COLOURS, plain, show_expression_error
 from ui.shell.view import (
     DEFAULT,
@@ -652,3 +652,17 @@ def show_notices(explorer: Explorer) -> None:
     if explorer.notices:
         lines = "\n".join(f"- {plain(notice)}" for notice in explorer.notices)
         st.warning(f"Parts of this link could not be used:\n{lines}", icon=":material/link_off:")
+
+
+def formula_colours() -> frozenset[str]:
+    """The formula colours known so far (ui.shell.text.coloured adds each it is given)."""
+    return frozenset(TEXT_COLOURS)
+
+
+def lighten_new_formula_colours(known: frozenset[str]) -> None:
+    """In the dark theme, lighten the formula colours the page used that the sidebar's style
+    did not know yet: a page's own colours (Second order's Q and u, Derivatives' green) join
+    TEXT_COLOURS only as the page first runs after a server start, after the sidebar drew."""
+    added = TEXT_COLOURS - known
+    if added and current_view().theme == DARK:
+        st.sidebar.html(dark_formula_style(added))

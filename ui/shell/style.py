@@ -80,6 +80,9 @@ FOCUS = """
   outline-offset: 2px !important;
 }
 [data-testid="stSidebarNavLink"]:focus-visible { outline-offset: -3px !important; }
+/* A table or formula that scrolls (ui/shell/keyboard.js makes it a Tab stop): the ring inside it,
+   where no parent's overflow can cut it off. */
+[data-scroll-stop]:focus-visible { outline-offset: -3px !important; }
 [data-testid="stCheckbox"] label:has(input:focus-visible),
 [data-testid="stRadio"] label:has(input:focus-visible) {
   outline: 3px solid var(--focus-ring) !important;
@@ -163,6 +166,20 @@ DARK_PRESENT = """
 TOUCH = """
 .js-plotly-plot, .js-plotly-plot .draglayer, .js-plotly-plot .gl-container,
 .js-plotly-plot canvas { touch-action: pan-y !important; }
+/* "Turn the view" on (ui/shell/look.js): one finger turns the scene, the page does not pan. */
+.js-plotly-plot.turning, .js-plotly-plot.turning .draglayer, .js-plotly-plot.turning .gl-container,
+.js-plotly-plot.turning canvas { touch-action: none !important; }
+.js-plotly-plot:has(> .turn-view) { position: relative; }
+.js-plotly-plot > .turn-view {
+  position: absolute; top: 0; left: 0; z-index: 1002; min-height: 32px; padding: 2px 10px;
+  font: 14px/1.2 sans-serif; border: 1px solid #555555; border-radius: 6px;
+  background: #ffffff; color: #111111;
+}
+.js-plotly-plot > .turn-view[aria-pressed="true"] { background: #1f4fd1; color: #ffffff; }
+@media (max-width: 640px) {
+  .js-plotly-plot:has(> .turn-view) { position: relative; }
+.js-plotly-plot > .turn-view { top: -34px; }
+}
 @media (max-width: 640px) {
   /* PHONE_TOOLBAR's strip above a chart made st.plotly_chart's fixed-height box scroll inside
      itself (a swipe there scrolled the box, not the page): the box grows to hold it. */
@@ -198,8 +215,24 @@ def look_style(
         rules.append(DARK_CONTROLS)
         if present:
             rules.append(DARK_PRESENT)
-        for colour in sorted(formula_colours):
-            lighter = on_dark(colour)
-            if lighter != colour:
-                rules.append(f'.katex [style*="{colour}"] {{ color: {lighter} !important; }}')
+        rules += _lighter_formulas(formula_colours)
     return f"<style>{''.join(rules)}</style>"
+
+
+def _lighter_formulas(colours: Iterable[str]) -> list[str]:
+    rules = []
+    for colour in sorted(colours):
+        lighter = on_dark(colour)
+        if lighter != colour:
+            # KaTeX writes \color{#e8590c} as an inline style, which the browser keeps as
+            # "color: rgb(232, 89, 12)": the hex form alone matched nothing.
+            red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+            written = f'.katex [style*="{colour}"], .katex [style*="rgb({red}, {green}, {blue})"]'
+            rules.append(f"{written} {{ color: {lighter} !important; }}")
+    return rules
+
+
+def dark_formula_style(colours: Iterable[str]) -> str:
+    """The <style> that lightens these formula colours on the dark page (look_style's rules
+    alone): for the colours a page first used after the sidebar's style was drawn."""
+    return f"<style>{''.join(_lighter_formulas(colours))}</style>"

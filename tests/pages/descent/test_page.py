@@ -153,7 +153,8 @@ def _length(array) -> int:
 
 
 def _tables(app: AppTest) -> list:
-    return [element.value for element in app.dataframe]
+    # st.table's frames (a Styler's data: the numbers before formatting)
+    return [getattr(element.value, "data", element.value) for element in app.table]
 
 
 def test_a_huge_learning_rate_is_kept_valid_and_the_divergence_is_explained():

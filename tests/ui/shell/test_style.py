@@ -40,7 +40,9 @@ def test_the_look_style_sizes_text_and_lightens_formula_colours_only_in_the_dark
     assert "@media (max-width: 640px) { html { font-size: 22px" in look_style("light", 2.0)
     assert "{ html { font-size: 22px" not in look_style("light", 1.2)  # 21.6 px: on a phone too
     dark = look_style("dark", 1.0, formula_colours={X_SLICE})
-    assert f'[style*="{X_SLICE}"] {{ color: {on_dark(X_SLICE)} !important; }}' in dark
+    rgb = "rgb({}, {}, {})".format(*(int(X_SLICE[i : i + 2], 16) for i in (1, 3, 5)))
+    # the hex as written and the rgb() the browser keeps in the style attribute
+    assert f'[style*="{X_SLICE}"], .katex [style*="{rgb}"] {{ color: {on_dark(X_SLICE)}' in dark
     assert X_SLICE not in look_style("light", 1.0, formula_colours={X_SLICE})
     assert "#ffffff" in look_style("dark", 1.0, present=True)  # presentation text turns white
 
