@@ -30,6 +30,10 @@ TIMEOUT_SECONDS = 1.5
 HARD_GRACE_SECONDS = 0.5
 WORKER_SEED = 20240611
 TOO_LONG = "This formula takes too long to work with symbolically, so it was stopped."
+TOO_LARGE = "This formula is too large to work with (the calculation ran out of room)."
+# A task whose child died is tried this many more times on a fresh child before the death is
+# blamed on the formula (a kill from outside, e.g. the OOM killer under load, is not its fault).
+DEATH_RETRIES = 1
 STARTUP_SECONDS = 60.0
 # Workers per server: a slow formula (up to TIMEOUT_SECONDS) holds one of them, and everyone
 # else's symbolic work goes to the other instead of queueing behind it.
@@ -47,31 +51,47 @@ class SymbolicWorker:
         self._process: subprocess.Popen | None = None
         self._send: Connection | None = None
         self._receive: Connection | None = None
+        self.starts = 0  # children started so far (each restart after a kill counts)
 
     def run(self, task: str, *args, timeout: float | None = None):
-        """Run `task(*args)` in the child; raise ExpressionError on refusal, timeout or crash."""
+        """Run `task(*args)` in the child; raise ExpressionError on refusal, timeout or crash.
+
+        A child that dies mid-task (killed from outside, by the OOM killer, or crashed) may not
+        be the formula's fault, so the task is tried once more on a fresh child; only a second
+        death is reported as the formula's. A timeout and the child's own answers are final."""
         with self._lock:
-            self._ensure_started()
             limit = self.timeout if timeout is None else timeout
-            try:
-                self._send.send((task, args, limit))
-                # The child stops itself at `limit` (a signal in its main thread) and stays
-                # ready; only work stuck where signals cannot reach (C code) needs the kill.
-                answered = self._receive.poll(limit + HARD_GRACE_SECONDS)
-                if not answered:
+            for attempt in range(1 + DEATH_RETRIES):
+                self._ensure_started()
+                try:
+                    status, payload = self._ask(task, args, limit)
+                    break
+                except _ChildDied:
                     self._stop()
-                    self._restart_in_background()
-                    raise ExpressionError(TOO_LONG, hint="Try a simpler formula.")
-                status, payload = self._receive.recv()
-            except (EOFError, OSError, pickle.PickleError):
-                self._stop()
-                raise ExpressionError(
-                    "This formula is too large to work with (the calculation ran out of room).",
-                    hint="Try a simpler formula.",
-                ) from None
+                    if attempt == DEATH_RETRIES:
+                        self._restart_in_background()
+                        raise ExpressionError(TOO_LARGE, hint="Try a simpler formula.") from None
         if status == "error":
             raise payload
         return payload
+
+    def _ask(self, task: str, args: tuple, limit: float) -> tuple[str, object]:
+        """One round trip to the live child: its ("ok"|"error", payload) answer."""
+        try:
+            self._send.send((task, args, limit))
+            # The child stops itself at `limit` (a signal in its main thread) and stays ready;
+            # only work stuck where signals cannot reach (C code) needs the kill.
+            answered = self._receive.poll(limit + HARD_GRACE_SECONDS)
+            if not answered:
+                self._stop()
+                self._restart_in_background()
+                raise ExpressionError(TOO_LONG, hint="Try a simpler formula.")
+            return self._receive.recv()
+        except (EOFError, OSError):
+            raise _ChildDied from None
+        except pickle.PickleError:  # an answer that cannot travel: the task's, not the child's
+            self._stop()
+            raise ExpressionError(TOO_LARGE, hint="Try a simpler formula.") from None
 
     def _ensure_started(self) -> None:
         if self._process is not None and self._process.poll() is None:
@@ -83,6 +103,7 @@ class SymbolicWorker:
         # SymPy orders sets by hash in places (atoms, assumptions): one order in every process,
         # so the same question gets the same simplification and the same answer every time.
         environment["PYTHONHASHSEED"] = "0"
+        self.starts += 1
         self._process = subprocess.Popen(
             [sys.executable, "-c", "from core._worker import serve; serve()"],
             stdin=subprocess.PIPE,
@@ -123,6 +144,10 @@ class SymbolicWorker:
     def close(self) -> None:
         with self._lock:
             self._stop()
+
+
+class _ChildDied(Exception):
+    """The child's pipe broke mid-task: it was killed or crashed."""
 
 
 class WorkerPool:
@@ -226,6 +251,17 @@ def serve() -> None:
                 signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGALRM})
 
         tasks["stuck"] = stuck
+
+        def die():  # as if killed from outside mid-task, every time
+            os.kill(os.getpid(), signal.SIGKILL)
+
+        def die_once(marker):  # killed the first time only (the marker file remembers)
+            if not os.path.exists(marker):
+                open(marker, "w").close()
+                die()
+            return "survived"
+
+        tasks |= {"die": die, "die_once": die_once}
 
     # Anything printed by a library must not corrupt the pickle stream on stdout.
     send = Connection(os.dup(1), readable=False)
