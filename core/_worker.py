@@ -13,13 +13,16 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import contextvars
+import itertools
+import math
 import os
 import pickle
-import queue
 import signal
 import subprocess
 import sys
 import threading
+import time
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -39,6 +42,12 @@ STARTUP_SECONDS = 60.0
 # else's symbolic work goes to the other instead of queueing behind it.
 POOL_SIZE = 2
 MEMORY_HEADROOM_BYTES = 1536 * 2**20
+# Fair shares of the pool: each owner's (a session's) worker time, halved every this many seconds.
+USAGE_HALF_LIFE_SECONDS = 30.0
+# An owner whose recent worker time is above this may hold every worker but one: the last one
+# stays free for everyone else (a student's first open, a cache entry rebuilt), so twenty
+# sessions sending expensive formulas cannot fill the pool.
+HEAVY_SECONDS = 2.0
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -150,22 +159,90 @@ class _ChildDied(Exception):
     """The child's pipe broke mid-task: it was killed or crashed."""
 
 
-class WorkerPool:
-    """Several SymbolicWorkers behind one `run`: a task goes to an idle worker (the most recently
-    used first), and waits only when every worker is busy."""
+_owner: contextvars.ContextVar[str | None] = contextvars.ContextVar("symbolic_owner", default=None)
 
-    def __init__(self, size: int = POOL_SIZE, timeout: float = TIMEOUT_SECONDS):
+
+def symbolic_owner(name: str | None) -> None:
+    """Whose symbolic work the calls that follow in this thread (or context) are: a server sets
+    it to the session at the start of each run, and the pool shares its workers fairly between
+    owners (core._worker.WorkerPool). Work with no owner shares one account."""
+    _owner.set(name)
+
+
+class WorkerPool:
+    """Several SymbolicWorkers behind one `run`, shared fairly: a task goes to an idle worker (the
+    most recently used first); when tasks wait, the next free worker goes to the one whose owner
+    has used the least worker time lately (ties: the first to arrive), and an owner who used more
+    than heavy_seconds lately never takes the last idle worker. So expensive formulas wait behind
+    each other, and a session that rarely needs a worker (a student's first open of a link, a
+    cache entry built again) finds one free at once."""
+
+    def __init__(
+        self,
+        size: int = POOL_SIZE,
+        timeout: float = TIMEOUT_SECONDS,
+        heavy_seconds: float = HEAVY_SECONDS,
+        half_life: float = USAGE_HALF_LIFE_SECONDS,
+    ):
         self.workers = tuple(SymbolicWorker(timeout) for _ in range(size))
-        self._idle: queue.LifoQueue[SymbolicWorker] = queue.LifoQueue()
-        for worker in reversed(self.workers):
-            self._idle.put(worker)
+        self.heavy_seconds = heavy_seconds
+        self.half_life = half_life
+        self._idle = list(reversed(self.workers))  # the next to take last: workers[0] first
+        self._waiting: list[tuple[float, int, str | None]] = []  # (usage, arrival, owner)
+        self._usage: dict[str | None, tuple[float, float]] = {}  # owner: (seconds, as of)
+        self._arrivals = itertools.count()
+        self._changed = threading.Condition()
+
+    def usage(self, owner: str | None, now: float | None = None) -> float:
+        """The owner's worker seconds, each second counted less as it ages (half-life)."""
+        seconds, since = self._usage.get(owner, (0.0, 0.0))
+        now = time.monotonic() if now is None else now
+        return seconds * math.exp2(-(now - since) / self.half_life) if seconds else 0.0
+
+    def waiting(self) -> int:
+        with self._changed:
+            return len(self._waiting)
+
+    def idle(self) -> int:
+        with self._changed:
+            return len(self._idle)
 
     def run(self, task: str, *args, timeout: float | None = None):
-        worker = self._idle.get()
+        owner = _owner.get()
+        worker = self._take(owner)
+        started = time.monotonic()
         try:
             return worker.run(task, *args, timeout=timeout)
         finally:
-            self._idle.put(worker)
+            self._give_back(worker, owner, time.monotonic() - started)
+
+    def _take(self, owner: str | None) -> SymbolicWorker:
+        with self._changed:
+            ticket = (self.usage(owner), next(self._arrivals), owner)
+            self._waiting.append(ticket)
+            try:
+                self._changed.wait_for(lambda: self._may_take(ticket))
+            finally:
+                self._waiting.remove(ticket)
+                self._changed.notify_all()
+            return self._idle.pop()
+
+    def _may_take(self, ticket: tuple[float, int, str | None]) -> bool:
+        usage, _, owner = ticket
+        if not self._idle or min(self._waiting) != ticket:
+            return False
+        light = owner is None or usage <= self.heavy_seconds  # no owner: a notebook, a test
+        return light or len(self._idle) > 1 or len(self.workers) == 1
+
+    def _give_back(self, worker: SymbolicWorker, owner: str | None, seconds: float) -> None:
+        with self._changed:
+            now = time.monotonic()
+            self._usage[owner] = (self.usage(owner, now) + seconds, now)
+            if len(self._usage) > 4096:  # forget the owners whose usage has faded
+                for name in [o for o in self._usage if self.usage(o, now) < 0.01]:
+                    del self._usage[name]
+            self._idle.append(worker)
+            self._changed.notify_all()
 
     def start_in_background(self) -> None:
         for worker in self.workers:
@@ -229,8 +306,10 @@ def serve() -> None:
     from sympy.core import random as sympy_random
 
     from . import symbolic
+    from .javascript import JavascriptError, javascript_of
 
     tasks = {"build": symbolic.build, "differentiate": symbolic.differentiate}
+    tasks["javascript"] = javascript_of
     tasks |= {"expression": symbolic.expression, "equivalent": symbolic.equivalent}
     tasks |= {"numeric": symbolic.numeric_forms, "prepare": symbolic.prepare}
     tasks |= {"differences": symbolic.differences_at, "edges": symbolic.edges}
@@ -289,7 +368,7 @@ def serve() -> None:
                 signal.setitimer(signal.ITIMER_REAL, 0)
         except _OutOfTime:
             result = ("error", ExpressionError(TOO_LONG, hint="Try a simpler formula."))
-        except ExpressionError as error:
+        except (ExpressionError, JavascriptError) as error:
             result = ("error", error)
         except (MemoryError, RecursionError):
             result = ("error", ExpressionError("This formula is too large to work with."))

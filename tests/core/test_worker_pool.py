@@ -27,7 +27,7 @@ def test_a_task_does_not_queue_behind_a_slow_one_while_another_worker_is_idle(po
     slow = threading.Thread(target=lambda: (pool.run("sleep", 4), finished.append("slow")))
     slow.start()
     deadline = time.monotonic() + 30
-    while pool._idle.qsize() != 1 and time.monotonic() < deadline:  # the slow task has a worker
+    while pool.idle() != 1 and time.monotonic() < deadline:  # the slow task has a worker
         time.sleep(0.01)
     expr, _ = pool.run("build", "x^2 y")
     finished.append("quick")
@@ -58,7 +58,7 @@ def test_a_worker_is_back_in_the_pool_after_its_task_failed(pool):
 
     with pytest.raises(ExpressionError):
         pool.run("build", "x +* y")
-    assert pool._idle.qsize() == 2
+    assert pool.idle() == 2
 
 
 def test_only_the_first_call_starts_the_shared_workers(monkeypatch):
@@ -104,7 +104,7 @@ def test_a_job_whose_worker_is_killed_from_outside_is_answered_by_one_retry(pool
     assert pool.run("sleep", 2) is None  # answered, not "too large"
     killer.join()
     assert worker.starts == 2  # the retry ran on a fresh child
-    assert pool._idle.qsize() == 2
+    assert pool.idle() == 2
 
 
 def test_a_job_that_kills_its_worker_every_time_is_refused_after_exactly_one_retry(pool):
@@ -157,3 +157,89 @@ def test_the_child_s_own_error_answer_is_not_retried(pool):
     with pytest.raises(ExpressionError):
         pool.run("build", "x +* y")
     assert pool.workers[0].starts == 1
+
+
+# -- fair shares: one session's expensive formulas do not hold everyone's workers (issue 15) ------
+
+
+def _run_as(pool, owner, task, *args, done=None):
+    from core._worker import symbolic_owner
+
+    def work() -> None:
+        symbolic_owner(owner)
+        pool.run(task, *args)
+        if done is not None:
+            done.append(owner)
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    return thread
+
+
+def _until(condition) -> None:
+    deadline = time.monotonic() + 30
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert condition()
+
+
+@pytest.fixture
+def fair_pool(monkeypatch):
+    monkeypatch.setenv("CORE_WORKER_TEST_TASKS", "1")
+    workers = WorkerPool(size=2, timeout=10, heavy_seconds=0.2, half_life=3600)
+    yield workers
+    workers.close()
+
+
+def test_usage_is_charged_to_the_owner_and_fades_with_its_half_life(fair_pool):
+    _run_as(fair_pool, "attacker", "sleep", 0.3).join()
+    _run_as(fair_pool, "student", "sleep", 0).join()
+    now = time.monotonic()
+    assert fair_pool.usage("attacker", now) > fair_pool.heavy_seconds
+    assert fair_pool.usage("student", now) < fair_pool.heavy_seconds
+    assert fair_pool.usage("nobody", now) == 0
+    later = fair_pool.usage("attacker", now + 2 * fair_pool.half_life)
+    assert later == pytest.approx(fair_pool.usage("attacker", now) / 4)
+
+
+def test_a_heavy_owner_never_takes_the_last_idle_worker(fair_pool):
+    for worker in fair_pool.workers:
+        worker.run("sleep", 0)  # both started
+    _run_as(fair_pool, "attacker", "sleep", 0.3).join()  # now over heavy_seconds
+    done: list[str] = []
+    first = _run_as(fair_pool, "attacker", "sleep", 3, done=done)
+    _until(lambda: fair_pool.idle() == 1)
+    second = _run_as(fair_pool, "attacker", "sleep", 0, done=done)
+    _until(lambda: fair_pool.waiting() == 1)
+    assert fair_pool.idle() == 1  # the attacker's second formula waits beside a free worker...
+    _run_as(fair_pool, "student", "sleep", 0, done=done).join()  # ...which a student gets at once
+    first.join()
+    second.join()
+    assert done == ["student", "attacker", "attacker"]
+
+
+def test_the_next_free_worker_goes_to_the_owner_who_used_the_least(monkeypatch):
+    monkeypatch.setenv("CORE_WORKER_TEST_TASKS", "1")
+    pool = WorkerPool(size=1, timeout=10, heavy_seconds=100, half_life=3600)
+    try:
+        _run_as(pool, "attacker", "sleep", 0.3).join()
+        done: list[str] = []
+        busy = _run_as(pool, "someone", "sleep", 1.5)
+        _until(lambda: pool.idle() == 0)
+        late = [_run_as(pool, "attacker", "sleep", 0, done=done)]
+        _until(lambda: pool.waiting() == 1)
+        late.append(_run_as(pool, "student", "sleep", 0, done=done))  # arrives after, goes first
+        _until(lambda: pool.waiting() == 2)
+        for thread in [busy, *late]:
+            thread.join()
+        assert done == ["student", "attacker"]
+    finally:
+        pool.close()
+
+
+def test_work_without_an_owner_may_use_every_worker(fair_pool):
+    _run_as(fair_pool, None, "sleep", 0.3).join()
+    slow = _run_as(fair_pool, None, "sleep", 2)
+    _until(lambda: fair_pool.idle() == 1)
+    assert fair_pool.run("sleep", 0) is None  # not held back: a notebook or a test
+    slow.join()
