@@ -8,9 +8,12 @@ with other values without any SymPy work (a slider moved costs numpy time only).
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import functools
+import inspect
 import math
+import types
 from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
@@ -23,6 +26,9 @@ from .symbolic import SYMBOLS, without_reciprocal_trig
 # Integers beyond float64's exact range would reach numpy as Python ints, which it cannot convert.
 _EXACT_FLOAT_LIMIT = 2**53
 PREPARE_SECONDS = 1.2
+# lambdify's printing of what `prepare` returned, in the worker: bounded by
+# core.symbolic.MAX_COMPILED_NODES (about a second at most, measured in the server before).
+SOURCES_SECONDS = 3.0
 # What a parameter is worth when nobody gave it a value (the sliders' default too).
 DEFAULT_PARAMETER_VALUE = 1.0
 # At a kink, the one-sided limits of a derivative count as equal within this (relative) slack.
@@ -70,6 +76,39 @@ def compile_numpy(exprs: Sequence[sympy.Expr], modules=("numpy",), parameters=()
     # lambdify renames a symbol that is no Python name (lambda) to a dummy argument itself.
     arguments = (X, Y, *parameters)
     return sympy.lambdify(arguments, numeric, modules=modules, cse=len(numeric) > 1)
+
+
+def numpy_sources(expr: sympy.Expr, forms: Sequence[sympy.Expr]) -> tuple[str, str, str]:
+    """The Python source lambdify writes for f, its gradient and its Hessian (as _Compiled
+    compiles them): the worker's task, so that SymPy's cse and printing of a large formula (up
+    to a second) do not hold the interpreter every session of the server shares."""
+    parameters = parameter_symbols(expr)
+    value, fx, fy, fxx, fxy, fyy = forms
+    mask = [] if is_polynomial(expr) else [value]
+    groups = ([value], [*mask, fx, fy], [*mask, fxx, fxy, fyy])
+    return tuple(inspect.getsource(compile_numpy(g, parameters=parameters)) for g in groups)
+
+
+@functools.cache
+def _lambdify_namespace() -> dict:
+    """The globals lambdify gives a function compiled by compile_numpy (numpy's names, the kink
+    functions): the same for every formula, so built once."""
+    return dict(compile_numpy([X]).__globals__)
+
+
+def from_source(source: str) -> Callable:
+    """The numpy function of `source` (from numpy_sources), with lambdify's own globals; raises
+    ValueError if it names anything those globals lack.
+
+    The source is what lambdify wrote in the worker from core's own trees (never the person's
+    text), the very code lambdify itself would run here; it is compiled, not run: the function
+    is made from its code object."""
+    module = compile(source, "<lambdifygenerated-worker>", "exec")
+    (code,) = (each for each in module.co_consts if isinstance(each, types.CodeType))
+    namespace = dict(_lambdify_namespace())
+    if missing := set(code.co_names) - set(namespace):
+        raise ValueError(f"the compiled source names {sorted(missing)}")
+    return types.FunctionType(code, namespace, code.co_name)
 
 
 def parameter_symbols(*exprs: sympy.Expr) -> tuple[sympy.Symbol, ...]:
@@ -297,12 +336,16 @@ class _Compiled:
         "value",
     )
 
-    def __init__(self, expr, derivatives, forms):
+    def __init__(self, expr, derivatives, forms, sources=None):
         self.expr = expr
         self.derivatives = dict(derivatives)
         self.derivative_functions: dict[tuple[str, ...], Callable] = {}
         self.forms = tuple(forms)
         self.parameters = parameter_symbols(expr)
+        if sources is not None:  # printed by the worker (numpy_sources): only Python's compile here
+            with contextlib.suppress(ValueError, SyntaxError):
+                self.value, self.gradient, self.hessian = map(from_source, sources)
+                return
         value, fx, fy, fxx, fxy, fyy = forms  # core.symbolic.EVERY_FORM
         self.value = compile_numpy([value], parameters=self.parameters)
         # A polynomial is defined everywhere, so its derivatives need no mask from f (and skip
@@ -318,4 +361,5 @@ def _compile(text: str) -> _Compiled:
     # The worker's part of the build gets PREPARE_SECONDS; compiling what it returns is bounded
     # by core.symbolic.MAX_COMPILED_NODES: together about 2 s at most.
     expr, derivatives, forms = shared_worker().run("prepare", text, timeout=PREPARE_SECONDS)
-    return _Compiled(expr, derivatives, forms)
+    sources = shared_worker().run("numpy_sources", expr, forms, timeout=SOURCES_SECONDS)
+    return _Compiled(expr, derivatives, forms, sources)

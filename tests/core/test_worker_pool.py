@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import signal
 import threading
@@ -243,3 +244,29 @@ def test_work_without_an_owner_may_use_every_worker(fair_pool):
     _until(lambda: fair_pool.idle() == 1)
     assert fair_pool.run("sleep", 0) is None  # not held back: a notebook or a test
     slow.join()
+
+
+# -- the server compiles what the worker printed (issue 15) ----------------------------------------
+
+
+def test_a_formula_s_numpy_functions_are_printed_by_the_worker():
+    from core import Function
+    from core.function import _compile
+
+    f = Function("abs(x y - 1) + sin(x)^2 / (1 + y^2) + a exp(x)", parameters={"a": 2.0})
+    compiled = _compile(f.text)
+    for function in (compiled.value, compiled.gradient, compiled.hessian):
+        assert function.__code__.co_filename == "<lambdifygenerated-worker>"
+    x, y = 0.5, 2.0
+    expected = abs(x * y - 1) + math.sin(x) ** 2 / (1 + y**2) + 2.0 * math.exp(x)
+    assert f(x, y) == pytest.approx(expected, rel=1e-14)
+
+
+def test_source_naming_anything_outside_lambdify_s_globals_is_refused():
+    from core.function import from_source
+
+    plain = from_source("def _lambdifygenerated(x, y):\n    return [sin(x) + y]\n")
+    assert plain(0.0, 2.0) == [2.0]
+    for hostile in ("open('/etc/passwd')", "__import__('os')", "eval('1')", "x.__class__"):
+        with pytest.raises(ValueError, match="names"):
+            from_source(f"def _lambdifygenerated(x, y):\n    return [{hostile}]\n")
