@@ -83,17 +83,21 @@ def long_link(rng: random.Random, unique: int = 0, size: int = LINK_BYTES) -> st
 
 
 def attack_plan(
-    seed: int, attacker: int, count: int, kinds: Sequence[str] = KINDS
+    seed: int, attacker: int, count: int, kinds: Sequence[str] = KINDS, nonce: int = 0
 ) -> list[tuple[str, str]]:
     """One attacker's first `count` moves: (kind, text), the kinds in turn from a different
-    start for each attacker; for "link" the text is a whole query string."""
-    rng = random.Random(seed * 7_919 + attacker)
+    start for each attacker; for "link" the text is a whole query string. A run passes its own
+    `nonce` so that no text of an earlier run on the same server is in its caches."""
+    rng = random.Random((seed * 7_919 + attacker) * 1_000_003 + nonce)
     makers = {"heavy": heavy_formula, "tower": tower_formula, "link": long_link}
     # A different number in every text of every attacker: no two texts of a run are the same.
+    first = nonce * count * MAX_ATTACKERS
     return [
         (
             kinds[(attacker + step) % len(kinds)],
-            makers[kinds[(attacker + step) % len(kinds)]](rng, step * MAX_ATTACKERS + attacker),
+            makers[kinds[(attacker + step) % len(kinds)]](
+                rng, first + step * MAX_ATTACKERS + attacker
+            ),
         )
         for step in range(count)
     ]
@@ -110,6 +114,8 @@ class Attack:
     kinds: tuple[str, ...] = KINDS
     pause: float = 0.2
     moves: int = 500  # at most, per attacker and class
+    # Makes this run's texts new to a server that saw an earlier run (whose caches hold those).
+    nonce: int = 0
 
 
 @dataclass
@@ -134,7 +140,7 @@ async def _attacker(
         if not opened.finished:
             log.problems.append(f"attacker's open: {'; '.join(opened.errors) or 'unfinished'}")
             return log
-        moves = attack_plan(plan.seed, index, attack.moves, attack.kinds)
+        moves = attack_plan(plan.seed, index, attack.moves, attack.kinds, attack.nonce)
         for kind, text in moves:
             if stop.is_set():
                 break
@@ -246,8 +252,9 @@ async def run_attacked(
             break
         without = await measure(base_url, page, students, plan, pids, deadline - time.monotonic())
         await asyncio.sleep(1.0)
+        this_round = dataclasses.replace(attack, nonce=attack.nonce * MAX_ROUNDS + number)
         attacked, logs = await attacked_class(
-            base_url, pids, page, students, plan, attack, deadline - time.monotonic()
+            base_url, pids, page, students, plan, this_round, deadline - time.monotonic()
         )
         one = Round(without, attacked, logs)
         found.append(one)

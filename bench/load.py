@@ -1046,7 +1046,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.attackers:
             from .attack import Attack, run_attacked
 
+            # New texts for every run and round (time-based), or the server's caches answer them.
+            nonce = int(time.time()) % 10_000
             attack = Attack(args.attackers, tuple(args.attack_kinds), args.attack_pause)
+            attack = dataclasses.replace(attack, nonce=nonce)
             print(
                 f"{args.students[0]} students on {args.page[0]}, alone and beside "
                 f"{attack.attackers} attackers ({', '.join(attack.kinds)}; pause "

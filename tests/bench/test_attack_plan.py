@@ -77,3 +77,9 @@ def test_attackers_arguments_are_bounded():
         with pytest.raises(SystemExit):
             parse_args(wrong)
     assert parse_args(["--port", "8610"]).port == 8610
+
+
+def test_another_run_sends_other_texts():
+    first = {text for attacker in range(20) for _, text in attack_plan(15, attacker, 20, nonce=1)}
+    second = {text for attacker in range(20) for _, text in attack_plan(15, attacker, 20, nonce=2)}
+    assert not first & second
