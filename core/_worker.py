@@ -48,6 +48,12 @@ USAGE_HALF_LIFE_SECONDS = 30.0
 # stays free for everyone else (a student's first open, a cache entry rebuilt), so twenty
 # sessions sending expensive formulas cannot fill the pool.
 HEAVY_SECONDS = 2.0
+# An owner whose recent worker time is above PACE_SECONDS waits before each new task (up to
+# MAX_PACE_SECONDS, until its usage would have faded to PACE_SECONDS): its script thread sleeps,
+# which costs no one anything, and its next page run (the figures of yet another large formula,
+# in the server's shared interpreter) comes later. A person trying formulas never gets there.
+PACE_SECONDS = 6.0
+MAX_PACE_SECONDS = 3.0
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -183,10 +189,15 @@ class WorkerPool:
         timeout: float = TIMEOUT_SECONDS,
         heavy_seconds: float = HEAVY_SECONDS,
         half_life: float = USAGE_HALF_LIFE_SECONDS,
+        pace_seconds: float = PACE_SECONDS,
+        max_pace: float = MAX_PACE_SECONDS,
     ):
         self.workers = tuple(SymbolicWorker(timeout) for _ in range(size))
         self.heavy_seconds = heavy_seconds
         self.half_life = half_life
+        self.pace_seconds = pace_seconds
+        self.max_pace = max_pace
+        self._sleep = time.sleep
         self._idle = list(reversed(self.workers))  # the next to take last: workers[0] first
         self._waiting: list[tuple[float, int, str | None]] = []  # (usage, arrival, owner)
         self._usage: dict[str | None, tuple[float, float]] = {}  # owner: (seconds, as of)
@@ -199,6 +210,13 @@ class WorkerPool:
         now = time.monotonic() if now is None else now
         return seconds * math.exp2(-(now - since) / self.half_life) if seconds else 0.0
 
+    def pace(self, owner: str | None, now: float | None = None) -> float:
+        """Seconds the owner's next task waits before it queues (0 for most, and for no owner)."""
+        usage = self.usage(owner, now) if owner is not None else 0.0
+        if usage <= self.pace_seconds:
+            return 0.0
+        return min(self.max_pace, self.half_life * math.log2(usage / self.pace_seconds))
+
     def waiting(self) -> int:
         with self._changed:
             return len(self._waiting)
@@ -209,6 +227,8 @@ class WorkerPool:
 
     def run(self, task: str, *args, timeout: float | None = None):
         owner = _owner.get()
+        if delay := self.pace(owner):
+            self._sleep(delay)
         worker = self._take(owner)
         started = time.monotonic()
         try:

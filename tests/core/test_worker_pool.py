@@ -25,7 +25,7 @@ def pool(monkeypatch):
 def test_a_task_does_not_queue_behind_a_slow_one_while_another_worker_is_idle(pool):
     pool.run("sleep", 0)
     finished: list[str] = []
-    slow = threading.Thread(target=lambda: (pool.run("sleep", 4), finished.append("slow")))
+    slow = threading.Thread(target=lambda: (pool.run("sleep", 8), finished.append("slow")))
     slow.start()
     deadline = time.monotonic() + 30
     while pool.idle() != 1 and time.monotonic() < deadline:  # the slow task has a worker
@@ -270,3 +270,21 @@ def test_source_naming_anything_outside_lambdify_s_globals_is_refused():
     for hostile in ("open('/etc/passwd')", "__import__('os')", "eval('1')", "x.__class__"):
         with pytest.raises(ValueError, match="names"):
             from_source(f"def _lambdifygenerated(x, y):\n    return [{hostile}]\n")
+
+
+def test_an_owner_over_its_share_waits_before_its_next_task_and_no_one_else_does(monkeypatch):
+    monkeypatch.setenv("CORE_WORKER_TEST_TASKS", "1")
+    pool = WorkerPool(size=2, timeout=10, heavy_seconds=0.1, half_life=3600, pace_seconds=0.2)
+    slept: list[float] = []
+    pool._sleep = slept.append
+    try:
+        for owner in ("attacker", "student", None):
+            _run_as(pool, owner, "sleep", 0 if owner == "student" else 0.3).join()
+        assert slept == []  # charged after each task: nobody was over the share before
+        assert 0 < pool.pace("attacker") <= pool.max_pace
+        assert pool.pace("student") == 0 and pool.pace(None) == 0  # no owner: never paced
+        for owner in ("student", None, "attacker"):
+            _run_as(pool, owner, "sleep", 0).join()
+        assert len(slept) == 1 and 0 < slept[0] <= pool.max_pace  # the attacker's task only
+    finally:
+        pool.close()
