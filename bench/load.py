@@ -551,16 +551,18 @@ def _descendants(pid: int) -> set[int]:
 
 
 def cpu_seconds(pid: int) -> tuple[float, float] | None:
-    """utime + stime in seconds of pid, and of its live descendants (e.g. the SymPy worker);
-    None when pid is gone."""
+    """utime + stime in seconds of pid, and of its descendants (e.g. the SymPy workers, live or
+    ended); None when pid is gone."""
     tick = os.sysconf("SC_CLK_TCK")
     own = _stat(pid)
     if own is None:
         return None
     workers = [fields for each in _descendants(pid) if (fields := _stat(each)) is not None]
+    # cutime + cstime: children that ended and were waited for (a worker killed at its time
+    # limit and restarted), so the figure does not drop when a worker is replaced.
     return (
         (int(own[11]) + int(own[12])) / tick,
-        sum(int(fields[11]) + int(fields[12]) for fields in workers) / tick,
+        (int(own[13]) + int(own[14]) + sum(int(f[11]) + int(f[12]) for f in workers)) / tick,
     )
 
 
