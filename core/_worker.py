@@ -326,12 +326,12 @@ def serve() -> None:
     from sympy.core import random as sympy_random
 
     from . import symbolic
-    from .function import numpy_sources
+    from .function import numpy_code
     from .javascript import JavascriptError, javascript_of
 
     tasks = {"build": symbolic.build, "differentiate": symbolic.differentiate}
     tasks["javascript"] = javascript_of
-    tasks["numpy_sources"] = numpy_sources
+    tasks["numpy_code"] = numpy_code
     tasks |= {"expression": symbolic.expression, "equivalent": symbolic.equivalent}
     tasks |= {"numeric": symbolic.numeric_forms, "prepare": symbolic.prepare}
     tasks |= {"differences": symbolic.differences_at, "edges": symbolic.edges}

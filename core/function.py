@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import functools
-import inspect
+import marshal
 import math
 import types
 from collections.abc import Callable, Mapping, Sequence
@@ -28,7 +28,7 @@ _EXACT_FLOAT_LIMIT = 2**53
 PREPARE_SECONDS = 1.2
 # lambdify's printing of what `prepare` returned, in the worker: bounded by
 # core.symbolic.MAX_COMPILED_NODES (about a second at most, measured in the server before).
-SOURCES_SECONDS = 3.0
+CODE_SECONDS = 3.0
 # What a parameter is worth when nobody gave it a value (the sliders' default too).
 DEFAULT_PARAMETER_VALUE = 1.0
 # At a kink, the one-sided limits of a derivative count as equal within this (relative) slack.
@@ -78,15 +78,15 @@ def compile_numpy(exprs: Sequence[sympy.Expr], modules=("numpy",), parameters=()
     return sympy.lambdify(arguments, numeric, modules=modules, cse=len(numeric) > 1)
 
 
-def numpy_sources(expr: sympy.Expr, forms: Sequence[sympy.Expr]) -> tuple[str, str, str]:
-    """The Python source lambdify writes for f, its gradient and its Hessian (as _Compiled
-    compiles them): the worker's task, so that SymPy's cse and printing of a large formula (up
-    to a second) do not hold the interpreter every session of the server shares."""
+def numpy_code(expr: sympy.Expr, forms: Sequence[sympy.Expr]) -> tuple[bytes, bytes, bytes]:
+    """The code objects lambdify compiles for f, its gradient and its Hessian (as _Compiled
+    compiles them), marshalled: the worker's task, so that SymPy's cse and printing of a large
+    formula (up to a second) do not hold the interpreter every session of the server shares."""
     parameters = parameter_symbols(expr)
     value, fx, fy, fxx, fxy, fyy = forms
     mask = [] if is_polynomial(expr) else [value]
     groups = ([value], [*mask, fx, fy], [*mask, fxx, fxy, fyy])
-    return tuple(inspect.getsource(compile_numpy(g, parameters=parameters)) for g in groups)
+    return tuple(marshal.dumps(compile_numpy(g, parameters=parameters).__code__) for g in groups)
 
 
 @functools.cache
@@ -96,18 +96,20 @@ def _lambdify_namespace() -> dict:
     return dict(compile_numpy([X]).__globals__)
 
 
-def from_source(source: str) -> Callable:
-    """The numpy function of `source` (from numpy_sources), with lambdify's own globals; raises
-    ValueError if it names anything those globals lack.
+def from_code(data: bytes) -> Callable:
+    """The numpy function of a code object from numpy_code, with lambdify's own globals; raises
+    ValueError if the code names anything those globals lack or holds code of its own.
 
-    The source is what lambdify wrote in the worker from core's own trees (never the person's
-    text), the very code lambdify itself would run here; it is compiled, not run: the function
-    is made from its code object."""
-    module = compile(source, "<lambdifygenerated-worker>", "exec")
-    (code,) = (each for each in module.co_consts if isinstance(each, types.CodeType))
+    The code is what lambdify compiled in the worker (the same interpreter) from core's own trees,
+    never from the person's text: the very function lambdify would have made here."""
+    code = marshal.loads(data)
     namespace = dict(_lambdify_namespace())
+    if not isinstance(code, types.CodeType):
+        raise ValueError("not a code object")
+    if any(isinstance(each, types.CodeType) for each in code.co_consts):
+        raise ValueError("the code holds code of its own")
     if missing := set(code.co_names) - set(namespace):
-        raise ValueError(f"the compiled source names {sorted(missing)}")
+        raise ValueError(f"the code names {sorted(missing)}")
     return types.FunctionType(code, namespace, code.co_name)
 
 
@@ -336,15 +338,15 @@ class _Compiled:
         "value",
     )
 
-    def __init__(self, expr, derivatives, forms, sources=None):
+    def __init__(self, expr, derivatives, forms, codes=None):
         self.expr = expr
         self.derivatives = dict(derivatives)
         self.derivative_functions: dict[tuple[str, ...], Callable] = {}
         self.forms = tuple(forms)
         self.parameters = parameter_symbols(expr)
-        if sources is not None:  # printed by the worker (numpy_sources): only Python's compile here
-            with contextlib.suppress(ValueError, SyntaxError):
-                self.value, self.gradient, self.hessian = map(from_source, sources)
+        if codes is not None:  # compiled by lambdify in the worker (numpy_code)
+            with contextlib.suppress(ValueError, EOFError, TypeError):
+                self.value, self.gradient, self.hessian = map(from_code, codes)
                 return
         value, fx, fy, fxx, fxy, fyy = forms  # core.symbolic.EVERY_FORM
         self.value = compile_numpy([value], parameters=self.parameters)
@@ -361,5 +363,5 @@ def _compile(text: str) -> _Compiled:
     # The worker's part of the build gets PREPARE_SECONDS; compiling what it returns is bounded
     # by core.symbolic.MAX_COMPILED_NODES: together about 2 s at most.
     expr, derivatives, forms = shared_worker().run("prepare", text, timeout=PREPARE_SECONDS)
-    sources = shared_worker().run("numpy_sources", expr, forms, timeout=SOURCES_SECONDS)
-    return _Compiled(expr, derivatives, forms, sources)
+    codes = shared_worker().run("numpy_code", expr, forms, timeout=CODE_SECONDS)
+    return _Compiled(expr, derivatives, forms, codes)

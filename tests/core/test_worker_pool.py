@@ -249,42 +249,37 @@ def test_work_without_an_owner_may_use_every_worker(fair_pool):
 # -- the server compiles what the worker printed (issue 15) ----------------------------------------
 
 
-def test_a_formula_s_numpy_functions_are_printed_by_the_worker():
+def test_a_formula_s_numpy_functions_are_compiled_by_the_worker(monkeypatch):
+    import core.function as function_module
     from core import Function
-    from core.function import _compile
 
-    f = Function("abs(x y - 1) + sin(x)^2 / (1 + y^2) + a exp(x)", parameters={"a": 2.0})
-    compiled = _compile(f.text)
-    for function in (compiled.value, compiled.gradient, compiled.hessian):
-        assert function.__code__.co_filename == "<lambdifygenerated-worker>"
-    x, y = 0.5, 2.0
-    expected = abs(x * y - 1) + math.sin(x) ** 2 / (1 + y**2) + 2.0 * math.exp(x)
+    function_module._lambdify_namespace()  # numpy's names, gathered once in this process
+
+    def not_here(*args, **kwargs):
+        raise AssertionError("lambdify ran in the server's process")
+
+    monkeypatch.setattr(function_module, "compile_numpy", not_here)
+    f = Function("abs(x y - 1) + sin(x)^2 / (1 + y^2) + a exp(x) + 0.125", parameters={"a": 2.0})
+    x, y = 0.5, 3.0  # x y > 1: off the kink of abs
+    expected = abs(x * y - 1) + math.sin(x) ** 2 / (1 + y**2) + 2.0 * math.exp(x) + 0.125
     assert f(x, y) == pytest.approx(expected, rel=1e-14)
+    gradient = f.gradient(x, y)
+    assert gradient[1] == pytest.approx(x - 2 * math.sin(x) ** 2 * y / (1 + y**2) ** 2, rel=1e-12)
 
 
-def test_source_naming_anything_outside_lambdify_s_globals_is_refused():
-    from core.function import from_source
+def _code_of(body: str) -> bytes:
+    import marshal
 
-    plain = from_source("def _lambdifygenerated(x, y):\n    return [sin(x) + y]\n")
-    assert plain(0.0, 2.0) == [2.0]
+    module = compile(f"def _lambdifygenerated(x, y):\n    return [{body}]\n", "<test>", "exec")
+    return marshal.dumps(next(c for c in module.co_consts if hasattr(c, "co_names")))
+
+
+def test_code_naming_anything_outside_lambdify_s_globals_is_refused():
+    from core.function import from_code
+
+    assert from_code(_code_of("sin(x) + y"))(0.0, 2.0) == [2.0]
     for hostile in ("open('/etc/passwd')", "__import__('os')", "eval('1')", "x.__class__"):
         with pytest.raises(ValueError, match="names"):
-            from_source(f"def _lambdifygenerated(x, y):\n    return [{hostile}]\n")
-
-
-def test_an_owner_over_its_share_waits_before_its_next_task_and_no_one_else_does(monkeypatch):
-    monkeypatch.setenv("CORE_WORKER_TEST_TASKS", "1")
-    pool = WorkerPool(size=2, timeout=10, heavy_seconds=0.1, half_life=3600, pace_seconds=0.2)
-    slept: list[float] = []
-    pool._sleep = slept.append
-    try:
-        for owner in ("attacker", "student", None):
-            _run_as(pool, owner, "sleep", 0 if owner == "student" else 0.3).join()
-        assert slept == []  # charged after each task: nobody was over the share before
-        assert 0 < pool.pace("attacker") <= pool.max_pace
-        assert pool.pace("student") == 0 and pool.pace(None) == 0  # no owner: never paced
-        for owner in ("student", None, "attacker"):
-            _run_as(pool, owner, "sleep", 0).join()
-        assert len(slept) == 1 and 0 < slept[0] <= pool.max_pace  # the attacker's task only
-    finally:
-        pool.close()
+            from_code(_code_of(hostile))
+    with pytest.raises(ValueError, match="code of its own"):
+        from_code(_code_of("(lambda: 1)()"))
