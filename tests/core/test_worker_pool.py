@@ -283,3 +283,11 @@ def test_code_naming_anything_outside_lambdify_s_globals_is_refused():
             from_code(_code_of(hostile))
     with pytest.raises(ValueError, match="code of its own"):
         from_code(_code_of("(lambda: 1)()"))
+
+
+def test_workers_run_at_a_lower_cpu_priority_than_the_server(pool):
+    from core._worker import WORKER_NICENESS
+
+    pool.run("sleep", 0)
+    child = pool.workers[0]._process.pid
+    assert os.getpriority(os.PRIO_PROCESS, child) == min(19, os.nice(0) + WORKER_NICENESS)
