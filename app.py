@@ -15,11 +15,13 @@ from pages.derivatives import settings as derivatives_settings
 from pages.descent import settings as descent_settings
 from pages.second_order import settings as second_order_settings
 from ui.shell import sidebar
+from ui.shell.cache import own_symbolic_work
 
 log = logging.getLogger(__name__)
 # A fresh server's first visitor should not wait for the SymPy workers to start: start them now, on
 # the other core, while this run imports and draws (once per server; later calls do nothing).
 start_workers()
+own_symbolic_work()
 
 st.set_page_config(
     page_title="Derivative explorer",

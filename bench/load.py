@@ -84,6 +84,7 @@ TABLE_STUDENTS = (1, 10, 30, 60)
 # The link a teacher shares: the app's default view, written the way the app writes its links.
 DEFAULT_QUERY = "f=x%5E2+y+%2B+y%5E3&x0=2&y0=1"
 POINT_KEYS = ("x0", "y0")  # the sidebar's number inputs (widget keys = View fields = URL names)
+FORMULA_KEY = "f"  # the sidebar's formula text input (bench/attack.py types into it)
 MAX_STUDENTS = 200
 MAX_CLICKS = 20
 MAX_SOAK_RUNS = 20_000
@@ -165,8 +166,13 @@ class Student:
         self.bridge: tuple[str, list[str]] | None = None  # the click bridge: id, its charts
         self.live: dict[str, str] = {}  # live charts (ui.shell.live_chart): chart -> component id
         self.race: str | None = None  # Descent's race chart (pages/descent/race_chart.py): its id
+        self.formula_id: str | None = None  # the sidebar's formula text input
         self.cache = MessageCache()
         self.socket: CountingConnection | None = None
+        # The page's GET carries the link, as a browser's does; False sends the link only in the
+        # websocket's first rerun (a hand-made client can: a browser's GET of a 100 KB link is
+        # refused by the HTTP server before the app sees it).
+        self.query_in_get = True
 
     @property
     def page_url(self) -> str:
@@ -180,9 +186,8 @@ class Student:
             parts = urlsplit(self.base_url)
             host, port = parts.hostname or "127.0.0.1", parts.port or 80
             page_path = urlsplit(self.page_url)
-            await _http_get(
-                host, port, page_path.path + (f"?{page_path.query}" if page_path.query else "")
-            )
+            query = page_path.query if self.query_in_get else ""
+            await _http_get(host, port, page_path.path + (f"?{query}" if query else ""))
             await asyncio.gather(
                 _http_get(host, port, "/_stcore/health"),
                 _http_get(host, port, "/_stcore/host-config"),
@@ -227,6 +232,20 @@ class Student:
             result.moved = _same_number(link.get("x0"), x) and _same_number(link.get("y0"), y)
         return result
 
+    async def type_formula(self, text: str) -> Interaction:
+        """Type `text` as the formula: what the sidebar's text input sends when it changes."""
+        result = Interaction("formula")
+        if self.socket is None or self.formula_id is None:
+            result.errors.append("no formula input to type into (the open failed or drew none)")
+            return result
+        try:
+            await self._run(
+                result, time.perf_counter(), opening=False, text_states={self.formula_id: text}
+            )
+        except Exception as error:
+            result.errors.append(f"typing failed: {type(error).__name__}: {_short(error)}")
+        return result
+
     async def close(self) -> None:
         if self.socket is not None:
             with contextlib.suppress(Exception):
@@ -239,6 +258,7 @@ class Student:
         started: float,
         opening: bool,
         widget_states: dict[str, float | str] | None = None,
+        text_states: dict[str, str] | None = None,
     ) -> None:
         assert self.socket is not None
         message = BackMsg()
@@ -255,6 +275,10 @@ class Student:
                 state.json_trigger_value = value  # a component's event (setTriggerValue)
             else:
                 state.double_value = value
+        for widget_id, text in (text_states or {}).items():
+            state = rerun.widget_states.widgets.add()
+            state.id = widget_id
+            state.string_value = text
         rerun.cached_message_hashes.extend(self.cache.hashes())
         rerun.context_info.url = self.page_url
         rerun.context_info.timezone = "UTC"
@@ -334,6 +358,8 @@ class Student:
             for key in POINT_KEYS:
                 if widget_id.endswith(f"-{key}"):
                     self.widget_ids[key] = widget_id
+        elif kind == "text_input" and widget_id.endswith(f"-{FORMULA_KEY}"):
+            self.formula_id = widget_id
         key = widget_id.rsplit("-", 1)[-1] if isinstance(widget_id, str) else ""
         return f"{kind} {key}" if key and key != "None" else str(kind)
 
@@ -487,7 +513,9 @@ async def run_class(
 
 
 @contextlib.contextmanager
-def serve(app_dir: Path, options: Sequence[str] = (), replicas: int = 0) -> Iterator[Cluster]:
+def serve(
+    app_dir: Path, options: Sequence[str] = (), replicas: int = 0, port: int | None = None
+) -> Iterator[Cluster]:
     """The app on 127.0.0.1 until the block ends, everything stopped by its PID: one
     `streamlit run app.py` (replicas=0), or that many behind HAProxy (deploy/replicas.py).
     `options`: more Streamlit options, "section.name=value" (e.g. runner.postScriptGC=false)."""
@@ -495,7 +523,7 @@ def serve(app_dir: Path, options: Sequence[str] = (), replicas: int = 0) -> Iter
         with deploy.replicas(replicas, app_dir, options) as cluster:
             yield cluster
     else:
-        with deploy.streamlit_server(app_dir, options) as server:
+        with deploy.streamlit_server(app_dir, options, port) as server:
             yield Cluster(server.url, (server,), proxy_pid=0)
 
 
@@ -523,16 +551,18 @@ def _descendants(pid: int) -> set[int]:
 
 
 def cpu_seconds(pid: int) -> tuple[float, float] | None:
-    """utime + stime in seconds of pid, and of its live descendants (e.g. the SymPy worker);
-    None when pid is gone."""
+    """utime + stime in seconds of pid, and of its descendants (e.g. the SymPy workers, live or
+    ended); None when pid is gone."""
     tick = os.sysconf("SC_CLK_TCK")
     own = _stat(pid)
     if own is None:
         return None
     workers = [fields for each in _descendants(pid) if (fields := _stat(each)) is not None]
+    # cutime + cstime: children that ended and were waited for (a worker killed at its time
+    # limit and restarted), so the figure does not drop when a worker is replaced.
     return (
         (int(own[11]) + int(own[12])) / tick,
-        sum(int(fields[11]) + int(fields[12]) for fields in workers) / tick,
+        (int(own[13]) + int(own[14]) + sum(int(f[11]) + int(f[12]) for f in workers)) / tick,
     )
 
 
@@ -927,7 +957,33 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         help="instead of the table: classes of the first --students count on the first --page, "
         "one after another, until this many script runs; prints the servers' RSS as it goes",
     )
+    parser.add_argument(
+        "--attackers",
+        type=int,
+        default=0,
+        help="instead of the table: the first --students count on the first --page, alone and "
+        "then beside this many attackers typing expensive formulas (bench/attack.py)",
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="with --attackers: alone/attacked pairs to run"
+    )
+    parser.add_argument(
+        "--attack-kinds",
+        nargs="+",
+        choices=("heavy", "tower", "link"),
+        default=["heavy", "tower", "link"],
+        help="with --attackers: what they send (heavy formulas, exponent towers, 100 KB links)",
+    )
+    parser.add_argument(
+        "--attack-pause",
+        type=float,
+        default=0.2,
+        help="with --attackers: seconds an attacker waits after each answer",
+    )
     parser.add_argument("--pid", type=int, help="that server's PID, for its CPU and RSS")
+    parser.add_argument(
+        "--port", type=int, help="the port of the server started here (default: free)"
+    )
     parser.add_argument(
         "--app-dir", type=Path, default=ROOT, help="where app.py is (default: this repository)"
     )
@@ -942,6 +998,8 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.set and args.url:
         parser.error("--set applies to the server started here, not to --url")
+    if args.port is not None and (args.url or args.replicas or not 1024 <= args.port <= 65535):
+        parser.error("--port (1024 to 65535) is for the one server started here")
     if args.replicas and args.url:
         parser.error("--replicas starts its own servers: not with --url")
     if not 0 <= args.replicas <= 16:
@@ -954,6 +1012,16 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         parser.error(f"--students must be 1 to {MAX_STUDENTS}")
     if args.soak is not None and not 1 <= args.soak <= MAX_SOAK_RUNS:
         parser.error(f"--soak must be 1 to {MAX_SOAK_RUNS} runs")
+    from .attack import MAX_ATTACKERS, MAX_ROUNDS
+
+    if not 0 <= args.attackers <= MAX_ATTACKERS:
+        parser.error(f"--attackers must be 0 to {MAX_ATTACKERS}")
+    if not 1 <= args.rounds <= MAX_ROUNDS:
+        parser.error(f"--rounds must be 1 to {MAX_ROUNDS}")
+    if not 0.05 <= args.attack_pause <= 60:
+        parser.error("--attack-pause must be 0.05 to 60 seconds")
+    if args.attackers and args.soak is not None:
+        parser.error("--attackers and --soak are two different runs")
     if not 0 <= args.clicks <= MAX_CLICKS:
         parser.error(f"--clicks must be 0 to {MAX_CLICKS}")
     if args.timeout <= 0 or args.interaction_timeout <= 0:
@@ -979,6 +1047,21 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"student, think {plan.think * 0.5:g} to {plan.think * 1.5:g} s, arrivals over "
             f"{plan.ramp:g} s; times until script_finished"
         )
+        if args.attackers:
+            from .attack import Attack, run_attacked
+
+            # New texts for every run and round (time-based), or the server's caches answer them.
+            nonce = int(time.time()) % 10_000
+            attack = Attack(args.attackers, tuple(args.attack_kinds), args.attack_pause)
+            attack = dataclasses.replace(attack, nonce=nonce)
+            print(
+                f"{args.students[0]} students on {args.page[0]}, alone and beside "
+                f"{attack.attackers} attackers ({', '.join(attack.kinds)}; pause "
+                f"{attack.pause:g} s), {args.rounds} rounds"
+            )
+            page, students = args.page[0], args.students[0]
+            run = run_attacked(url, pids, page, students, attack, args.rounds, plan, args.timeout)
+            return asyncio.run(asyncio.wait_for(run, args.timeout + 120))
         if args.soak:
             run = soak(url, pids, args.page[0], args.students[0], args.soak, plan, args.timeout)
             return asyncio.run(asyncio.wait_for(run, args.timeout + 60))
@@ -993,7 +1076,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"server {url}" + (f" (pid {args.pid})" if args.pid else " (no --pid: no CPU/RSS)"),
         )
     else:
-        with serve(args.app_dir, args.set, args.replicas) as cluster:
+        with serve(args.app_dir, args.set, args.replicas, args.port) as cluster:
             options = "".join(f" --{option.replace('=', ' ', 1)}" for option in args.set)
             pids = [server.pid for server in cluster.servers]
             where = f"streamlit run app.py{options} at {cluster.url} (pid {pids[0]}, started here)"
@@ -1007,6 +1090,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                     problems = deploy.warm(server.url)
                     print(f"warmed {server.url}: {'; '.join(problems) or 'every page opened'}")
             measurements = go(cluster.url, pids, where)
+    if args.attackers:
+        if args.json:
+            from .attack import round_figures
+
+            args.json.write_text(json.dumps(round_figures(measurements), indent=1) + "\n")
+        return (
+            0
+            if measurements
+            and not any(r.without.errors or r.with_attackers.errors for r in measurements)
+            else 1
+        )
     if isinstance(measurements, Soak):
         if args.json:
             args.json.write_text(json.dumps(dataclasses.asdict(measurements), indent=1) + "\n")

@@ -13,13 +13,16 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import contextvars
+import itertools
+import math
 import os
 import pickle
-import queue
 import signal
 import subprocess
 import sys
 import threading
+import time
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -30,11 +33,32 @@ TIMEOUT_SECONDS = 1.5
 HARD_GRACE_SECONDS = 0.5
 WORKER_SEED = 20240611
 TOO_LONG = "This formula takes too long to work with symbolically, so it was stopped."
+TOO_LARGE = "This formula is too large to work with (the calculation ran out of room)."
+# A task whose child died is tried this many more times on a fresh child before the death is
+# blamed on the formula (a kill from outside, e.g. the OOM killer under load, is not its fault).
+DEATH_RETRIES = 1
 STARTUP_SECONDS = 60.0
 # Workers per server: a slow formula (up to TIMEOUT_SECONDS) holds one of them, and everyone
 # else's symbolic work goes to the other instead of queueing behind it.
 POOL_SIZE = 2
 MEMORY_HEADROOM_BYTES = 1536 * 2**20
+# Fair shares of the pool: each owner's (a session's) worker time, halved every this many seconds.
+USAGE_HALF_LIFE_SECONDS = 30.0
+# An owner whose recent worker time is above this may hold every worker but one: the last one
+# stays free for everyone else (a student's first open, a cache entry rebuilt), so twenty
+# sessions sending expensive formulas cannot fill the pool.
+HEAVY_SECONDS = 2.0
+# An owner whose recent worker time is above PACE_SECONDS waits before each new task (up to
+# MAX_PACE_SECONDS, until its usage would have faded to PACE_SECONDS): its script thread sleeps,
+# which costs no one anything, and its next page run (the figures of yet another large formula,
+# in the server's shared interpreter) comes later. A person trying formulas never gets there.
+PACE_SECONDS = 6.0
+# The workers run at a lower CPU priority than the server: on two cores two busy workers would
+# otherwise take the server's turn, and every student's click waits behind a stranger's formula
+# (20 attackers on a quiet machine: students' click p95 7.4-8.6x alone at nice 0, 1.4-2.0x at 10).
+# The price: on a busy machine a formula near the wall-clock time limit is refused sooner.
+WORKER_NICENESS = 10
+MAX_PACE_SECONDS = 3.0
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -47,31 +71,47 @@ class SymbolicWorker:
         self._process: subprocess.Popen | None = None
         self._send: Connection | None = None
         self._receive: Connection | None = None
+        self.starts = 0  # children started so far (each restart after a kill counts)
 
     def run(self, task: str, *args, timeout: float | None = None):
-        """Run `task(*args)` in the child; raise ExpressionError on refusal, timeout or crash."""
+        """Run `task(*args)` in the child; raise ExpressionError on refusal, timeout or crash.
+
+        A child that dies mid-task (killed from outside, by the OOM killer, or crashed) may not
+        be the formula's fault, so the task is tried once more on a fresh child; only a second
+        death is reported as the formula's. A timeout and the child's own answers are final."""
         with self._lock:
-            self._ensure_started()
             limit = self.timeout if timeout is None else timeout
-            try:
-                self._send.send((task, args, limit))
-                # The child stops itself at `limit` (a signal in its main thread) and stays
-                # ready; only work stuck where signals cannot reach (C code) needs the kill.
-                answered = self._receive.poll(limit + HARD_GRACE_SECONDS)
-                if not answered:
+            for attempt in range(1 + DEATH_RETRIES):
+                self._ensure_started()
+                try:
+                    status, payload = self._ask(task, args, limit)
+                    break
+                except _ChildDied:
                     self._stop()
-                    self._restart_in_background()
-                    raise ExpressionError(TOO_LONG, hint="Try a simpler formula.")
-                status, payload = self._receive.recv()
-            except (EOFError, OSError, pickle.PickleError):
-                self._stop()
-                raise ExpressionError(
-                    "This formula is too large to work with (the calculation ran out of room).",
-                    hint="Try a simpler formula.",
-                ) from None
+                    if attempt == DEATH_RETRIES:
+                        self._restart_in_background()
+                        raise ExpressionError(TOO_LARGE, hint="Try a simpler formula.") from None
         if status == "error":
             raise payload
         return payload
+
+    def _ask(self, task: str, args: tuple, limit: float) -> tuple[str, object]:
+        """One round trip to the live child: its ("ok"|"error", payload) answer."""
+        try:
+            self._send.send((task, args, limit))
+            # The child stops itself at `limit` (a signal in its main thread) and stays ready;
+            # only work stuck where signals cannot reach (C code) needs the kill.
+            answered = self._receive.poll(limit + HARD_GRACE_SECONDS)
+            if not answered:
+                self._stop()
+                self._restart_in_background()
+                raise ExpressionError(TOO_LONG, hint="Try a simpler formula.")
+            return self._receive.recv()
+        except (EOFError, OSError):
+            raise _ChildDied from None
+        except pickle.PickleError:  # an answer that cannot travel: the task's, not the child's
+            self._stop()
+            raise ExpressionError(TOO_LARGE, hint="Try a simpler formula.") from None
 
     def _ensure_started(self) -> None:
         if self._process is not None and self._process.poll() is None:
@@ -83,6 +123,7 @@ class SymbolicWorker:
         # SymPy orders sets by hash in places (atoms, assumptions): one order in every process,
         # so the same question gets the same simplification and the same answer every time.
         environment["PYTHONHASHSEED"] = "0"
+        self.starts += 1
         self._process = subprocess.Popen(
             [sys.executable, "-c", "from core._worker import serve; serve()"],
             stdin=subprocess.PIPE,
@@ -125,22 +166,108 @@ class SymbolicWorker:
             self._stop()
 
 
-class WorkerPool:
-    """Several SymbolicWorkers behind one `run`: a task goes to an idle worker (the most recently
-    used first), and waits only when every worker is busy."""
+class _ChildDied(Exception):
+    """The child's pipe broke mid-task: it was killed or crashed."""
 
-    def __init__(self, size: int = POOL_SIZE, timeout: float = TIMEOUT_SECONDS):
+
+_owner: contextvars.ContextVar[str | None] = contextvars.ContextVar("symbolic_owner", default=None)
+
+
+def symbolic_owner(name: str | None) -> None:
+    """Whose symbolic work the calls that follow in this thread (or context) are: a server sets
+    it to the session at the start of each run, and the pool shares its workers fairly between
+    owners (core._worker.WorkerPool). Work with no owner shares one account."""
+    _owner.set(name)
+
+
+class WorkerPool:
+    """Several SymbolicWorkers behind one `run`, shared fairly: a task goes to an idle worker (the
+    most recently used first); when tasks wait, the next free worker goes to the one whose owner
+    has used the least worker time lately (ties: the first to arrive), and an owner who used more
+    than heavy_seconds lately never takes the last idle worker. So expensive formulas wait behind
+    each other, and a session that rarely needs a worker (a student's first open of a link, a
+    cache entry built again) finds one free at once."""
+
+    def __init__(
+        self,
+        size: int = POOL_SIZE,
+        timeout: float = TIMEOUT_SECONDS,
+        heavy_seconds: float = HEAVY_SECONDS,
+        half_life: float = USAGE_HALF_LIFE_SECONDS,
+        pace_seconds: float = PACE_SECONDS,
+        max_pace: float = MAX_PACE_SECONDS,
+    ):
         self.workers = tuple(SymbolicWorker(timeout) for _ in range(size))
-        self._idle: queue.LifoQueue[SymbolicWorker] = queue.LifoQueue()
-        for worker in reversed(self.workers):
-            self._idle.put(worker)
+        self.heavy_seconds = heavy_seconds
+        self.half_life = half_life
+        self.pace_seconds = pace_seconds
+        self.max_pace = max_pace
+        self._sleep = time.sleep
+        self._idle = list(reversed(self.workers))  # the next to take last: workers[0] first
+        self._waiting: list[tuple[float, int, str | None]] = []  # (usage, arrival, owner)
+        self._usage: dict[str | None, tuple[float, float]] = {}  # owner: (seconds, as of)
+        self._arrivals = itertools.count()
+        self._changed = threading.Condition()
+
+    def usage(self, owner: str | None, now: float | None = None) -> float:
+        """The owner's worker seconds, each second counted less as it ages (half-life)."""
+        seconds, since = self._usage.get(owner, (0.0, 0.0))
+        now = time.monotonic() if now is None else now
+        return seconds * math.exp2(-(now - since) / self.half_life) if seconds else 0.0
+
+    def pace(self, owner: str | None, now: float | None = None) -> float:
+        """Seconds the owner's next task waits before it queues (0 for most, and for no owner)."""
+        usage = self.usage(owner, now) if owner is not None else 0.0
+        if usage <= self.pace_seconds:
+            return 0.0
+        return min(self.max_pace, self.half_life * math.log2(usage / self.pace_seconds))
+
+    def waiting(self) -> int:
+        with self._changed:
+            return len(self._waiting)
+
+    def idle(self) -> int:
+        with self._changed:
+            return len(self._idle)
 
     def run(self, task: str, *args, timeout: float | None = None):
-        worker = self._idle.get()
+        owner = _owner.get()
+        if delay := self.pace(owner):
+            self._sleep(delay)
+        worker = self._take(owner)
+        started = time.monotonic()
         try:
             return worker.run(task, *args, timeout=timeout)
         finally:
-            self._idle.put(worker)
+            self._give_back(worker, owner, time.monotonic() - started)
+
+    def _take(self, owner: str | None) -> SymbolicWorker:
+        with self._changed:
+            ticket = (self.usage(owner), next(self._arrivals), owner)
+            self._waiting.append(ticket)
+            try:
+                self._changed.wait_for(lambda: self._may_take(ticket))
+            finally:
+                self._waiting.remove(ticket)
+                self._changed.notify_all()
+            return self._idle.pop()
+
+    def _may_take(self, ticket: tuple[float, int, str | None]) -> bool:
+        usage, _, owner = ticket
+        if not self._idle or min(self._waiting) != ticket:
+            return False
+        light = owner is None or usage <= self.heavy_seconds  # no owner: a notebook, a test
+        return light or len(self._idle) > 1 or len(self.workers) == 1
+
+    def _give_back(self, worker: SymbolicWorker, owner: str | None, seconds: float) -> None:
+        with self._changed:
+            now = time.monotonic()
+            self._usage[owner] = (self.usage(owner, now) + seconds, now)
+            if len(self._usage) > 4096:  # forget the owners whose usage has faded
+                for name in [o for o in self._usage if self.usage(o, now) < 0.01]:
+                    del self._usage[name]
+            self._idle.append(worker)
+            self._changed.notify_all()
 
     def start_in_background(self) -> None:
         for worker in self.workers:
@@ -204,8 +331,12 @@ def serve() -> None:
     from sympy.core import random as sympy_random
 
     from . import symbolic
+    from .function import numpy_code
+    from .javascript import JavascriptError, javascript_of
 
     tasks = {"build": symbolic.build, "differentiate": symbolic.differentiate}
+    tasks["javascript"] = javascript_of
+    tasks["numpy_code"] = numpy_code
     tasks |= {"expression": symbolic.expression, "equivalent": symbolic.equivalent}
     tasks |= {"numeric": symbolic.numeric_forms, "prepare": symbolic.prepare}
     tasks |= {"differences": symbolic.differences_at, "edges": symbolic.edges}
@@ -227,6 +358,17 @@ def serve() -> None:
 
         tasks["stuck"] = stuck
 
+        def die():  # as if killed from outside mid-task, every time
+            os.kill(os.getpid(), signal.SIGKILL)
+
+        def die_once(marker):  # killed the first time only (the marker file remembers)
+            if not os.path.exists(marker):
+                open(marker, "w").close()
+                die()
+            return "survived"
+
+        tasks |= {"die": die, "die_once": die_once}
+
     # Anything printed by a library must not corrupt the pickle stream on stdout.
     send = Connection(os.dup(1), readable=False)
     receive = Connection(os.dup(0), writable=False)
@@ -234,6 +376,8 @@ def serve() -> None:
     # Without /proc or rlimits on some platform, the timeout alone still bounds the work.
     with contextlib.suppress(OSError, ValueError):
         _limit_memory()
+    with contextlib.suppress(OSError):
+        os.nice(WORKER_NICENESS)
     signal.signal(signal.SIGALRM, _out_of_time)
     send.send("ready")
     while True:
@@ -253,7 +397,7 @@ def serve() -> None:
                 signal.setitimer(signal.ITIMER_REAL, 0)
         except _OutOfTime:
             result = ("error", ExpressionError(TOO_LONG, hint="Try a simpler formula."))
-        except ExpressionError as error:
+        except (ExpressionError, JavascriptError) as error:
             result = ("error", error)
         except (MemoryError, RecursionError):
             result = ("error", ExpressionError("This formula is too large to work with."))

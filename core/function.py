@@ -8,9 +8,12 @@ with other values without any SymPy work (a slider moved costs numpy time only).
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import functools
+import marshal
 import math
+import types
 from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
@@ -24,6 +27,9 @@ from .symbolic import SYMBOLS, without_reciprocal_trig
 # Integers beyond float64's exact range would reach numpy as Python ints, which it cannot convert.
 _EXACT_FLOAT_LIMIT = 2**53
 PREPARE_SECONDS = 1.2
+# lambdify's printing of what `prepare` returned, in the worker: bounded by
+# core.symbolic.MAX_COMPILED_NODES (about a second at most, measured in the server before).
+CODE_SECONDS = 3.0
 # What a parameter is worth when nobody gave it a value (the sliders' default too).
 DEFAULT_PARAMETER_VALUE = 1.0
 # At a kink, the one-sided limits of a derivative count as equal within this (relative) slack.
@@ -113,6 +119,41 @@ def compile_numpy(exprs: Sequence[sympy.Expr], modules=("numpy",), parameters=()
     return sympy.lambdify(
         arguments, numeric, modules=modules, cse=len(numeric) > 1, printer=printer
     )
+
+
+def numpy_code(expr: sympy.Expr, forms: Sequence[sympy.Expr]) -> tuple[bytes, bytes, bytes]:
+    """The code objects lambdify compiles for f, its gradient and its Hessian (as _Compiled
+    compiles them), marshalled: the worker's task, so that SymPy's cse and printing of a large
+    formula (up to a second) do not hold the interpreter every session of the server shares."""
+    parameters = parameter_symbols(expr)
+    value, fx, fy, fxx, fxy, fyy = forms
+    mask = [] if is_polynomial(expr) else [value]
+    groups = ([value], [*mask, fx, fy], [*mask, fxx, fxy, fyy])
+    return tuple(marshal.dumps(compile_numpy(g, parameters=parameters).__code__) for g in groups)
+
+
+@functools.cache
+def _lambdify_namespace() -> dict:
+    """The globals lambdify gives a function compiled by compile_numpy (numpy's names, the kink
+    functions): the same for every formula, so built once."""
+    return dict(compile_numpy([X]).__globals__)
+
+
+def from_code(data: bytes) -> Callable:
+    """The numpy function of a code object from numpy_code, with lambdify's own globals; raises
+    ValueError if the code names anything those globals lack or holds code of its own.
+
+    The code is what lambdify compiled in the worker (the same interpreter) from core's own trees,
+    never from the person's text: the very function lambdify would have made here."""
+    code = marshal.loads(data)
+    namespace = dict(_lambdify_namespace())
+    if not isinstance(code, types.CodeType):
+        raise ValueError("not a code object")
+    if any(isinstance(each, types.CodeType) for each in code.co_consts):
+        raise ValueError("the code holds code of its own")
+    if missing := set(code.co_names) - set(namespace):
+        raise ValueError(f"the code names {sorted(missing)}")
+    return types.FunctionType(code, namespace, code.co_name)
 
 
 def parameter_symbols(*exprs: sympy.Expr) -> tuple[sympy.Symbol, ...]:
@@ -343,13 +384,17 @@ class _Compiled:
         "value",
     )
 
-    def __init__(self, expr, derivatives, forms):
+    def __init__(self, expr, derivatives, forms, codes=None):
         self.expr = expr
         self.texts: dict[str, str] = {}
         self.derivatives = dict(derivatives)
         self.derivative_functions: dict[tuple[str, ...], Callable] = {}
         self.forms = tuple(forms)
         self.parameters = parameter_symbols(expr)
+        if codes is not None:  # compiled by lambdify in the worker (numpy_code)
+            with contextlib.suppress(ValueError, EOFError, TypeError):
+                self.value, self.gradient, self.hessian = map(from_code, codes)
+                return
         value, fx, fy, fxx, fxy, fyy = forms  # core.symbolic.EVERY_FORM
         self.value = compile_numpy([value], parameters=self.parameters)
         # A polynomial is defined everywhere, so its derivatives need no mask from f (and skip
@@ -372,4 +417,5 @@ def _compile(text: str) -> _Compiled:
     # The worker's part of the build gets PREPARE_SECONDS; compiling what it returns is bounded
     # by core.symbolic.MAX_COMPILED_NODES: together about 2 s at most.
     expr, derivatives, forms = shared_worker().run("prepare", text, timeout=PREPARE_SECONDS)
-    return _Compiled(expr, derivatives, forms)
+    codes = shared_worker().run("numpy_code", expr, forms, timeout=CODE_SECONDS)
+    return _Compiled(expr, derivatives, forms, codes)

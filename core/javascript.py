@@ -83,8 +83,9 @@ import sympy
 from sympy.printing.jscode import JavascriptCodePrinter
 from sympy.printing.precedence import precedence
 
+from ._worker import TIMEOUT_SECONDS, shared_worker
 from .function import KINK_TOLERANCE, Function, is_polynomial
-from .parse import PARAMETERS
+from .parse import PARAMETERS, ExpressionError
 
 # Every Math member the generated code may use, and how many arguments each function takes.
 MATH_FUNCTIONS = {
@@ -378,11 +379,24 @@ def compile_javascript(f: Function | str, bind: bool = True) -> JsFunctions:
 
 @functools.lru_cache(maxsize=64)
 def _parametric(text: str) -> JsFunctions:
-    """The code for one formula, parameters as names (cached: binding values costs no SymPy)."""
+    """The code for one formula, parameters as names (cached: binding values costs no SymPy).
+
+    Printed in the symbolic worker (core._worker): for a large formula SymPy's cse and printers
+    take a good part of a second, which in the server's own process would hold the interpreter
+    that every other session's run shares."""
     f = Function(text)
-    parameters = f.parameters
     numeric = f.numeric_forms()  # the very trees numpy evaluates: f, fx, fy, fxx, fxy, fyy
     masked = not is_polynomial(f.expr)
+    try:
+        return shared_worker().run(
+            "javascript", list(numeric), masked, tuple(f.parameters), timeout=TIMEOUT_SECONDS
+        )
+    except ExpressionError as error:  # out of time or room: the browser asks the server instead
+        raise JavascriptError(f"no JavaScript for this formula: {error.message}") from None
+
+
+def javascript_of(numeric: list[sympy.Expr], masked: bool, parameters: tuple[str, ...]):
+    """The checked JavaScript of f's numeric forms (f, fx, fy, fxx, fxy, fyy): the worker's task."""
     value, fx, fy, fxx, fxy, fyy = (_expression(tree, parameters) for tree in numeric)
     value_body, first_order_body, second_order_body = _bodies(numeric, masked, parameters)
     return JsFunctions(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+import os
+import signal
 import threading
 import time
 from types import SimpleNamespace
@@ -22,10 +25,10 @@ def pool(monkeypatch):
 def test_a_task_does_not_queue_behind_a_slow_one_while_another_worker_is_idle(pool):
     pool.run("sleep", 0)
     finished: list[str] = []
-    slow = threading.Thread(target=lambda: (pool.run("sleep", 4), finished.append("slow")))
+    slow = threading.Thread(target=lambda: (pool.run("sleep", 8), finished.append("slow")))
     slow.start()
     deadline = time.monotonic() + 30
-    while pool._idle.qsize() != 1 and time.monotonic() < deadline:  # the slow task has a worker
+    while pool.idle() != 1 and time.monotonic() < deadline:  # the slow task has a worker
         time.sleep(0.01)
     expr, _ = pool.run("build", "x^2 y")
     finished.append("quick")
@@ -56,7 +59,7 @@ def test_a_worker_is_back_in_the_pool_after_its_task_failed(pool):
 
     with pytest.raises(ExpressionError):
         pool.run("build", "x +* y")
-    assert pool._idle.qsize() == 2
+    assert pool.idle() == 2
 
 
 def test_only_the_first_call_starts_the_shared_workers(monkeypatch):
@@ -69,3 +72,222 @@ def test_only_the_first_call_starts_the_shared_workers(monkeypatch):
     for _ in range(5):
         worker_module.start_workers()
     assert started == [1]
+
+
+# -- a worker killed mid-build is not the formula's fault (issue 15) ------------------------------
+
+
+def _kill_once_while_busy(worker) -> threading.Thread:
+    """From outside (as the OOM killer or an operator would): SIGKILL the child once it is busy."""
+
+    def kill() -> None:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            process = worker._process
+            if process is not None and not worker._lock.acquire(blocking=False):
+                time.sleep(0.3)  # the task is sent and the child sleeps in it
+                os.kill(process.pid, signal.SIGKILL)
+                return
+            if process is not None:
+                worker._lock.release()
+            time.sleep(0.01)
+
+    killer = threading.Thread(target=kill)
+    killer.start()
+    return killer
+
+
+def test_a_job_whose_worker_is_killed_from_outside_is_answered_by_one_retry(pool):
+    worker = pool.workers[0]
+    pool.run("sleep", 0)  # the most recently used worker answers next: workers[0]
+    assert worker.starts == 1
+    killer = _kill_once_while_busy(worker)
+    assert pool.run("sleep", 2) is None  # answered, not "too large"
+    killer.join()
+    assert worker.starts == 2  # the retry ran on a fresh child
+    assert pool.idle() == 2
+
+
+def test_a_job_that_kills_its_worker_every_time_is_refused_after_exactly_one_retry(pool):
+    from core.parse import ExpressionError
+
+    worker = pool.workers[0]
+    pool.run("sleep", 0)
+    with pytest.raises(ExpressionError, match="too large"):
+        pool.run("die")
+    # The first child and the retry's; then one more, started in the background for the next
+    # job, and no third try of this one.
+    deadline = time.monotonic() + 60
+    while worker.starts < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert pool.run("sleep", 0) is None
+    assert worker.starts == 3
+
+
+def test_a_job_killed_once_by_its_own_doing_is_answered_on_the_retry(pool, tmp_path):
+    marker = tmp_path / "died-once"
+    assert pool.run("die_once", str(marker)) == "survived"
+    assert pool.workers[0].starts == 2
+
+
+def test_a_timeout_kill_is_not_retried(monkeypatch):
+    from core._worker import SymbolicWorker
+    from core.parse import ExpressionError
+
+    monkeypatch.setenv("CORE_WORKER_TEST_TASKS", "1")
+    worker = SymbolicWorker(timeout=0.5)
+    try:
+        worker.run("sleep", 0)
+        with pytest.raises(ExpressionError, match="too long"):
+            worker.run("stuck", 30)  # deaf to its own limit: killed at the hard limit
+        deadline = time.monotonic() + 60  # the restart in the background, for the next person
+        while worker.starts < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        with worker._lock:
+            assert worker.starts == 2  # one start for the next job, none for a retry
+    finally:
+        worker.close()
+
+
+def test_the_child_s_own_error_answer_is_not_retried(pool):
+    from core.parse import ExpressionError
+
+    pool.run("sleep", 0)
+    with pytest.raises(ExpressionError, match="too long"):
+        pool.run("sleep", 30, timeout=0.3)  # the child stops itself and says so
+    with pytest.raises(ExpressionError):
+        pool.run("build", "x +* y")
+    assert pool.workers[0].starts == 1
+
+
+# -- fair shares: one session's expensive formulas do not hold everyone's workers (issue 15) ------
+
+
+def _run_as(pool, owner, task, *args, done=None):
+    from core._worker import symbolic_owner
+
+    def work() -> None:
+        symbolic_owner(owner)
+        pool.run(task, *args)
+        if done is not None:
+            done.append(owner)
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    return thread
+
+
+def _until(condition) -> None:
+    deadline = time.monotonic() + 30
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert condition()
+
+
+@pytest.fixture
+def fair_pool(monkeypatch):
+    monkeypatch.setenv("CORE_WORKER_TEST_TASKS", "1")
+    workers = WorkerPool(size=2, timeout=10, heavy_seconds=0.2, half_life=3600)
+    yield workers
+    workers.close()
+
+
+def test_usage_is_charged_to_the_owner_and_fades_with_its_half_life(fair_pool):
+    _run_as(fair_pool, "attacker", "sleep", 0.3).join()
+    _run_as(fair_pool, "student", "sleep", 0).join()
+    now = time.monotonic()
+    assert fair_pool.usage("attacker", now) > fair_pool.heavy_seconds
+    assert fair_pool.usage("student", now) < fair_pool.heavy_seconds
+    assert fair_pool.usage("nobody", now) == 0
+    later = fair_pool.usage("attacker", now + 2 * fair_pool.half_life)
+    assert later == pytest.approx(fair_pool.usage("attacker", now) / 4)
+
+
+def test_a_heavy_owner_never_takes_the_last_idle_worker(fair_pool):
+    for worker in fair_pool.workers:
+        worker.run("sleep", 0)  # both started
+    _run_as(fair_pool, "attacker", "sleep", 0.3).join()  # now over heavy_seconds
+    done: list[str] = []
+    first = _run_as(fair_pool, "attacker", "sleep", 3, done=done)
+    _until(lambda: fair_pool.idle() == 1)
+    second = _run_as(fair_pool, "attacker", "sleep", 0, done=done)
+    _until(lambda: fair_pool.waiting() == 1)
+    assert fair_pool.idle() == 1  # the attacker's second formula waits beside a free worker...
+    _run_as(fair_pool, "student", "sleep", 0, done=done).join()  # ...which a student gets at once
+    first.join()
+    second.join()
+    assert done == ["student", "attacker", "attacker"]
+
+
+def test_the_next_free_worker_goes_to_the_owner_who_used_the_least(monkeypatch):
+    monkeypatch.setenv("CORE_WORKER_TEST_TASKS", "1")
+    pool = WorkerPool(size=1, timeout=10, heavy_seconds=100, half_life=3600)
+    try:
+        _run_as(pool, "attacker", "sleep", 0.3).join()
+        done: list[str] = []
+        busy = _run_as(pool, "someone", "sleep", 1.5)
+        _until(lambda: pool.idle() == 0)
+        late = [_run_as(pool, "attacker", "sleep", 0, done=done)]
+        _until(lambda: pool.waiting() == 1)
+        late.append(_run_as(pool, "student", "sleep", 0, done=done))  # arrives after, goes first
+        _until(lambda: pool.waiting() == 2)
+        for thread in [busy, *late]:
+            thread.join()
+        assert done == ["student", "attacker"]
+    finally:
+        pool.close()
+
+
+def test_work_without_an_owner_may_use_every_worker(fair_pool):
+    _run_as(fair_pool, None, "sleep", 0.3).join()
+    slow = _run_as(fair_pool, None, "sleep", 2)
+    _until(lambda: fair_pool.idle() == 1)
+    assert fair_pool.run("sleep", 0) is None  # not held back: a notebook or a test
+    slow.join()
+
+
+# -- the server compiles what the worker printed (issue 15) ----------------------------------------
+
+
+def test_a_formula_s_numpy_functions_are_compiled_by_the_worker(monkeypatch):
+    import core.function as function_module
+    from core import Function
+
+    function_module._lambdify_namespace()  # numpy's names, gathered once in this process
+
+    def not_here(*args, **kwargs):
+        raise AssertionError("lambdify ran in the server's process")
+
+    monkeypatch.setattr(function_module, "compile_numpy", not_here)
+    f = Function("abs(x y - 1) + sin(x)^2 / (1 + y^2) + a exp(x) + 0.125", parameters={"a": 2.0})
+    x, y = 0.5, 3.0  # x y > 1: off the kink of abs
+    expected = abs(x * y - 1) + math.sin(x) ** 2 / (1 + y**2) + 2.0 * math.exp(x) + 0.125
+    assert f(x, y) == pytest.approx(expected, rel=1e-14)
+    gradient = f.gradient(x, y)
+    assert gradient[1] == pytest.approx(x - 2 * math.sin(x) ** 2 * y / (1 + y**2) ** 2, rel=1e-12)
+
+
+def _code_of(body: str) -> bytes:
+    import marshal
+
+    module = compile(f"def _lambdifygenerated(x, y):\n    return [{body}]\n", "<test>", "exec")
+    return marshal.dumps(next(c for c in module.co_consts if hasattr(c, "co_names")))
+
+
+def test_code_naming_anything_outside_lambdify_s_globals_is_refused():
+    from core.function import from_code
+
+    assert from_code(_code_of("sin(x) + y"))(0.0, 2.0) == [2.0]
+    for hostile in ("open('/etc/passwd')", "__import__('os')", "eval('1')", "x.__class__"):
+        with pytest.raises(ValueError, match="names"):
+            from_code(_code_of(hostile))
+    with pytest.raises(ValueError, match="code of its own"):
+        from_code(_code_of("(lambda: 1)()"))
+
+
+def test_workers_run_at_a_lower_cpu_priority_than_the_server(pool):
+    from core._worker import WORKER_NICENESS
+
+    pool.run("sleep", 0)
+    child = pool.workers[0]._process.pid
+    assert os.getpriority(os.PRIO_PROCESS, child) == min(19, os.nice(0) + WORKER_NICENESS)

@@ -8,13 +8,26 @@ sessions is safe and copies nothing. Pages pass the Function itself; never its t
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 
 import streamlit as st
 
-from core import ExpressionError, Function, Grid, evaluate_grid
+from core import ExpressionError, Function, Grid, evaluate_grid, symbolic_owner
 
 REFUSALS_REMEMBERED_SECONDS = 600
+
+
+OWNER = "_symbolic_owner"
+
+
+def own_symbolic_work() -> None:
+    """Charge this run's symbolic work to this session (core.symbolic_owner), so the server's
+    workers are shared fairly between sessions: one typing expensive formulas waits behind its
+    own, not everyone else. Call at the start of every run."""
+    if OWNER not in st.session_state:
+        st.session_state[OWNER] = uuid.uuid4().hex
+    symbolic_owner(st.session_state[OWNER])
 
 
 def canonical_key(f: Function) -> str:
