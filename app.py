@@ -14,7 +14,7 @@ from core import start_workers
 from pages.derivatives import settings as derivatives_settings
 from pages.descent import settings as descent_settings
 from pages.second_order import settings as second_order_settings
-from ui.shell import sidebar
+from ui.shell import fair, sidebar
 from ui.shell.cache import own_symbolic_work
 
 log = logging.getLogger(__name__)
@@ -60,13 +60,18 @@ PAGE_SETTINGS = {
 }
 page = st.navigation(pages)
 started, started_cpu = time.perf_counter(), time.thread_time()
+# A session whose recent runs cost the server much CPU waits for the one heavy lane, so the
+# students' clicks share the interpreter with one such session at a time (ui/shell/fair.py).
+usage = fair.recent(st.session_state.get(fair.USAGE), time.monotonic())
 try:
-    # The slice, plane and field switches act on Explore alone: they show there alone.
-    explore = page.url_path == pages[0].url_path
-    sidebar.remember(sidebar.render(PAGE_SETTINGS.get(page.url_path), chart_switches=explore))
-    known = sidebar.formula_colours()
-    page.run()
-    sidebar.lighten_new_formula_colours(known)
+    with fair.heavy_lane.run(heavy=usage > fair.HEAVY_RUN_SECONDS):
+        started_cpu = time.thread_time()
+        # The slice, plane and field switches act on Explore alone: they show there alone.
+        explore = page.url_path == pages[0].url_path
+        sidebar.remember(sidebar.render(PAGE_SETTINGS.get(page.url_path), chart_switches=explore))
+        known = sidebar.formula_colours()
+        page.run()
+        sidebar.lighten_new_formula_colours(known)
 except Exception:
     # A bug, not the person's fault: no traceback on a projector; the details go to the log.
     # (st.rerun and st.stop raise BaseException subclasses, so they pass through untouched.)
@@ -81,4 +86,8 @@ finally:
     # The server time of this run, for `python -m bench` (read through AppTest's session state).
     st.session_state[sidebar.RUN_SECONDS] = time.perf_counter() - started
     # and its CPU time in the script's thread: what a loaded machine's waits do not blur
-    st.session_state[sidebar.RUN_CPU_SECONDS] = time.thread_time() - started_cpu
+    run_cpu = time.thread_time() - started_cpu
+    st.session_state[sidebar.RUN_CPU_SECONDS] = run_cpu
+    st.session_state[fair.USAGE] = fair.charged(
+        st.session_state.get(fair.USAGE), run_cpu, time.monotonic()
+    )
