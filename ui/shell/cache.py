@@ -8,12 +8,16 @@ sessions is safe and copies nothing. Pages pass the Function itself; never its t
 
 from __future__ import annotations
 
+import threading
 import uuid
+from collections import OrderedDict
 from collections.abc import Mapping
 
 import streamlit as st
 
 from core import ExpressionError, Function, Grid, evaluate_grid, symbolic_owner
+
+from .fair import heavy_from_here
 
 REFUSALS_REMEMBERED_SECONDS = 600
 
@@ -54,12 +58,29 @@ def _built(text: str) -> Function | ExpressionError:
         return error
 
 
+# The texts function_for was asked for lately (as many as _built keeps), least recent first.
+RECENT_TEXTS = 256
+_recent_texts: OrderedDict[str, None] = OrderedDict()
+_lock = threading.Lock()
+
+
 def function_for(text: str, parameters: Mapping[str, float] | None = None) -> Function:
     """Function(text), built once per distinct text, with its parameters bound to `parameters`
     (values for names the formula does not hold are ignored; a missing one is 1). Binding costs no
     SymPy work, so it is not cached: a slider moved costs numpy time only. A refusal (an
     ExpressionError) is raised, a fresh one each time: sessions may raise it at the same time."""
+    with _lock:
+        seen = text in _recent_texts
+    if not seen:
+        # A formula no one sent lately: its build and its first figures are the server's most
+        # expensive runs, so they queue with the other heavy runs, not beside the students' clicks.
+        heavy_from_here()
     function = _built(text)
+    with _lock:
+        _recent_texts[text] = None
+        _recent_texts.move_to_end(text)
+        while len(_recent_texts) > RECENT_TEXTS:
+            _recent_texts.popitem(last=False)
     if isinstance(function, ExpressionError):
         raise ExpressionError(function.message, function.column, function.text, function.hint)
     return function.bind(parameters) if parameters and function.parameters else function

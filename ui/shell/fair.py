@@ -15,6 +15,7 @@ two stays far below HEAVY_RUN_SECONDS; so does a teacher trying a formula now an
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import math
 import threading
 from collections.abc import Iterator
@@ -47,6 +48,29 @@ def charged(
     return (recent(usage, now, half_life) + max(0.0, seconds), now)
 
 
+class _Run:
+    """One run's hold on the lane: taken at the start (a heavy session) or when the run turns out
+    heavy (join), given back when the run ends."""
+
+    def __init__(self, lanes: threading.BoundedSemaphore, max_wait: float) -> None:
+        self._lanes, self._max_wait = lanes, max_wait
+        self.held = False
+
+    def join(self) -> bool:
+        """Take a lane for the rest of this run (waiting at most max_wait); whether it holds one."""
+        if not self.held:
+            self.held = self._lanes.acquire(timeout=self._max_wait)
+        return self.held
+
+    def release(self) -> None:
+        if self.held:
+            self.held = False
+            self._lanes.release()
+
+
+_current: contextvars.ContextVar[_Run | None] = contextvars.ContextVar("heavy_run", default=None)
+
+
 class HeavyLane:
     """At most `lanes` heavy runs at a time; light runs never wait."""
 
@@ -55,15 +79,26 @@ class HeavyLane:
         self.max_wait = max_wait
 
     @contextlib.contextmanager
-    def run(self, heavy: bool) -> Iterator[bool]:
-        """Hold a lane for the block if `heavy` (waiting at most max_wait for one); yields whether
-        the block holds one."""
-        held = heavy and self._lanes.acquire(timeout=self.max_wait)
+    def run(self, heavy: bool) -> Iterator[_Run]:
+        """The block is one run: it holds a lane from the start if `heavy`, or from when
+        `heavy_from_here` is called inside it."""
+        run = _Run(self._lanes, self.max_wait)
+        if heavy:
+            run.join()
+        token = _current.set(run)
         try:
-            yield held
+            yield run
         finally:
-            if held:
-                self._lanes.release()
+            _current.reset(token)
+            run.release()
+
+
+def heavy_from_here() -> None:
+    """The rest of the current run is heavy (a formula no one sent lately is about to be built,
+    and its figures drawn): wait for the heavy lane. Outside a run (a notebook, a test), nothing."""
+    run = _current.get()
+    if run is not None:
+        run.join()
 
 
 heavy_lane = HeavyLane()

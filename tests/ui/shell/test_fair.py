@@ -58,8 +58,8 @@ def test_light_runs_never_wait_and_heavy_runs_go_one_at_a_time():
     release = threading.Event()
 
     def heavy():
-        with lane.run(heavy=True) as held:
-            assert held
+        with lane.run(heavy=True) as run:
+            assert run.held
             with lock:
                 inside[0] += 1
                 most[0] = max(most[0], inside[0])
@@ -71,8 +71,8 @@ def test_light_runs_never_wait_and_heavy_runs_go_one_at_a_time():
     for thread in threads:
         thread.start()
     # While heavy runs hold or wait for the lane, a light run goes straight through.
-    with lane.run(heavy=False) as held:
-        assert not held
+    with lane.run(heavy=False) as run:
+        assert not run.held
     release.set()
     for thread in threads:
         thread.join(30)
@@ -82,17 +82,17 @@ def test_light_runs_never_wait_and_heavy_runs_go_one_at_a_time():
 def test_a_heavy_run_waits_for_its_lane_only_so_long_then_goes_without_it():
     lane = fair.HeavyLane(lanes=1, max_wait=0.05)
     with lane.run(heavy=True) as first, lane.run(heavy=True) as second:
-        assert first and not second
+        assert first.held and not second.held
     with lane.run(heavy=True) as again:  # released, even after a run that went without
-        assert again
+        assert again.held
 
 
 def test_the_lane_is_released_when_the_run_raises():
     lane = fair.HeavyLane(lanes=1, max_wait=0.05)
     with pytest.raises(RuntimeError), lane.run(heavy=True):
         raise RuntimeError("a page failed")
-    with lane.run(heavy=True) as held:
-        assert held
+    with lane.run(heavy=True) as run:
+        assert run.held
 
 
 def test_every_run_of_the_app_charges_its_session_and_a_heavy_session_still_gets_its_page():
@@ -105,5 +105,32 @@ def test_every_run_of_the_app_charges_its_session_and_a_heavy_session_still_gets
     apptest.rerun(app)
     assert app.session_state[fair.USAGE][0] > 50
     assert any("∂f/∂x" in str(element.value) for element in app.markdown) or app.latex
-    with fair.heavy_lane.run(heavy=True) as held:
-        assert held
+    with fair.heavy_lane.run(heavy=True) as run:
+        assert run.held
+
+
+def test_a_run_that_turns_heavy_takes_the_lane_from_there_until_it_ends():
+    lane = fair.HeavyLane(lanes=1, max_wait=0.05)
+    fair.heavy_from_here()  # outside a run: nothing to take, nothing raised
+    with lane.run(heavy=False) as run:
+        assert not run.held
+        fair.heavy_from_here()
+        assert run.held
+        fair.heavy_from_here()  # once is enough: joining again takes nothing more
+        with lane.run(heavy=True) as other:  # another session's heavy run cannot get in
+            assert not other.held
+    with lane.run(heavy=True) as after:
+        assert after.held
+
+
+def test_a_formula_no_one_sent_lately_makes_the_run_heavy_and_a_known_one_does_not(monkeypatch):
+    from ui.shell import cache
+
+    joined = []
+    monkeypatch.setattr(cache, "heavy_from_here", lambda: joined.append(True))
+    text = f"x^2 + {time.monotonic_ns() % 997} y"
+    cache.function_for(text)
+    assert joined == [True]
+    cache.function_for(text)
+    cache.function_for(text, {"a": 2.0})
+    assert joined == [True]
