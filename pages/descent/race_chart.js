@@ -18,7 +18,7 @@ const CLICK_SLOP_PX = 5; // a pointer that moved more than this between down and
 const PLOTLY_WAIT_MS = 4000;
 const NARROW_PX = 640; // below this width the scene and the map are stacked
 // The phone's camera: the wide screen's comes closer and looks lower than a stacked scene allows.
-const NARROW_CAMERA = { eye: { x: 1.955, y: 1.07, z: 0.943 }, center: { x: 0, y: 0, z: 0 } };
+const NARROW_CAMERA = { eye: { x: 1.955, y: 1.07, z: 0.943 }, center: { x: 0.07, y: -0.12, z: 0 } };
 const ARRAY_KEYS = ["x", "y", "z", "text"];
 const TYPED = {
   f4: Float32Array,
@@ -140,12 +140,16 @@ function narrowLayout(layout, width) {
 
 // Beside the map, the scene's part is as tall as the chart and, at 1366 px or at 150% zoom, narrower
 // than tall; Plotly fits the scene to that height, so the camera close enough at 1920 x 1080 would
-// cut the z labels at the left and the x labels at the right there. It steps back until the box
-// (drawn about 1.4 times as wide as its part is tall, with its labels) fits the part's width, and the part leaves room
-// at the chart's left for the z title, which reaches further left than the x labels reach right,
-// and ends before the map's y labels.
-const SCENE_WIDTH_OVER_HEIGHT = 1.4;
-const SCENE_NARROWED = { x: [0.05, 0.52] };
+// cut the z labels at the left and the x labels at the right there. Where the part is less than
+// 4:3 (at 1920 x 1080 it is 1.4:1), the camera steps back until the box with its labels (drawn
+// about 1.6 times as wide as the part is tall) fits the part's width. The part then leaves room at
+// the chart's left and ends before the map's y labels; the labels keep their size in pixels as
+// the scene shrinks, and the z title reaches further left than the x title reaches right, so the
+// view is panned right by about as many pixels (PAN, scene units at the wide screen's distance).
+const STEP_BACK_BELOW = 4 / 3;
+const SCENE_WIDTH_OVER_HEIGHT = 1.6;
+const SCENE_NARROWED = { x: [0.03, 0.5] };
+const PAN = { x: 0.045, y: -0.075 };
 function wideLayout(layout, width) {
   if (width < NARROW_PX || !layout.scene || !layout.scene.camera) return layout;
   const domain = layout.scene.domain || { x: [0, 1], y: [0, 1] };
@@ -153,10 +157,13 @@ function wideLayout(layout, width) {
   const height = (layout.height || 500) - (margin.t || 0) - (margin.b || 0);
   const across = (width - (margin.l || 0) - (margin.r || 0)) * (domain.x[1] - domain.x[0]);
   const tall = height * (domain.y[1] - domain.y[0]);
+  if (across >= STEP_BACK_BELOW * tall) return layout;
   const back = Math.max(1, (SCENE_WIDTH_OVER_HEIGHT * tall) / across);
-  if (back === 1) return layout;
-  const eye = layout.scene.camera.eye;
-  const camera = { eye: { x: back * eye.x, y: back * eye.y, z: back * eye.z } };
+  const { eye, center } = layout.scene.camera;
+  const camera = {
+    eye: { x: back * eye.x, y: back * eye.y, z: back * eye.z },
+    center: { x: back * PAN.x, y: back * PAN.y, z: (center && center.z) || 0 },
+  };
   return merged(layout, { scene: { camera, domain: SCENE_NARROWED } });
 }
 
