@@ -17,7 +17,8 @@
 const CLICK_SLOP_PX = 5; // a pointer that moved more than this between down and up was a drag
 const PLOTLY_WAIT_MS = 4000;
 const NARROW_PX = 640; // below this width the scene and the map are stacked
-const NARROW_EYE = 1.15; // the camera's distance on a phone, over the wide screen's
+// The phone's camera: the wide screen's comes closer and looks lower than a stacked scene allows.
+const NARROW_CAMERA = { eye: { x: 1.955, y: 1.07, z: 0.943 }, center: { x: 0.07, y: -0.12, z: 0 } };
 const ARRAY_KEYS = ["x", "y", "z", "text"];
 const TYPED = {
   f4: Float32Array,
@@ -126,10 +127,7 @@ function glScene(gd) {
 function narrowLayout(layout, width) {
   if (width >= NARROW_PX) return layout;
   const height = Math.round(Math.min(2.3 * width, 1000));
-  const eye = (layout.scene && layout.scene.camera && layout.scene.camera.eye) || { x: 1.55, y: 0.85, z: 0.75 };
-  const camera = Object.assign({}, layout.scene && layout.scene.camera, {
-    eye: { x: NARROW_EYE * eye.x, y: NARROW_EYE * eye.y, z: NARROW_EYE * eye.z },
-  });
+  const camera = Object.assign({}, layout.scene && layout.scene.camera, NARROW_CAMERA);
   return merged(layout, {
     height,
     scene: { domain: { x: [0, 1], y: [0.44, 1] }, camera },
@@ -140,6 +138,35 @@ function narrowLayout(layout, width) {
   });
 }
 
+// Beside the map, the scene's part is as tall as the chart and, at 1366 px or at 150% zoom, narrower
+// than tall; Plotly fits the scene to that height, so the camera close enough at 1920 x 1080 would
+// cut the z labels at the left and the x labels at the right there. Where the part is less than
+// 4:3 (at 1920 x 1080 it is 1.4:1), the camera steps back until the box with its labels (drawn
+// about 1.6 times as wide as the part is tall) fits the part's width. The part then leaves room at
+// the chart's left and ends before the map's y labels; the labels keep their size in pixels as
+// the scene shrinks, and the z title reaches further left than the x title reaches right, so the
+// view is panned right by about as many pixels (PAN, scene units at the wide screen's distance).
+const STEP_BACK_BELOW = 4 / 3;
+const SCENE_WIDTH_OVER_HEIGHT = 1.6;
+const SCENE_NARROWED = { x: [0.03, 0.5] };
+const PAN = { x: 0.045, y: -0.075 };
+function wideLayout(layout, width) {
+  if (width < NARROW_PX || !layout.scene || !layout.scene.camera) return layout;
+  const domain = layout.scene.domain || { x: [0, 1], y: [0, 1] };
+  const margin = layout.margin || {};
+  const height = (layout.height || 500) - (margin.t || 0) - (margin.b || 0);
+  const across = (width - (margin.l || 0) - (margin.r || 0)) * (domain.x[1] - domain.x[0]);
+  const tall = height * (domain.y[1] - domain.y[0]);
+  if (across >= STEP_BACK_BELOW * tall) return layout;
+  const back = Math.max(1, (SCENE_WIDTH_OVER_HEIGHT * tall) / across);
+  const { eye, center } = layout.scene.camera;
+  const camera = {
+    eye: { x: back * eye.x, y: back * eye.y, z: back * eye.z },
+    center: { x: back * PAN.x, y: back * PAN.y, z: (center && center.z) || 0 },
+  };
+  return merged(layout, { scene: { camera, domain: SCENE_NARROWED } });
+}
+
 function draw(state) {
   state.dirty = true;
   if (state.busy || !state.base || !state.race || !window.Plotly) return state.busy || Promise.resolve();
@@ -147,7 +174,8 @@ function draw(state) {
   const gd = state.gd;
   const traces = state.base.data.concat(raceTraces(state.race, state.frame));
   let layout = merged(state.base.layout, state.race.layout);
-  layout = narrowLayout(layout, state.host.clientWidth || 1000);
+  const width = state.host.clientWidth || 1000;
+  layout = wideLayout(narrowLayout(layout, width), width);
   const scene = glScene(gd);
   if (scene) {
     // The turntable coasts on after the button is released, past the camera Plotly recorded

@@ -1712,9 +1712,14 @@ function hideContainer(parentElement) {
 // A 3D scene is drawn to the chart's height (Plotly's field of view is vertical): in a narrow
 // column a tall chart cut off its tick labels left and right. With `fit`, the chart is no taller
 // than its width / fit (and never taller than `height`), and follows the column's width.
+// Below SMALL_3D_PX, with `small_fit` (Second order's columns at 150% zoom, a phone), the tick
+// labels and the z title, which keep their size in pixels, stuck out of the scene at the left:
+// there the chart is small_fit times shorter again, so the box shrinks and they fit.
+const SMALL_3D_PX = 400;
 function fitHeight(state, data) {
   const width = state.host.clientWidth;
-  const height = data.fit && width > 0 ? Math.min(data.height, Math.round(width / data.fit)) : data.height;
+  const fit = data.fit && data.small_fit && width < SMALL_3D_PX ? data.fit * data.small_fit : data.fit;
+  const height = fit && width > 0 ? Math.min(data.height, Math.round(width / fit)) : data.height;
   state.host.style.height = `${height}px`;
   state.gd.style.height = `${height}px`;
   const changed = state.height !== undefined && state.height !== height;
