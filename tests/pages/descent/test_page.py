@@ -13,6 +13,7 @@ import json
 import re
 
 import numpy as np
+import pandas as pd
 import pytest
 from streamlit.runtime.memory_media_file_storage import _calculate_file_id
 from streamlit.testing.v1 import AppTest
@@ -153,7 +154,7 @@ def _length(array) -> int:
 
 
 def _tables(app: AppTest) -> list:
-    # st.table's frames (a Styler's data: the numbers before formatting)
+    # st.table's frames
     return [getattr(element.value, "data", element.value) for element in app.table]
 
 
@@ -203,10 +204,15 @@ def test_the_table_lists_every_step_of_the_chosen_racer_with_divergence_flagged(
     f = Function(ARTICLE)
     expected = descend(f, (2.0, 1.0), "sgd", DEFAULT.steps, **DEFAULT.hyperparameters("momentum"))
     assert len(steps) == len(expected.path)
-    np.testing.assert_array_equal(steps["x"], expected.path[:, 0])
-    np.testing.assert_array_equal(steps["f"], expected.values)
+    # Shown to 6 significant digits, NaN as "undefined" (tables.shown).
+    np.testing.assert_allclose(_numbers(steps["x"]), expected.path[:, 0], rtol=5e-6)
+    np.testing.assert_allclose(_numbers(steps["f"]), expected.values, rtol=5e-6)
     assert steps["status"].iloc[-1] == "✕ diverged"
     assert set(steps["status"].iloc[:-1]) == {"ok"}
+
+
+def _numbers(column) -> np.ndarray:
+    return np.array([np.nan if text == "undefined" else float(text) for text in column])
 
 
 def test_the_csv_download_is_every_racers_path_as_core_descend_computes_it():
@@ -287,3 +293,15 @@ def test_a_new_start_changes_the_race_part_only_not_the_surface():
     assert (start["x"], start["y"]) == ([-1.0], [-1.5])
     assert "Start (-1, -1.5)" in moved_race["summary"]
     assert moved_race["summary"] != race["summary"]
+
+
+def test_a_shown_table_has_its_floats_as_text_to_the_digits_asked_and_the_rest_untouched():
+    from pages.descent import tables
+
+    table = pd.DataFrame(
+        {"racer": ["a", "b", "c"], "step": [0, 1, 2], "f": [1 / 3, float("nan"), -1.5e300]}
+    )
+    shown = tables.shown(table, 4)
+    assert list(shown["f"]) == ["0.3333", "undefined", "-1.5e+300"]
+    assert list(shown["racer"]) == ["a", "b", "c"] and list(shown["step"]) == [0, 1, 2]
+    assert table["f"].iloc[0] == 1 / 3  # the table itself is left as it was
