@@ -83,7 +83,7 @@ def test_a_long_formula_wraps_and_nothing_is_cut(browser, app_url):
                 .filter(e => e.scrollWidth > e.clientWidth + 1)
                 .map(e => e.querySelector('annotation').textContent.slice(0, 60))"""
         try:  # the app's style arrives with the first run's elements: give it a moment
-            page.wait_for_function(f"({cut})().length === 0", timeout=15_000)
+            page.wait_for_function(f"({cut})().length === 0", timeout=45_000)
         except Exception:
             pytest.fail(f"cut formulas: {page.evaluate(cut)}")
         # The sidebar's echo of the long formula takes several lines instead of one cut one.
