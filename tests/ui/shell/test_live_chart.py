@@ -33,6 +33,21 @@ from ui.shell.live_chart import (
 from ui.shell.view import DEFAULT
 
 NODE = Path("/usr/bin/node")
+
+
+def run_node(script: str, text: str):
+    """`script` run by node with `text` on its standard input; its standard output, parsed."""
+    answer = subprocess.run(
+        [str(NODE), "-e", script],
+        input=text,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return json.loads(answer.stdout)
+
+
 MODULE = Path(__file__).resolve().parents[3] / "ui" / "shell" / "live_chart.js"
 WINDOW = ((-3.0, 3.0), (-2.0, 2.0))
 
@@ -194,15 +209,7 @@ def _in_node(result, x: float, y: float, tmp_path: Path) -> dict:
     module.write_text(MODULE.read_text(encoding="utf-8"), encoding="utf-8")
     charts = {name: {"base": live.base, "point": live.point} for name, live in result.live.items()}
     payload = {"module": module.as_uri(), "charts": charts, "x": x, "y": y}
-    answer = subprocess.run(
-        [str(NODE), "-e", _RUNNER],
-        input=json.dumps(payload),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    return json.loads(answer.stdout)
+    return run_node(_RUNNER, json.dumps(payload))
 
 
 SAME_AS_SERVER = [

@@ -12,7 +12,6 @@ import dataclasses
 import json
 import math
 import re
-import subprocess
 
 import numpy as np
 import pytest
@@ -26,7 +25,7 @@ from pages.explore.work import BODY_Z_ROLES, explore_figures, live_functions
 from ui.shell.sweep import parse_stopped, snap_to_slider, sweep_data
 from ui.shell.view import DEFAULT
 
-from .test_live_chart import MODULE, NODE, _node
+from .test_live_chart import MODULE, _node, run_node
 
 SLIDER = (-5.0, 5.0, 0.1)
 
@@ -166,15 +165,7 @@ def test_the_browser_evaluates_cores_numbers_at_any_value_and_paints_plotlys_col
         "shares": shares,
         "sample": sample,
     }
-    answer = subprocess.run(
-        [str(NODE), "-e", _RUNNER],
-        input=json.dumps(payload),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    out = json.loads(answer.stdout)
+    out = run_node(_RUNNER, json.dumps(payload))
     for (x, y, a, b), got in zip(points, out["values"], strict=True):
         bound = f.bind(a=a, b=b)
         expected = [float(bound(x, y)), *bound.gradient(x, y)]
@@ -239,15 +230,7 @@ def test_a_parametric_base_leaves_z_to_the_browser_which_draws_what_the_server_w
     band_values = [-5.0, -1.0, 0.0, 0.5, 1.25, 2.0, 9.0, 10.0, 30.0, math.nan]
     payload = {"module": module.as_uri(), "bases": bases, "band_levels": levels}
     payload["band_values"] = band_values
-    answer = subprocess.run(
-        [str(NODE), "-e", _BODY_Z_RUNNER],
-        input=json.dumps(payload, default=float).replace("NaN", "null"),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    out = json.loads(answer.stdout)
+    out = run_node(_BODY_Z_RUNNER, json.dumps(payload, default=float).replace("NaN", "null"))
     expected_bands = band_index(np.array(band_values, dtype=np.float64), np.array(levels))
     got_bands = np.array([np.nan if v is None else v for v in out["bands"]])
     np.testing.assert_allclose(got_bands, expected_bands, rtol=1e-12, equal_nan=True)
@@ -328,15 +311,8 @@ def test_a_sweeps_map_places_its_levels_as_the_page_does(seed, tmp_path_factory)
     module = tmp_path_factory.mktemp("node") / "live_chart.mjs"
     module.write_text(MODULE.read_text(encoding="utf-8"), encoding="utf-8")
     payload = {"module": module.as_uri(), "cases": cases, "probes": probes.tolist()}
-    answer = subprocess.run(
-        [str(NODE), "-e", _LEVELS_RUNNER],
-        input=json.dumps(payload),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    for got, (kind, levels) in zip(json.loads(answer.stdout), expected, strict=True):
+    answer = run_node(_LEVELS_RUNNER, json.dumps(payload))
+    for got, (kind, levels) in zip(answer, expected, strict=True):
         assert got["kind"] == kind
         if kind == "even":
             assert got["levels"] is None  # even bands over the frame's range, as before
