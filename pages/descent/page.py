@@ -197,7 +197,8 @@ shown = next(runner for runner in runners if runner.key == st.session_state[tabl
 table = tables.steps_table(shown)
 download.download_button(
     "Download every path (CSV)",
-    the_race.csv,
+    # Written when pressed: most start moves are never downloaded.
+    data=lambda: the_race.csv,
     file_name="descent_paths.csv",
     mime="text/csv",
     icon=":material/download:",

@@ -76,5 +76,12 @@ def test_descent_downloads_the_race_as_an_animated_gif(browser, app_url):
         image = Image.open(io.BytesIO(started.value.path().read_bytes()))
         # The default race: 4 racers x 100 steps, 61 frames as in the page's animation.
         assert image.format == "GIF" and image.n_frames == 61
+        # The CSV is written when pressed too: a header and a row per racer and step.
+        with page.expect_download() as started:
+            page.get_by_role("button", name="Download every path (CSV)").click()
+        assert started.value.suggested_filename == "descent_paths.csv"
+        lines = started.value.path().read_text(encoding="utf-8").splitlines()
+        assert lines[0] == "racer,step,x,y,f,grad_norm,status"
+        assert len({line.split(",")[0] for line in lines[1:]}) == 4
     finally:
         context.close()
