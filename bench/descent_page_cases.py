@@ -31,7 +31,7 @@ from core import Function, evaluate_grid, race
 from pages.descent.race import race_figure
 from pages.descent.runner import Runner
 from pages.descent.settings import DEFAULT
-from ui.shell.sidebar import RUN_SECONDS
+from ui.shell.sidebar import RUN_CPU_SECONDS, RUN_SECONDS
 
 from .timing import Row, median_seconds
 
@@ -80,7 +80,13 @@ def descent_page_rows() -> list[Row]:
     app = _descent()
     for _ in range(2):
         _run_seconds(app)
-    rerun = statistics.median(_run_seconds(app) for _ in range(REPEATS))
+    reruns, rerun_cpu = [], []
+    for _ in range(REPEATS):
+        reruns.append(_run_seconds(app))
+        # The script thread's CPU time: what a loaded machine's waits do not add to.
+        rerun_cpu.append(app.session_state[RUN_CPU_SECONDS])
+    rerun = statistics.median(reruns)
+    cpu = statistics.median(rerun_cpu)
 
     before = set(_elements(app._tree))
     starts = itertools.cycle([(x, y) for x in (-2.5, -1.5, 0.5, 1.5) for y in (-2.0, -0.5, 1.5)])
@@ -112,6 +118,14 @@ def descent_page_rows() -> list[Row]:
             old_seconds,
             f"<= {RERUN_TARGET * 1000:.0f} ms",
             rerun <= RERUN_TARGET,
+        ),
+        Row(
+            "the same reruns' CPU time in the script's thread",
+            cpu,
+            "the race chart alone as before",
+            old_seconds,
+            f"<= {RERUN_TARGET * 1000:.0f} ms",
+            cpu <= RERUN_TARGET,
         ),
         Row(
             "Descent run after the start moved (a new race: computed, not cached)",
