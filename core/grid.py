@@ -124,19 +124,24 @@ def evaluate_grid(f, xlim, ylim, resolution=100, with_partials: bool = False) ->
     (xmin, xmax), (ymin, ymax) = check_window(xlim, ylim)
     nx, ny = _check_resolution(resolution)
     x, y = np.linspace(xmin, xmax, nx), np.linspace(ymin, ymax, ny)
-    xx, yy = np.meshgrid(x, y)
-    z = np.broadcast_to(f(xx, yy), xx.shape).astype(np.float64)
+    # f broadcasts a row of x against a column of y, elementwise as on a meshgrid, without
+    # building one (two more grids of numbers to allocate on every new parameter value).
+    row, column = x[np.newaxis, :], y[:, np.newaxis]
+    shape = (ny, nx)
+    z = np.broadcast_to(f(row, column), shape).astype(np.float64)
     undefined = ~np.isfinite(z)
     z[undefined] = np.nan
     window = ((xmin, xmax), (ymin, ymax))
+    xx, yy = np.broadcast_arrays(row, column)
     poles = pole_mask(f, xx, yy, z, steps=(x[1] - x[0], y[1] - y[0]), window=window)
     z[poles] = np.nan
     zx = zy = None
     if with_partials:
-        gradient = np.broadcast_to(f.gradient(xx, yy), (*xx.shape, 2))
+        gradient = np.broadcast_to(f.gradient(row, column), (*shape, 2))
         zx, zy = (np.where(np.isnan(z), np.nan, gradient[..., k]) for k in (0, 1))
-    finite = z[np.isfinite(z)]
-    z_range = (float(finite.min()), float(finite.max())) if finite.size else None
+    # NaN is all that is not finite now: fmin and fmax skip it, without a copy of the rest.
+    low, high = float(np.fmin.reduce(z, axis=None)), float(np.fmax.reduce(z, axis=None))
+    z_range = None if math.isnan(low) else (low, high)
     return Grid(
         x=x,
         y=y,
@@ -144,8 +149,8 @@ def evaluate_grid(f, xlim, ylim, resolution=100, with_partials: bool = False) ->
         zx=zx,
         zy=zy,
         z_range=z_range,
-        undefined_share=float(undefined.mean()),
-        clipped_share=float(poles.mean()),
+        undefined_share=np.count_nonzero(undefined) / z.size,
+        clipped_share=np.count_nonzero(poles) / z.size,
     )
 
 
@@ -170,8 +175,11 @@ def _bulk_and_median(values: np.ndarray) -> tuple[tuple[float, float], float] | 
 def pole_mask(f, xx, yy, z, steps, window) -> np.ndarray:
     """Boolean mask of values to cut: outside the robust range, on a side whose most extreme
     value looks like a pole. Works for any array shape; a zero step means "do not probe along
-    that axis" (slices)."""
+    that axis" (slices). A core.Function that knows it has no pole (Function.pole_free) is not
+    searched: nothing would be cut, and the search's quantiles cost a pass over every value."""
     mask = np.zeros(z.shape, dtype=bool)
+    if getattr(f, "pole_free", False) is True:
+        return mask
     found = _bulk_and_median(z)
     if found is None:
         return mask
