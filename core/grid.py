@@ -132,8 +132,7 @@ def evaluate_grid(f, xlim, ylim, resolution=100, with_partials: bool = False) ->
     undefined = ~np.isfinite(z)
     z[undefined] = np.nan
     window = ((xmin, xmax), (ymin, ymax))
-    xx, yy = np.broadcast_arrays(row, column)
-    poles = pole_mask(f, xx, yy, z, steps=(x[1] - x[0], y[1] - y[0]), window=window)
+    poles = pole_mask(f, row, column, z, steps=(x[1] - x[0], y[1] - y[0]), window=window)
     z[poles] = np.nan
     zx = zy = None
     if with_partials:
@@ -174,8 +173,9 @@ def _bulk_and_median(values: np.ndarray) -> tuple[tuple[float, float], float] | 
 
 def pole_mask(f, xx, yy, z, steps, window) -> np.ndarray:
     """Boolean mask of values to cut: outside the robust range, on a side whose most extreme
-    value looks like a pole. Works for any array shape; a zero step means "do not probe along
-    that axis" (slices). A core.Function that knows it has no pole (Function.pole_free) is not
+    value looks like a pole. Works for any array shape (xx and yy: the coordinates of z's values,
+    or arrays that broadcast to its shape); a zero step means "do not probe along that axis"
+    (slices). A core.Function that knows it has no pole (Function.pole_free) is not
     searched: nothing would be cut, and the search's quantiles cost a pass over every value."""
     mask = np.zeros(z.shape, dtype=bool)
     if getattr(f, "pole_free", False) is True:
@@ -188,7 +188,7 @@ def pole_mask(f, xx, yy, z, steps, window) -> np.ndarray:
         for outside in (z > limits[1], z < limits[0]):
             if outside.any():
                 index = np.argmax(np.where(outside, np.abs(z - median), -np.inf))
-                point = (xx.flat[index], yy.flat[index])
+                point = tuple(np.broadcast_to(a, z.shape).flat[index] for a in (xx, yy))
                 if _is_pole(f, point, z.flat[index], median, steps, window):
                     mask |= outside
     return mask
