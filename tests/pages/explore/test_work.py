@@ -48,7 +48,6 @@ def test_the_memory_is_bounded():
     assert len(base_json._found) == base_json.entries
 
 
-
 def _same(a, b) -> bool:
     """Equal figure parts: arrays by their values (NaN equal to NaN), the rest as they are."""
     if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
