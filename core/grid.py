@@ -12,6 +12,7 @@ Known limit: a side holding both a pole and a taller bounded peak is judged by t
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 import numbers
 from dataclasses import dataclass
@@ -109,7 +110,14 @@ class Grid:
     clipped_share: float
 
     def as_float32(self) -> Grid:
-        """A copy with float32 arrays: half the bytes for the browser, plenty for drawing."""
+        """The grid with float32 arrays: half the bytes for the browser, plenty for drawing.
+        Itself when they are float32 already (a page's figures each ask for it: three copies of
+        the cached grid's z on every run)."""
+        if all(
+            array is None or array.dtype == np.float32
+            for array in (self.x, self.y, self.z, self.zx, self.zy)
+        ):
+            return self
 
         def cast(array):
             return None if array is None else array.astype(np.float32)
@@ -119,21 +127,34 @@ class Grid:
         )
 
 
+@functools.lru_cache(maxsize=64)
+def _axis(low: float, high: float, count: int) -> np.ndarray:
+    """np.linspace(low, high, count), read-only and shared: a window's axes are the same for
+    every function and every parameter value drawn on it."""
+    axis = np.linspace(low, high, count)
+    axis.setflags(write=False)
+    return axis
+
+
 def evaluate_grid(f, xlim, ylim, resolution=100, with_partials: bool = False) -> Grid:
     """Evaluate f on a `resolution` grid (int, or a pair (nx, ny)) over the window."""
     (xmin, xmax), (ymin, ymax) = check_window(xlim, ylim)
     nx, ny = _check_resolution(resolution)
-    x, y = np.linspace(xmin, xmax, nx), np.linspace(ymin, ymax, ny)
+    x, y = _axis(xmin, xmax, nx), _axis(ymin, ymax, ny)
     # f broadcasts a row of x against a column of y, elementwise as on a meshgrid, without
     # building one (two more grids of numbers to allocate on every new parameter value).
     row, column = x[np.newaxis, :], y[:, np.newaxis]
     shape = (ny, nx)
-    z = np.broadcast_to(f(row, column), shape).astype(np.float64)
+    # f's own array (core.Function returns a new one), copied only when a value must be cut
+    # or f is a constant (one number, broadcast).
+    z = np.asarray(f(row, column), dtype=np.float64)
+    if z.shape != shape:
+        z = np.broadcast_to(z, shape).copy()
     undefined = ~np.isfinite(z)
-    z[undefined] = np.nan
     window = ((xmin, xmax), (ymin, ymax))
     poles = pole_mask(f, row, column, z, steps=(x[1] - x[0], y[1] - y[0]), window=window)
-    z[poles] = np.nan
+    if undefined.any() or poles.any():
+        z = np.where(undefined | poles, np.nan, z)
     zx = zy = None
     if with_partials:
         gradient = np.broadcast_to(f.gradient(row, column), (*shape, 2))

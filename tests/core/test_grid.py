@@ -154,6 +154,7 @@ def test_as_float32():
         assert getattr(small, name).dtype == np.float32
         np.testing.assert_allclose(getattr(small, name), getattr(grid, name), rtol=1e-6, atol=1e-7)
     assert small.z_range == grid.z_range
+    assert small.as_float32() is small  # float32 already: nothing to copy
     assert evaluate_grid(Function("x"), (0, 1), (0, 1), 3).as_float32().zx is None
 
 
