@@ -168,6 +168,50 @@ def is_polynomial(expr: sympy.Expr) -> bool:
     return bool(expr.is_polynomial(X, Y, *parameter_symbols(expr)))
 
 
+# Functions continuous and bounded near every point of their domain: no pole (tan, sec, csc,
+# cot, log, atanh have one), no growth that overflows like one (exp, sinh, cosh: e^(x y) reaches
+# float64's limit inside a window) and no jump (sign, atan2: a lone value at a jump, such as
+# atan2(0, 0) = 0 among pi/4, is cut by the search as a spike). Those the search decides.
+_BOUNDED_NEAR_EVERY_POINT = (
+    sympy.sin,
+    sympy.cos,
+    sympy.atan,
+    sympy.tanh,
+    sympy.asin,
+    sympy.acos,
+    sympy.asinh,
+    sympy.acosh,
+    sympy.Abs,
+)
+
+
+def is_pole_free(expr: sympy.Expr) -> bool:
+    """Whether no value of x, y and the parameters can be a pole of `expr`: near every point it
+    is bounded, so core.grid need not search for poles (a quantile pass over every value, which
+    a new parameter value paid on every grid). Conservative: True only for trees of numbers,
+    x, y, parameters, sums, products, powers by a positive constant (x^3, sqrt, x^(3/2)) and the
+    continuous functions above; anything that divides by what varies (1/(1 + x^2) included)
+    is False."""
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        if not node.free_symbols:  # a constant (core.parse refused the infinite and the huge)
+            if node.has(sympy.zoo, sympy.oo, -sympy.oo, sympy.nan):
+                return False
+        elif node.is_Symbol or node.is_Add or node.is_Mul:
+            stack.extend(node.args)
+        elif node.is_Pow:
+            base, exponent = node.args
+            if not (exponent.is_Number and exponent.is_positive):
+                return False
+            stack.append(base)
+        elif isinstance(node, _BOUNDED_NEAR_EVERY_POINT):
+            stack.extend(node.args)
+        else:
+            return False
+    return True
+
+
 def numeric_forms(expr, derivatives, keys) -> list[sympy.Expr]:
     """core.symbolic.numeric_forms, run in the worker (its SymPy work is bounded there): the
     trees to compile for `expr` (key ()) and its derivatives at `keys`."""
@@ -284,6 +328,12 @@ class Function:
         values = ", ".join(f"{name}={self.values[name]!r}" for name in self.parameters)
         return f"{self.canonical_text} with {values}"
 
+    @property
+    def pole_free(self) -> bool:
+        """True when the formula cannot have a pole for any values (is_pole_free): known once
+        per formula, shared by every binding."""
+        return self._compiled.pole_free
+
     def derivative(self, *variables: str) -> sympy.Expr:
         """The exact partial derivative, e.g. derivative("x") or derivative("x", "y"), with the
         parameters symbolic (the values never enter SymPy)."""
@@ -380,6 +430,7 @@ class _Compiled:
         "gradient",
         "hessian",
         "parameters",
+        "pole_free",
         "texts",
         "value",
     )
@@ -391,6 +442,7 @@ class _Compiled:
         self.derivative_functions: dict[tuple[str, ...], Callable] = {}
         self.forms = tuple(forms)
         self.parameters = parameter_symbols(expr)
+        self.pole_free = is_pole_free(expr)
         if codes is not None:  # compiled by lambdify in the worker (numpy_code)
             with contextlib.suppress(ValueError, EOFError, TypeError):
                 self.value, self.gradient, self.hessian = map(from_code, codes)

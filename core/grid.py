@@ -12,6 +12,7 @@ Known limit: a side holding both a pole and a taller bounded peak is judged by t
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 import numbers
 from dataclasses import dataclass
@@ -109,7 +110,14 @@ class Grid:
     clipped_share: float
 
     def as_float32(self) -> Grid:
-        """A copy with float32 arrays: half the bytes for the browser, plenty for drawing."""
+        """The grid with float32 arrays: half the bytes for the browser, plenty for drawing.
+        Itself when they are float32 already (a page's figures each ask for it: three copies of
+        the cached grid's z on every run)."""
+        if all(
+            array is None or array.dtype == np.float32
+            for array in (self.x, self.y, self.z, self.zx, self.zy)
+        ):
+            return self
 
         def cast(array):
             return None if array is None else array.astype(np.float32)
@@ -119,24 +127,41 @@ class Grid:
         )
 
 
+@functools.lru_cache(maxsize=64)
+def _axis(low: float, high: float, count: int) -> np.ndarray:
+    """np.linspace(low, high, count), read-only and shared: a window's axes are the same for
+    every function and every parameter value drawn on it."""
+    axis = np.linspace(low, high, count)
+    axis.setflags(write=False)
+    return axis
+
+
 def evaluate_grid(f, xlim, ylim, resolution=100, with_partials: bool = False) -> Grid:
     """Evaluate f on a `resolution` grid (int, or a pair (nx, ny)) over the window."""
     (xmin, xmax), (ymin, ymax) = check_window(xlim, ylim)
     nx, ny = _check_resolution(resolution)
-    x, y = np.linspace(xmin, xmax, nx), np.linspace(ymin, ymax, ny)
-    xx, yy = np.meshgrid(x, y)
-    z = np.broadcast_to(f(xx, yy), xx.shape).astype(np.float64)
+    x, y = _axis(xmin, xmax, nx), _axis(ymin, ymax, ny)
+    # f broadcasts a row of x against a column of y, elementwise as on a meshgrid, without
+    # building one (two more grids of numbers to allocate on every new parameter value).
+    row, column = x[np.newaxis, :], y[:, np.newaxis]
+    shape = (ny, nx)
+    # f's own array (core.Function returns a new one), copied only when a value must be cut
+    # or f is a constant (one number, broadcast).
+    z = np.asarray(f(row, column), dtype=np.float64)
+    if z.shape != shape:
+        z = np.broadcast_to(z, shape).copy()
     undefined = ~np.isfinite(z)
-    z[undefined] = np.nan
     window = ((xmin, xmax), (ymin, ymax))
-    poles = pole_mask(f, xx, yy, z, steps=(x[1] - x[0], y[1] - y[0]), window=window)
-    z[poles] = np.nan
+    poles = pole_mask(f, row, column, z, steps=(x[1] - x[0], y[1] - y[0]), window=window)
+    if undefined.any() or poles.any():
+        z = np.where(undefined | poles, np.nan, z)
     zx = zy = None
     if with_partials:
-        gradient = np.broadcast_to(f.gradient(xx, yy), (*xx.shape, 2))
+        gradient = np.broadcast_to(f.gradient(row, column), (*shape, 2))
         zx, zy = (np.where(np.isnan(z), np.nan, gradient[..., k]) for k in (0, 1))
-    finite = z[np.isfinite(z)]
-    z_range = (float(finite.min()), float(finite.max())) if finite.size else None
+    # NaN is all that is not finite now: fmin and fmax skip it, without a copy of the rest.
+    low, high = float(np.fmin.reduce(z, axis=None)), float(np.fmax.reduce(z, axis=None))
+    z_range = None if math.isnan(low) else (low, high)
     return Grid(
         x=x,
         y=y,
@@ -144,8 +169,8 @@ def evaluate_grid(f, xlim, ylim, resolution=100, with_partials: bool = False) ->
         zx=zx,
         zy=zy,
         z_range=z_range,
-        undefined_share=float(undefined.mean()),
-        clipped_share=float(poles.mean()),
+        undefined_share=np.count_nonzero(undefined) / z.size,
+        clipped_share=np.count_nonzero(poles) / z.size,
     )
 
 
@@ -169,9 +194,13 @@ def _bulk_and_median(values: np.ndarray) -> tuple[tuple[float, float], float] | 
 
 def pole_mask(f, xx, yy, z, steps, window) -> np.ndarray:
     """Boolean mask of values to cut: outside the robust range, on a side whose most extreme
-    value looks like a pole. Works for any array shape; a zero step means "do not probe along
-    that axis" (slices)."""
+    value looks like a pole. Works for any array shape (xx and yy: the coordinates of z's values,
+    or arrays that broadcast to its shape); a zero step means "do not probe along that axis"
+    (slices). A core.Function that knows it has no pole (Function.pole_free) is not
+    searched: nothing would be cut, and the search's quantiles cost a pass over every value."""
     mask = np.zeros(z.shape, dtype=bool)
+    if getattr(f, "pole_free", False) is True:
+        return mask
     found = _bulk_and_median(z)
     if found is None:
         return mask
@@ -180,7 +209,7 @@ def pole_mask(f, xx, yy, z, steps, window) -> np.ndarray:
         for outside in (z > limits[1], z < limits[0]):
             if outside.any():
                 index = np.argmax(np.where(outside, np.abs(z - median), -np.inf))
-                point = (xx.flat[index], yy.flat[index])
+                point = tuple(np.broadcast_to(a, z.shape).flat[index] for a in (xx, yy))
                 if _is_pole(f, point, z.flat[index], median, steps, window):
                     mask |= outside
     return mask

@@ -138,7 +138,6 @@ class _BaseJson:
 base_json = _BaseJson(BASE_JSON_ENTRIES)
 
 
-@per_function(max_entries=64)
 def live_functions(f: Function, order: int = 1) -> dict[str, Any] | None:
     """f, ∂f/∂x and ∂f/∂y (`order` 1; f alone with 0, a quiz's) as one checked JavaScript body
     (core.javascript), or None when the browser cannot evaluate them (then the point moves on
@@ -147,14 +146,23 @@ def live_functions(f: Function, order: int = 1) -> dict[str, Any] | None:
     With parameters, the body takes them as arguments after x and y (compile_javascript with
     bind=False: printed once per formula) and `values` holds theirs: the browser sweeps a
     parameter by calling the same body with other values, and a new value sends the same body."""
+    live = _formula_body(f.text, order)
+    if live is None or "parameters" not in live:
+        return live
+    return {**live, "values": [f.values[name] for name in live["parameters"]]}
+
+
+@per_function(max_entries=64)
+def _formula_body(text: str, order: int) -> dict[str, Any] | None:
+    """live_functions without the values, per formula: a new value finds it here (keyed on the
+    Function, each value had been a miss of its own)."""
     try:
-        compiled = compile_javascript(f, bind=False)
+        compiled = compile_javascript(text, bind=False)
     except JavascriptError:
         return None
     live = {"body": compiled.body(order), "masked": compiled.masked}
     if compiled.parameters:
         live["parameters"] = list(compiled.parameters)
-        live["values"] = [f.values[name] for name in compiled.parameters]
     return live
 
 
@@ -187,9 +195,12 @@ def _split(
         point_layout["margin"] = layout["margin"]
     base = [t for t in traces if t.get("meta") in BASE_ROLES and t.get("meta") != "level curve"]
     base += base_extra
-    if body_z:
-        base = [_from_body(trace, levels) for trace in base]
     moving = [t for t in traces if t.get("meta") not in BASE_ROLES]
+    if body_z:
+        # A few kilobytes without the grid's z: encoding it costs what hashing it for base_json
+        # would, and a new parameter value (a new base) paid both.
+        base = [_from_body(trace, levels) for trace in base]
+        return plotly_json({"data": base, "layout": layout}), plotly_json(moving), point_layout
     return base_json(base, layout), plotly_json(moving), point_layout
 
 
@@ -279,6 +290,8 @@ def explore_figures(
         show_slices=view.slices,
         height=surface_height,
     )
+    # Once per run (a new grid's levels had been placed twice: in the map and for the browser).
+    levels, spacing = levels_of(grid, view.levels, view.spacing)
     contour = contour_parts(
         grid,
         point,
@@ -287,6 +300,7 @@ def explore_figures(
         height=contour_height,
         levels=view.levels,
         spacing=view.spacing,
+        shown=(levels, spacing),
     )
     # In a quiz the browser gets f alone: the point and the slices follow a drag, and the tangent
     # lines, the plane and the arrow (NaN without the partials) come back from the server after.
@@ -299,7 +313,6 @@ def explore_figures(
 
     zlim = z_limits(grid.z_range, point.value)
     aspect = scene_aspect(view.xlim, view.ylim)
-    levels, spacing = levels_of(grid, view.levels, view.spacing)
     # A parametric formula's new value sends no surface: the browser computes it (BODY_Z_ROLES),
     # cut to the server's z range (where core cut poles).
     body_z = bool(live and f.parameters and grid.z_range is not None)

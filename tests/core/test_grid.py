@@ -7,8 +7,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core import Function
+from core import ExpressionError, Function
 from core.grid import MAX_RESOLUTION, check_window, evaluate_grid
+
+from .grammar import formulas
 
 
 def test_orientation_rows_follow_y():
@@ -152,6 +154,7 @@ def test_as_float32():
         assert getattr(small, name).dtype == np.float32
         np.testing.assert_allclose(getattr(small, name), getattr(grid, name), rtol=1e-6, atol=1e-7)
     assert small.z_range == grid.z_range
+    assert small.as_float32() is small  # float32 already: nothing to copy
     assert evaluate_grid(Function("x"), (0, 1), (0, 1), 3).as_float32().zx is None
 
 
@@ -214,3 +217,118 @@ def test_every_accepted_window_keeps_distinct_float32_steps():
         (xmin, xmax), _ = check_window((low, high), (0, 1))
         steps = np.diff(np.linspace(xmin, xmax, MAX_RESOLUTION).astype(np.float32))
         assert np.all(steps > 0), (low, high)
+
+
+# -- formulas that cannot have a pole skip the search for one --------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x^2 y + y^3",
+        "x^2 y + b y^3",
+        "a x^2 + b y^2",
+        "x^2 - y^2 + c x",
+        "sin(a x) cos(b y)",
+        "sqrt(1 - x^2 - y^2)",  # undefined outside the disk, bounded inside
+        "|x| + sqrt(|y|)",
+        "atan(x y) + tanh(y)",
+        "asin(x / 4) + acos(y / 4) + asinh(x) + acosh(y^2 + 1)",
+        "x^(3/2) + (x y)^0.5",
+        "log(2) x + 1/3 y",  # constant logs and fractions divide nothing that varies
+    ],
+)
+def test_formulas_without_a_pole_are_known(text):
+    assert Function(text).pole_free
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1/x",
+        "x/y",
+        "x^(-2) + y",
+        "1/(1 + x^2)",  # no real pole, but a division: not worth proving
+        "a/(1 + x^2)",
+        "1/(a + x^2)",  # a pole for every a <= 0
+        "tan(x)",
+        "sec(x) + y",
+        "csc(x)",
+        "cot(y)",
+        "log(x)",
+        "log10(x^2 + 1)",
+        "log2(y)",
+        "atanh(x)",
+        "x^b",  # b < 0 is a pole at x = 0
+        "b^x",  # b = 0 is 1/0 for x < 0
+        "x^y",
+        "exp(x)",  # overflow grows like a pole: the search decides
+        "sinh(x) + cosh(y)",
+        "2^x",
+        "e^(x y)",
+        "sign(x)",  # jumps: a lone value at a jump is cut as a spike, so the search decides
+        "atan2(x, x)",
+        "cbrt(x)",  # sign(x) |x|^(1/3) to SymPy
+    ],
+)
+def test_formulas_that_may_have_a_pole_are_searched(text):
+    assert not Function(text).pole_free
+
+
+def test_binding_values_keeps_what_the_formula_knows():
+    f = Function("1/(a + x^2)")
+    assert not f.bind(a=5.0).pole_free  # known per formula, not per value
+    assert Function("a x^2 + b y^2").bind(a=-3.0, b=0.0).pole_free
+
+
+class _Plain:
+    """f as a plain callable (no pole_free): the grid searches for poles as before."""
+
+    def __init__(self, f):
+        self.f = f
+
+    def __call__(self, x, y):
+        return self.f(x, y)
+
+    def gradient(self, x, y):
+        return self.f.gradient(x, y)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    text=formulas(max_leaves=5),
+    width=st.sampled_from([0.5, 1.0, 3.0, 10.0]),
+    shift=st.floats(-1, 1),
+    resolution=st.sampled_from([7, 31, 100]),
+)
+def test_a_pole_free_formula_is_never_clipped_by_the_search_either(text, width, shift, resolution):
+    """Against the search itself (probes closer and closer in): wherever the formula is known to
+    have no pole, the search finds none either, so skipping it changes no grid."""
+    try:
+        f = Function(text)
+    except ExpressionError:
+        return
+    xlim, ylim = (-width + shift * width, width + shift * width), (-width, width)
+    searched = evaluate_grid(_Plain(f), xlim, ylim, resolution)
+    grid = evaluate_grid(f, xlim, ylim, resolution)
+    if f.pole_free:
+        assert searched.clipped_share == 0
+    np.testing.assert_array_equal(grid.z, searched.z)
+    assert grid.z_range == searched.z_range and grid.clipped_share == searched.clipped_share
+
+
+def test_a_pole_free_grid_takes_no_quantiles(monkeypatch):
+    """The search's quantile pass (a partition of every value) is skipped, not merely unused."""
+
+    def refuse(values):
+        raise AssertionError("searched for poles")
+
+    monkeypatch.setattr("core.grid._bulk_and_median", refuse)
+    f = Function("x^2 y + b y^3").bind(b=-0.5)
+    grid = evaluate_grid(f, (-3, 3), (-3, 3), 100, with_partials=True)
+    xx, yy = np.meshgrid(grid.x, grid.y)
+    np.testing.assert_allclose(grid.z, xx**2 * yy - 0.5 * yy**3, rtol=1e-12, atol=1e-12)
+    assert grid.z_range == (float(np.min(grid.z)), float(np.max(grid.z)))
+    assert grid.clipped_share == 0
+    with pytest.raises(AssertionError, match="searched"):
+        evaluate_grid(Function("1/x"), (-3, 3), (-3, 3), 100)

@@ -142,13 +142,16 @@ def shown_levels(grid, count: int, spacing: str) -> tuple[np.ndarray, str]:
     return (rounded if len(rounded) >= 2 else levels), spacing
 
 
-def filled_contours(grid, count: int = LEVELS, spacing: str = "even") -> tuple[dict, list[dict]]:
+def filled_contours(
+    grid, count: int = LEVELS, spacing: str = "even", shown: tuple | None = None
+) -> tuple[dict, list[dict]]:
     """The filled contour trace and, for uneven spacing, the trace of its level labels.
 
     Plotly spaces a contour trace's levels evenly. For quantile or log levels the trace contours
     core.band_index of f instead (0 on the first level, 1 on the second, ...): its curves at 0,
     1, 2, ... are the curves f = level, and each band gets its own colour. Plotly would label
-    them 0, 1, 2, so the labels are a text trace of our own, and hover reads f from customdata."""
+    them 0, 1, 2, so the labels are a text trace of our own, and hover reads f from customdata.
+    `shown`: shown_levels(grid, count, spacing) when the caller has it already."""
     g = grid.as_float32()
     contour = {
         "type": "contour",
@@ -174,7 +177,8 @@ def filled_contours(grid, count: int = LEVELS, spacing: str = "even") -> tuple[d
     }
     if grid.z_range is None:
         return contour, []
-    levels, spacing = shown_levels(grid, count, spacing)
+    levels, spacing = shown if shown is not None else shown_levels(grid, count, spacing)
+    levels = np.asarray(levels, dtype=np.float64)
     if spacing == "even" or len(levels) < 2:
         contour["zmin"], contour["zmax"] = grid.z_range
         return contour, []
@@ -252,14 +256,16 @@ def contour_parts(
     height: int = CONTOUR_HEIGHT,
     levels: int = LEVELS,
     spacing: str = "even",
+    shown: tuple | None = None,
 ) -> tuple[list[dict], dict]:
     """The map view: filled contours with labelled levels, the level curve through the point,
     the point, the slice lines y = y0 and x = x0, the gradient arrow (perpendicular to the level
     curve: x and y share a scale) and, if `field`, the gradient field (needs grid partials).
-    `levels` and `spacing` place the level curves (core.levels; "auto" chooses)."""
+    `levels` and `spacing` place the level curves (core.levels; "auto" chooses); `shown` is
+    shown_levels(grid, levels, spacing) when the caller has it already."""
     xlim, ylim = grid_window(grid)
     notes = []
-    contour, labels = filled_contours(grid, levels, spacing)
+    contour, labels = filled_contours(grid, levels, spacing, shown)
     if grid.z_range is None:
         notes.append("f is undefined everywhere in this window")
     traces = [contour, *labels]

@@ -34,7 +34,7 @@ import hashlib
 import math
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache, partial
+from functools import cache, lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -128,18 +128,32 @@ def _narrowed(value: np.ndarray) -> np.ndarray | None:
     return None
 
 
+# Values typed_arrays passes on as they are, found by their exact type (no call per number).
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
+@lru_cache(maxsize=4096)
+def _skipped(key: Any) -> bool:
+    """plotly's is_skipped_key, remembered per key: a figure repeats the same few hundred keys,
+    and plotly's test builds a list and a generator on every call."""
+    return is_skipped_key(key)
+
+
 def typed_arrays(value: Any) -> Any:
     """`value` with every numpy array as plotly's typed array spec: what plotly's own
     convert_to_base64 gives (tests/ui/shell/test_live_chart.py compares them), in new containers
     rather than in place. A float array is encoded here directly: plotly's route copies each array
     through narwhals first, about half a millisecond an array, which was a third of the Explore
-    work of a new parameter value (a new base: surface, contours, level curve)."""
+    work of a new parameter value (a new base: surface, contours, level curve). Numbers and
+    strings are passed on without a call: the walk over a base's hundred-odd layout values was
+    most of the time of encoding a base without its z (a new parameter value's)."""
     if isinstance(value, dict):
         return {
-            key: item if is_skipped_key(key) else _typed_item(item) for key, item in value.items()
+            key: item if type(item) in _PLAIN or _skipped(key) else _typed_item(item)
+            for key, item in value.items()
         }
     if isinstance(value, list | tuple):  # as plotly: an array in a list stays an array
-        return [typed_arrays(item) for item in value]
+        return [item if type(item) in _PLAIN else typed_arrays(item) for item in value]
     return value
 
 

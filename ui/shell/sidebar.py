@@ -361,11 +361,16 @@ def load_sliders(view: View) -> None:
     """Every parameter's slider from the link (load_link: once per session). Only those the link
     moves from the default are written: the others read as the default, and each of the five
     keys of each of the 25 names was a key that every keyed widget's run read again (Streamlit
-    copies the whole session state per widget: 125 of a session's 170 keys, issue 15)."""
+    copies the whole session state per widget: 125 of a session's 170 keys, issue 15). A value
+    with the default range writes the value alone: its range and the range's three inputs read as
+    the default too, so a link that moves a value leaves the session no larger than a link that
+    moves the point (four more keys, each read and copied by every widget of the run)."""
     for name in parameter_values(view):
         value, *given_range = slider(view, name)
-        if (value, *given_range) != (PARAMETER_VALUE, *PARAMETER_RANGE):
+        if tuple(given_range) != PARAMETER_RANGE:
             set_slider(name, value, tuple(given_range))
+        elif value != PARAMETER_VALUE:
+            st.session_state[value_key(name)] = float(value)
 
 
 def sliders_from_session() -> Sliders:

@@ -6,8 +6,13 @@ from __future__ import annotations
 import dataclasses
 import json
 
+import numpy as np
+import pytest
+
 from core import Function
 from pages.explore.work import base_json, explore_figures
+from ui.plots.contour import contour_parts
+from ui.shell.cache import grid_for
 from ui.shell.view import View
 
 
@@ -41,3 +46,37 @@ def test_the_memory_is_bounded():
     for k in range(base_json.entries + 5):
         base_json([{"type": "scatter", "x": [k]}], {})
     assert len(base_json._found) == base_json.entries
+
+
+def _same(a, b) -> bool:
+    """Equal figure parts: arrays by their values (NaN equal to NaN), the rest as they are."""
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return np.array_equal(np.asarray(a), np.asarray(b), equal_nan=True)
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(a[key], b[key]) for key in a)
+    if isinstance(a, list | tuple) and isinstance(b, list | tuple):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    return a == b
+
+
+@pytest.mark.parametrize(
+    ("f", "spacing"),
+    [
+        ("(x^2 + y - 11)^2 + (x + y^2 - 7)^2", "auto"),  # quantile levels, labels of its own
+        ("x^2 y + b y^3", "quantile"),
+        ("x^2 + y^2", "log"),
+        ("x^2 y + y^3", "even"),
+        ("1/x", "auto"),
+    ],
+)
+def test_the_map_drawn_from_the_levels_placed_once_is_the_map_placed_by_itself(f, spacing):
+    """explore_figures places a grid's levels once and hands them to the map (a new grid's had
+    been placed twice): the map is the very one contour_parts draws on its own."""
+    view = dataclasses.replace(View(), f=f, spacing=spacing)
+    function = Function(f).bind(b=-0.4) if "b" in f else Function(f)
+    drawn = explore_figures(function, view)
+    grid = grid_for(function, view.xlim, view.ylim, view.resolution, False)
+    height = drawn.contour_parts[1]["height"]
+    alone = contour_parts(grid, drawn.point, levels=view.levels, spacing=spacing, height=height)
+    assert len(drawn.contour_parts[0]) == len(alone[0])
+    assert _same(drawn.contour_parts, alone)
