@@ -35,20 +35,20 @@ from core.geometry import ApproximationErrors, DirectionalSlice, PointSummary, Q
 from pages.second_order.figures_critical import critical_contour_parts, critical_surface_parts
 from pages.second_order.figures_direction import (
     direction_contour_parts,
-    direction_slice_figure,
+    direction_slice_parts,
     direction_surface_parts,
-    profile_figure,
+    profile_parts,
 )
 from pages.second_order.figures_taylor import (
     PATCH_SAMPLES,
-    error_maps_figure,
+    error_maps_parts,
     quadratic_surface_parts,
 )
 from pages.second_order.settings import Settings
 from pages.second_order.style import KIND_STYLE
 from pages.second_order.words import reads_exactly, taylor_form
 from ui.plots.axes import LIFT, scene_aspect, z_limits
-from ui.plots.config import PLOT_CONFIG, prepared
+from ui.plots.config import PLOT_CONFIG, prepared_parts
 from ui.plots.contour import ARROW_2D, level_curve_trace, point_level
 from ui.plots.encoding import JsonMemo
 from ui.plots.surface import ARROW_3D, HEAD_LENGTH, HEAD_RADIUS, HEAD_SIDES
@@ -295,15 +295,16 @@ def second_order(f: Function, view: View, settings: Settings) -> SecondOrder:
         angle=settings.angle,
         slope=slope,
         profile=profile,
-        # Prepared (ui.plots.config.prepared): st.plotly_chart sends them without a copy.
+        # Prepared from plain parts (ui.plots.config.prepared_parts): no go.Figure is built,
+        # and st.plotly_chart sends them without a copy.
         error_maps=(
             None
             if errors is None or not errors.linear_defined
-            else prepared(error_maps_figure(errors, step=ERROR_STEP))
+            else prepared_parts(*error_maps_parts(errors, step=ERROR_STEP))
         ),
-        direction_slice=prepared(direction_slice_figure(piece)),
-        profile_figure=prepared(
-            profile_figure(point, PROFILE_ANGLES, profile, settings.angle, slope)
+        direction_slice=prepared_parts(*direction_slice_parts(piece)),
+        profile_figure=prepared_parts(
+            *profile_parts(point, PROFILE_ANGLES, profile, settings.angle, slope)
         ),
         grid_part=shared,
         live={name: _live(name, part, small, point, view, extra) for name, part in charts.items()},
