@@ -553,6 +553,15 @@ function draw(state, moving, level, layoutParts) {
   return Plotly.react(gd, base.concat(moving), layout, state.config);
 }
 
+function applyServerPoint(state) {
+  if (!state.point || !state.figure || dragging || sweep) return;
+  if (!state.hidden3d) clearOverlay(state);
+  const moving = serverTraces(state);
+  state.shown = { x: state.point.x, y: state.point.y };
+  const drawn = draw(state, moving, state.point.level, state.point.layout);
+  if (state.hidden3d) drawn.then(() => showScene(state, moving));
+}
+
 // The server's moving traces at its point. Those it marks `browser` come without their
 // coordinates (Second order's quadratic patches and slice along u: most of a point's bytes), and
 // are computed here from the point, as while it is dragged, with the server's trace as template.
@@ -575,15 +584,6 @@ function serverTraces(state) {
     return drawn ? [drawn] : [];
   });
   return point.filled;
-}
-
-function applyServerPoint(state) {
-  if (!state.point || !state.figure || dragging || sweep) return;
-  if (!state.hidden3d) clearOverlay(state);
-  const moving = serverTraces(state);
-  state.shown = { x: state.point.x, y: state.point.y };
-  const drawn = draw(state, moving, state.point.level, state.point.layout);
-  if (state.hidden3d) drawn.then(() => showScene(state, moving));
 }
 
 // --- the preview while the point moves ------------------------------------------------------

@@ -78,6 +78,18 @@ _stub = st.components.v2.component(
 )
 
 
+def _packing(mount: Callable[..., Any]) -> Callable[..., Any]:
+    """The component `mount`, given its `data` packed (`packed`)."""
+
+    def packing(*args: Any, data: Mapping[str, Any], **kwargs: Any) -> Any:
+        return mount(*args, data=packed(data), **kwargs)
+
+    return packing
+
+
+_component, _point, _stub = (_packing(mount) for mount in (_component, _point, _stub))
+
+
 @dataclass(frozen=True)
 class Moved:
     """Where the person left the point, and how many frames the browser drew on the way."""
@@ -289,7 +301,7 @@ def live_engine() -> None:
 def live_grid(part: Mapping[str, Any]) -> None:
     """Send a `shared_grid` once for every light live chart of the page whose base names its id
     (`base["grid"]`); unchanged, a rerun sends Streamlit's short reference."""
-    _stub(data=packed({"role": "grid", **part}), height=0)
+    _stub(data={"role": "grid", **part}, height=0)
 
 
 FIT_3D = 1.25  # a 3D chart's least width / height: narrower, its tick labels were cut
@@ -333,29 +345,27 @@ def live_chart(
         extra["grid"] = grid
     (_stub if light else _component)(
         key=key,
-        data=packed(
-            {
-                **extra,
-                "role": "base",
-                "chart": key,
-                "kind": base["kind"],
-                "figure": figure,
-                "geometry": geometry,
-                "live": live,
-                "config": base.get("config", {}),
-                "revision": revision,
-                "height": height,
-                # 3D: no taller than the width / FIT_3D (ui/shell/live_chart.js, fitHeight).
-                "fit": FIT_3D if base["kind"] == "3d" else None,
-                "small_fit": small_fit if base["kind"] == "3d" else None,
-                "label": label,
-                "plotly_chunk": plotly_chunk(),
-            }
-        ),
+        data={
+            **extra,
+            "role": "base",
+            "chart": key,
+            "kind": base["kind"],
+            "figure": figure,
+            "geometry": geometry,
+            "live": live,
+            "config": base.get("config", {}),
+            "revision": revision,
+            "height": height,
+            # 3D: no taller than the column's width / FIT_3D (ui/shell/live_chart.js, fitHeight).
+            "fit": FIT_3D if base["kind"] == "3d" else None,
+            "small_fit": small_fit if base["kind"] == "3d" else None,
+            "label": label,
+            "plotly_chunk": plotly_chunk(),
+        },
         # Sized by its content: the browser may draw a 3D chart lower than `height` (fitHeight),
         # and a fixed box would leave a gap below it, or scroll inside itself on a phone.
         height="content",
         on_moved_change=partial(_received, key, geometry["xlim"], geometry["ylim"], on_move),
     )
     words = {"description": description} if description else {}
-    _point(data=packed({"chart": key, **point, **words}), height=0)
+    _point(data={"chart": key, **point, **words}, height=0)
