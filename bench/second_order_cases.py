@@ -7,7 +7,8 @@ the page through Streamlit's AppTest: a first run at the default link, then poin
 the way the sidebar makes them (x0 and y0 set). Bytes are those of the elements' protobuf
 messages, as Streamlit's message cache sends them: on a point change an element is sent again
 when its message changed or is under the smallest message Streamlit caches
-(`global.minCachedMessageSize`, 10 KB); an unchanged larger one costs a short reference. Server
+(`global.minCachedMessageSize`: the checkout's own .streamlit/config.toml, else Streamlit's 10 KB);
+an unchanged larger one costs a short reference. Server
 time is the page script's own run time (timed inside the run), the median over the changes.
 
 The old checkout is `git archive BEFORE` of this repository into a temporary folder (nothing is
@@ -47,7 +48,6 @@ runpy.run_path("pages/second_order/page.py", run_name="__main__")
 st.session_state["_probe_seconds"] = time.perf_counter() - started
 '''
 
-MIN_CACHED = 10_000
 moves = json.loads(sys.argv[1])
 
 
@@ -62,6 +62,8 @@ def elements(node):
 app = AppTest.from_string(TIMED, default_timeout=180)
 app.run()
 assert not app.exception, [e.value for e in app.exception]
+from streamlit import config  # read by now from the checkout's .streamlit/config.toml
+MIN_CACHED = config.get_option("global.minCachedMessageSize")
 sent = list(elements(app._tree))
 first = sum(len(message) for message in sent)
 result = []

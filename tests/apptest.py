@@ -10,6 +10,8 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from ui.shell.live_chart import unpacked
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -46,7 +48,8 @@ def charts(app: AppTest) -> list[dict]:
         if kind == "plotly_chart":
             found.append(json.loads(element.proto.spec))
         elif kind == "bidi_component":
-            data = json.loads(element.proto.json or "{}")
+            # A live chart packs its dicts and lists (ui.shell.live_chart.packed).
+            data = unpacked(json.loads(element.proto.json or "{}"))
             name = element.proto.component_name
             if data.get("role") == "grid":  # the page's shared grid (ui.shell.live_chart)
                 grids[data["id"]] = {axis: data[axis] for axis in ("x", "y", "z")}
@@ -99,7 +102,8 @@ def chart_words(app: AppTest) -> list[str]:
         if kind == "html" and 'class="chart-text"' in element.proto.body:
             words.append(html.unescape(re.sub(r"<[^>]+>", "", element.proto.body)))
         elif kind == "bidi_component":
-            data = json.loads(element.proto.json or "{}")
+            # A live chart packs its dicts and lists (ui.shell.live_chart.packed).
+            data = unpacked(json.loads(element.proto.json or "{}"))
             if isinstance(data.get("description"), str):
                 words.append(data["description"])
             elif isinstance(data.get("race"), str):

@@ -15,6 +15,7 @@ from core import Function, compile_javascript, point_summary
 from pages.derivatives.words import full
 from tests import apptest
 from tests.apptest import charts, link
+from ui.shell.live_chart import unpacked
 from ui.shell.quiz import GIVE_UP, REVEALED
 from ui.shell.text import latex_number
 
@@ -166,7 +167,7 @@ def test_explore_in_a_quiz_hides_the_readout_tangents_gradient_and_the_browser_c
     assert "∇f =" not in _visible_text(app)  # no value of the gradient (its name may appear)
     # The browser gets f's code alone (it moves the point and the slices), no derivative's.
     bodies = [
-        json.loads(b.proto.json)["live"]
+        unpacked(json.loads(b.proto.json))["live"]
         for b in apptest._elements(app._tree)
         if getattr(b, "type", None) == "bidi_component"
         and b.proto.component_name.endswith("live_chart")

@@ -21,7 +21,7 @@ from ui.plots.config import (
     notes_annotation,
 )
 from ui.plots.contour import ARROW_2D, contour_parts
-from ui.plots.slices import slice_panel
+from ui.plots.slices import slice_panel_parts
 from ui.plots.surface import surface_parts
 
 PANEL_BOTTOM = 190  # pixels under the plot: the x axis title, then the legend
@@ -172,9 +172,13 @@ def direction_surface_figure(grid, point, piece, *, camera=None, surface=None) -
 
 
 def direction_slice_figure(piece, *, height: int = PANEL_HEIGHT) -> go.Figure:
+    return new_figure(*direction_slice_parts(piece, height=height))
+
+
+def direction_slice_parts(piece, *, height: int = PANEL_HEIGHT) -> tuple[list[dict], dict]:
     """The slice along u as a 2D graph: t -> f(x0 + t u1, y0 + t u2), its tangent line at the
     point (slope D_u f) and the point, drawn like ui.plots.surface.slice_figure."""
-    return slice_panel(
+    return slice_panel_parts(
         piece,
         colour=DIRECTION,
         curve_name="f(x₀ + t u₁, y₀ + t u₂)",
@@ -193,6 +197,12 @@ def direction_slice_figure(piece, *, height: int = PANEL_HEIGHT) -> go.Figure:
 
 
 def profile_figure(point, angles, values, angle, value, *, height: int = PANEL_HEIGHT):
+    return new_figure(*profile_parts(point, angles, values, angle, value, height=height))
+
+
+def profile_parts(
+    point, angles, values, angle, value, *, height: int = PANEL_HEIGHT
+) -> tuple[list[dict], dict]:
     """D_u f against the angle of u: `angles` in degrees and `values` from
     core.directional_profile, the current `angle` (degrees) with its `value`, the maximum |grad f|
     along the gradient (core PointSummary `point`), the minimum opposite, zero along the level
@@ -329,4 +339,4 @@ def profile_figure(point, angles, values, angle, value, *, height: int = PANEL_H
         note = notes_annotation(notes)
         note.update(y=0.5, yanchor="middle", x=0.5, xanchor="center", align="center")
         layout["annotations"] = [note]
-    return new_figure(traces, layout)
+    return traces, layout

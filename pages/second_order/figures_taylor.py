@@ -121,6 +121,10 @@ def _log_errors(errors) -> tuple[np.ndarray, np.ndarray, float, float] | None:
 
 
 def error_maps_figure(errors, *, step: int = 1) -> go.Figure:
+    return new_figure(*error_maps_parts(errors, step=step))
+
+
+def error_maps_parts(errors, *, step: int = 1) -> tuple[list[dict], dict]:
     """|f - L| (left) and |f - Q| (right) around the point (core ApproximationErrors), on one
     log colour scale so that the two read against each other. `step` > 1 draws every step-th
     sample each way (smoothed: a quarter of the bytes at 2); the scale still spans every sample,
@@ -258,4 +262,4 @@ def error_maps_figure(errors, *, step: int = 1) -> go.Figure:
                 "len": 0.9,
             },
         }
-    return new_figure(traces, layout)
+    return traces, layout

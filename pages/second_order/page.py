@@ -25,6 +25,7 @@ from ui.plots.colours import PLANE
 from ui.plots.contour import CONTOUR_HEIGHT
 from ui.plots.surface import SURFACE_HEIGHT
 from ui.shell.chart_text import (
+    arrow_rows,
     curve_sentence,
     data_table,
     describe_chart,
@@ -164,7 +165,8 @@ def go_to_critical(points: list[tuple[float, float]]) -> None:
 with st.container():
     if critical:
         listed = table_points(critical)
-        st.table(critical_rows(listed, grid), hide_index=True)
+        # As Arrow columns: given a dict, st.table builds a pandas DataFrame first on every run.
+        st.table(arrow_rows(critical_rows(listed, grid)), hide_index=True)
         more = ""
         if len(listed) < len(critical):
             more = f" {len(listed)} of the {len(critical)} points on the map are listed."

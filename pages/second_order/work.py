@@ -35,20 +35,20 @@ from core.geometry import ApproximationErrors, DirectionalSlice, PointSummary, Q
 from pages.second_order.figures_critical import critical_contour_parts, critical_surface_parts
 from pages.second_order.figures_direction import (
     direction_contour_parts,
-    direction_slice_figure,
+    direction_slice_parts,
     direction_surface_parts,
-    profile_figure,
+    profile_parts,
 )
 from pages.second_order.figures_taylor import (
     PATCH_SAMPLES,
-    error_maps_figure,
+    error_maps_parts,
     quadratic_surface_parts,
 )
 from pages.second_order.settings import Settings
 from pages.second_order.style import KIND_STYLE
 from pages.second_order.words import reads_exactly, taylor_form
 from ui.plots.axes import LIFT, scene_aspect, z_limits
-from ui.plots.config import PLOT_CONFIG, prepared
+from ui.plots.config import PLOT_CONFIG, prepared_parts
 from ui.plots.contour import ARROW_2D, level_curve_trace, point_level
 from ui.plots.encoding import JsonMemo
 from ui.plots.surface import ARROW_3D, HEAD_LENGTH, HEAD_RADIUS, HEAD_SIDES
@@ -77,6 +77,11 @@ MOVING = {
     "direction_contour": ("direction", "gradient", "point", "level"),
     "direction_surface": ("direction", "gradient", "point"),
 }
+# The moving traces whose coordinates the browser computes from the point at the server's answer
+# too (ui/shell/live_chart.js, serverTraces), as it does while the point is dragged: the server
+# sends them without x, y and z. They were 16 of the 28 KB of the five charts' points per move
+# (the quadratic Q and the plane L as 25 x 25 patches, the slice along u as 200 points).
+DRAWN_IN_BROWSER = frozenset({"quadratic", "plane patch", "slice u"})
 # The five bases' JSON by content, for every session: students on the same link and window get
 # the same bases (the grid's traces without their arrays, the critical points, the layout).
 BASE_JSON = JsonMemo(entries=64)
@@ -240,6 +245,19 @@ class SecondOrder:
     live: dict[str, LiveParts]  # the five charts that show the point, by name (MOVING's keys)
 
 
+def drawn_in_browser(parts: tuple[list[dict], dict]) -> tuple[list[dict], dict]:
+    """A chart's (traces, layout) with the traces in DRAWN_IN_BROWSER as templates: without x, y
+    and z, marked `browser`. Only for a function the browser evaluates (live_functions)."""
+    traces, layout = parts
+    kept = [
+        {**{k: v for k, v in t.items() if k not in ("x", "y", "z")}, "browser": True}
+        if t.get("meta") in DRAWN_IN_BROWSER
+        else t
+        for t in traces
+    ]
+    return kept, layout
+
+
 def stand_in(grid: Grid) -> Grid:
     """The grid's window and range on 2 x 2 samples: what a live chart's figure is built on. Its
     base takes x, y, z from the page's shared grid in the browser, so building (and validating,
@@ -280,8 +298,11 @@ def second_order(f: Function, view: View, settings: Settings) -> SecondOrder:
         "direction_surface": direction_surface_parts(small, point, piece),
     }
     shared = grid_part(grid)
+    live = live_functions(f)
+    if live is not None:
+        charts = {name: drawn_in_browser(parts) for name, parts in charts.items()}
     extra = {
-        "live": live_functions(f),
+        "live": live,
         "grid": shared["id"],
         "params": {"angle": theta, "radius": settings.radius},
     }
@@ -295,15 +316,16 @@ def second_order(f: Function, view: View, settings: Settings) -> SecondOrder:
         angle=settings.angle,
         slope=slope,
         profile=profile,
-        # Prepared (ui.plots.config.prepared): st.plotly_chart sends them without a copy.
+        # Prepared from plain parts (ui.plots.config.prepared_parts): no go.Figure is built,
+        # and st.plotly_chart sends them without a copy.
         error_maps=(
             None
             if errors is None or not errors.linear_defined
-            else prepared(error_maps_figure(errors, step=ERROR_STEP))
+            else prepared_parts(*error_maps_parts(errors, step=ERROR_STEP))
         ),
-        direction_slice=prepared(direction_slice_figure(piece)),
-        profile_figure=prepared(
-            profile_figure(point, PROFILE_ANGLES, profile, settings.angle, slope)
+        direction_slice=prepared_parts(*direction_slice_parts(piece)),
+        profile_figure=prepared_parts(
+            *profile_parts(point, PROFILE_ANGLES, profile, settings.angle, slope)
         ),
         grid_part=shared,
         live={name: _live(name, part, small, point, view, extra) for name, part in charts.items()},

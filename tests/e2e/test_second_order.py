@@ -373,10 +373,10 @@ def test_a_drag_on_the_map_moves_every_view_in_the_browser_and_keeps_every_chart
         assert close(after[name]["eye"], before[name]["eye"], 1e-6), name  # the camera stays
         assert after[name]["first"]["point"] == pytest.approx(x0, abs=1e-6), name
     size, text = received(counted.frames, since)
-    # The grid (every surface's and map's numbers) is not sent again. A base (styles, a few KB)
-    # is sent again only when it is under Streamlit's smallest cached message (10 KB); its
-    # revision is unchanged, so the browser draws nothing anew.
+    # The grid (every surface's and map's numbers) is not sent again, nor the bases (styles, a few
+    # KB): unchanged messages from 1 KB up are sent as references (.streamlit/config.toml).
     assert not re.search(r'"role": ?"grid"', text)
+    assert not re.search(r'"role": ?"base"', text)
     assert size < 150_000, size
     expect_slope(counted, SEED, 45, x0, y0)
 

@@ -38,7 +38,11 @@ def slice_figure(piece, *, height: int = SLICE_HEIGHT) -> go.Figure:
     )
 
 
-def slice_panel(
+def slice_panel(piece, **kwargs) -> go.Figure:
+    return new_figure(*slice_panel_parts(piece, **kwargs))
+
+
+def slice_panel_parts(
     piece,
     *,
     colour: str,
@@ -151,4 +155,4 @@ def slice_panel(
         note = notes_annotation(notes)
         note.update(y=0.5, yanchor="middle", x=0.5, xanchor="center", align="center")
         layout["annotations"] = [note]
-    return new_figure(traces, layout)
+    return traces, layout

@@ -241,12 +241,12 @@ def data_table(
             if name:
                 st.markdown(f"**{plain(name)}**")
             if _has_rows(rows):
-                st.table(_arrow(rows), hide_index=True)
+                st.table(arrow_rows(rows), hide_index=True)
             else:
                 st.caption("Nothing to show.")
 
 
-def _arrow(rows) -> Any:
+def arrow_rows(rows) -> Any:
     """The rows as an Arrow table, which st.table sends as it is: given a list of dicts it goes
     through pandas first (0.6 ms a table here, against 0.05 ms), on every run of every page.
     Rows Arrow cannot type (a column of numbers and words) go as they are, through pandas."""

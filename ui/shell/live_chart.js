@@ -222,7 +222,9 @@ function summary(state, x, y) {
 function like(state, meta, changes) {
   const template = state.templates && state.templates.get(meta);
   if (!template) return null;
-  return Object.assign({}, template, changes);
+  const trace = Object.assign({}, template, changes);
+  delete trace.browser; // the server's mark on a template without coordinates (serverTraces)
+  return trace;
 }
 
 // What each kind of chart moves by default (Explore's charts, which say nothing).
@@ -554,12 +556,34 @@ function draw(state, moving, level, layoutParts) {
 function applyServerPoint(state) {
   if (!state.point || !state.figure || dragging || sweep) return;
   if (!state.hidden3d) clearOverlay(state);
-  const moving = state.point.traces || [];
-  state.templates = state.templates || new Map();
-  for (const trace of moving) if (trace.meta) state.templates.set(trace.meta, trace);
+  const moving = serverTraces(state);
   state.shown = { x: state.point.x, y: state.point.y };
   const drawn = draw(state, moving, state.point.level, state.point.layout);
   if (state.hidden3d) drawn.then(() => showScene(state, moving));
+}
+
+// The server's moving traces at its point. Those it marks `browser` come without their
+// coordinates (Second order's quadratic patches and slice along u: most of a point's bytes), and
+// are computed here from the point, as while it is dragged, with the server's trace as template.
+function serverTraces(state) {
+  const point = state.point;
+  if (!point) return [];
+  if (point.filled) return point.filled;
+  const given = point.traces || [];
+  state.templates = state.templates || new Map();
+  for (const trace of given) if (trace.meta) state.templates.set(trace.meta, trace);
+  if (!given.some((trace) => trace.browser)) return given;
+  const here = new Map();
+  if (state.evaluate && state.base) {
+    const build = state.base.kind === "3d" ? previewTraces3d : previewTraces2d;
+    for (const trace of build(state, point.x, point.y).traces) here.set(trace.meta, trace);
+  }
+  point.filled = given.flatMap((trace) => {
+    if (!trace.browser) return [trace];
+    const drawn = here.get(trace.meta);
+    return drawn ? [drawn] : [];
+  });
+  return point.filled;
 }
 
 // --- the preview while the point moves ------------------------------------------------------
@@ -1762,7 +1786,7 @@ function mountBase(state, data, parentElement, chunkUrl) {
       afterSweep(state);
       state.evaluate = compile(data.live);
       const point = state.point || {};
-      draw(state, point.traces || [], point.level, point.layout);
+      draw(state, serverTraces(state), point.level, point.layout);
     }
     return Promise.resolve();
   }
@@ -1797,7 +1821,8 @@ function mountBase(state, data, parentElement, chunkUrl) {
 // The point arrives through a tiny component of its own (ui/shell/live_point.js): Streamlit puts a
 // component's whole JavaScript in every message of its element, and the point's element changes
 // on every move, so it must not carry this module. It hands its data over through this function.
-function receivePoint(data) {
+function receivePoint(given) {
+  const data = unpack(given);
   if (!data || typeof data.chart !== "string") return;
   const state = chartState(data.chart);
   state.point = Object.assign({}, data, { traces: data.traces ? JSON.parse(data.traces) : [] });
@@ -1816,8 +1841,19 @@ const mailbox = (window.derivativesLivePoints = window.derivativesLivePoints || 
 mailbox.receive = receivePoint;
 for (const data of mailbox.waiting.splice(0)) receivePoint(data);
 
+// A component's data with its dict and list values back in place: the server sends them as one
+// JSON text, "packed" (ui/shell/live_chart.py, packed), which Streamlit does not search for
+// dataframes on every run.
+function unpack(data) {
+  if (!data || typeof data.packed !== "string") return data;
+  const flat = Object.assign({}, data);
+  delete flat.packed;
+  return Object.assign(flat, JSON.parse(data.packed));
+}
+
 export default function liveChart(component) {
-  const { data, parentElement, setTriggerValue } = component;
+  const { parentElement, setTriggerValue } = component;
+  const data = unpack(component.data);
   if (data && (data.role === "engine" || data.role === "grid")) {
     hideContainer(parentElement);
     if (data.role === "grid") receiveGrid(data);
@@ -1839,5 +1875,5 @@ for (const waiting of hub.waiting.splice(0)) liveChart(waiting);
 
 // For the tests (tests/ui/shell/test_live_chart.py runs these in node against the server's traces).
 export const internals = {
-  chartState, compile, previewTraces2d, previewTraces3d, scaleColour, quantile, bandIndex, withBodyZ, frameLevels, bandAmong,
+  chartState, compile, previewTraces2d, previewTraces3d, serverTraces, unpack, scaleColour, quantile, bandIndex, withBodyZ, frameLevels, bandAmong,
 };

@@ -8,10 +8,12 @@ import math
 
 import numpy as np
 import plotly.graph_objects as go
+import plotly.io as pio
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import ui.plots.config as config
 from core import (
     Function,
     approximation_errors,
@@ -35,12 +37,15 @@ from pages.second_order.figures_direction import (
     direction_contour_figure,
     direction_contour_parts,
     direction_slice_figure,
+    direction_slice_parts,
     direction_surface_figure,
     direction_surface_parts,
     profile_figure,
+    profile_parts,
 )
 from pages.second_order.figures_taylor import (
     error_maps_figure,
+    error_maps_parts,
     neighbourhood,
     quadratic_surface_figure,
     quadratic_surface_parts,
@@ -348,3 +353,27 @@ def test_the_parts_the_page_sends_split_as_the_figures_did(text, x0, y0):
         before = split_figure(unchecked, {"critical minimum"}, grid_roles=roles)
         assert _decoded(from_parts) == _decoded(before)
         assert any(trace.get("meta") == "point" for trace in traces) == math.isfinite(p.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "x0", "y0"),
+    [("x^2 y + y^3", 0.5, -1.0), ("sqrt(1 - x^2 - y^2)", 2.0, 2.0), ("1/(x y)", 0.25, 0.5)],
+)
+def test_the_plain_charts_are_sent_as_their_built_figures_were(text, x0, y0, monkeypatch):
+    """work.second_order prepares the three plain charts from their parts (no go.Figure): what
+    st.plotly_chart sends is what the built figures sent."""
+    monkeypatch.setattr(config, "VALIDATE_FIGURES", False)  # as on the server
+    f = Function(text)
+    errors = approximation_errors(f, x0, y0, 1.0, n=81)
+    piece = directional_slice(f, x0, y0, (-3.0, 3.0), (-3.0, 3.0), angle=0.5)
+    angles = np.arange(0, 361, 1.0)
+    profile = directional_profile(f, x0, y0, np.radians(angles))
+    slope = directional_derivative(f, x0, y0, angle=0.5)
+    for parts in (
+        error_maps_parts(errors, step=2),
+        direction_slice_parts(piece),
+        profile_parts(point_summary(f, x0, y0), angles, profile, 29, slope),
+    ):
+        built = pio.to_json(config.prepared(config.new_figure(*parts)), validate=False)
+        sent = pio.to_json(config.prepared_parts(*parts), validate=False)
+        assert json.loads(sent) == json.loads(built)

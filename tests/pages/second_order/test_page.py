@@ -410,3 +410,48 @@ def test_a_second_session_on_the_same_link_is_served_from_the_shared_result(monk
     first.slider(key=PREFIX + "angle").set_value(90)
     rerun(first)
     assert len(built) == 3  # and so is another angle
+
+
+# --- what a point move sends --------------------------------------------------------------------
+
+
+def _messages(app: AppTest) -> dict[str, bytes]:
+    """Each element's message by its place on the page (its delta path)."""
+    found = {}
+
+    def walk(node, path):
+        children = getattr(node, "children", None)
+        for key, child in children.items() if isinstance(children, dict) else ():
+            if getattr(child, "proto", None) is not None and not getattr(child, "children", None):
+                found[f"{path}/{key}"] = child.proto.SerializeToString()
+            walk(child, f"{path}/{key}")
+
+    walk(app._tree, "")
+    return found
+
+
+def test_a_point_move_sends_references_for_the_unchanged_live_chart_bases():
+    """Streamlit sends a short reference for a message the browser holds unchanged, from
+    global.minCachedMessageSize bytes up (.streamlit/config.toml): the five live charts' bases
+    (the shape of the surface and the maps, which a point move does not change) are over it, so
+    a point move sends only their points again."""
+    from streamlit import config
+
+    app = open_page()
+    before = _messages(app)
+    app.number_input(key="x0").set_value(0.5)
+    app.number_input(key="y0").set_value(-1.25)
+    after = _messages(rerun(app))
+    bases = {
+        path: message
+        for path, message in after.items()
+        if b'"role": "base"' in message and b"second_" in message
+    }
+    assert len(bases) == 5
+    smallest = config.get_option("global.minCachedMessageSize")
+    for path, message in bases.items():
+        assert before[path] == message  # unchanged by the move
+        assert len(message) >= smallest  # so sent as a reference
+    # What does change is sent whole: the points moved.
+    moved = [m for p, m in after.items() if before.get(p) != m and b"derivatives_live_point" in m]
+    assert len(moved) == 5

@@ -88,3 +88,35 @@ def test_a_prepared_figure_themes_and_reads_back_as_the_figure_does():
         for got, expected in zip(trace_xy(ready, meta), trace_xy(figure, meta), strict=True):
             np.testing.assert_array_equal(got, expected)
     assert trace_xy(ready, "decay")[1].tolist() == [1.0, 0.5, 0.25]
+
+
+# --- prepared from plain parts: no go.Figure built on the server --------------------------------
+
+
+def _parts() -> tuple[list[dict], dict]:
+    traces = [
+        {"type": "scatter", "x": np.arange(4.0), "y": np.arange(4, dtype=np.float32), "meta": "a"},
+        {"type": "heatmap", "z": np.eye(3, dtype=np.float32), "coloraxis": "coloraxis"},
+    ]
+    # Every figure names its template (base_layout): go.Figure would add plotly's default one.
+    layout = {"template": "none", "xaxis": {"range": [0.0, 3.0]}}
+    return traces, {**layout, "coloraxis": {"colorscale": "Viridis"}}
+
+
+def test_a_figure_prepared_from_parts_sends_what_the_built_figure_sends(monkeypatch):
+    monkeypatch.setattr(config, "VALIDATE_FIGURES", False)  # as on the server
+    traces, layout = _parts()
+    built = prepared(config.new_figure(*_parts()))
+    ready = config.prepared_parts(traces, layout)
+    assert isinstance(ready, go.Figure)
+    assert json.loads(_streamlit_spec(ready)) == json.loads(_streamlit_spec(built))
+    assert ready.to_dict() is ready.spec
+    # The parts are left as they were: their arrays are still arrays.
+    assert isinstance(traces[0]["x"], np.ndarray) and isinstance(traces[1]["z"], np.ndarray)
+    for got, expected in zip(trace_xy(ready, "a"), trace_xy(built, "a"), strict=True):
+        np.testing.assert_array_equal(got, expected)
+
+
+def test_a_figure_prepared_from_parts_is_checked_by_plotly_in_the_tests():
+    with pytest.raises(ValueError, match="Invalid property"):
+        config.prepared_parts([{"type": "scatter", "colour": "red"}], {})

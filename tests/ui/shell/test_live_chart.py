@@ -20,15 +20,18 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import pages.second_order.work as second_order_work
 from core import Function
 from pages.second_order.figures_direction import direction_contour_figure
 from pages.second_order.settings import Settings
-from pages.second_order.work import MOVING, second_order
+from pages.second_order.work import DRAWN_IN_BROWSER, MOVING, second_order
 from ui.shell.live_chart import (
     compact_javascript,
+    packed,
     parse_moved,
     shared_grid,
     split_figure,
+    unpacked,
 )
 from ui.shell.view import DEFAULT
 
@@ -198,6 +201,8 @@ import(input.module).then(({ internals }) => {
     state.evaluate = internals.compile(chart.base.live);
     const build = chart.base.kind === "3d" ? internals.previewTraces3d : internals.previewTraces2d;
     out[name] = build(state, input.x, input.y);
+    // What the chart draws for the server's answer, with the traces it computes itself.
+    out[name].server = internals.serverTraces(state);
   }
   process.stdout.write(JSON.stringify(out));
 });
@@ -220,38 +225,95 @@ SAME_AS_SERVER = [
 ]
 
 
+def _same_traces(ours: list[dict], server: list[dict], name: str) -> None:
+    """The browser's traces are the server's (`server`, with every coordinate), to float32."""
+    mine = {t["meta"]: t for t in ours}
+    theirs_by_role = {t["meta"]: t for t in server}
+    # The server's traces the browser does not move (none today) would be listed here.
+    assert set(mine) == set(theirs_by_role), name
+    for role, trace in theirs_by_role.items():
+        assert "browser" not in mine[role], f"{name}: {role}"
+        for axis in ("x", "y", "z"):
+            if axis not in trace:
+                continue
+            got = decoded(mine[role][axis])
+            theirs = decoded(trace[axis])
+            np.testing.assert_allclose(
+                got, theirs, rtol=2e-6, atol=1e-6 * (1 + np.nanmax(np.abs(theirs))),
+                err_msg=f"{name}: {role}.{axis}",
+            )  # fmt: skip
+
+
 @pytest.mark.parametrize(("text", "x0", "y0", "angle", "radius"), SAME_AS_SERVER)
 def test_the_browser_draws_the_servers_moving_traces_at_the_servers_point(
-    text, x0, y0, angle, radius, tmp_path
+    text, x0, y0, angle, radius, tmp_path, monkeypatch
 ):
     """At the point the server drew, the browser's preview is the server's picture: the same
     traces (Q and L patches, the slice along u and its tangent, the arrows, the level) to float32
-    rounding, so a drag shows what the release will bring."""
+    rounding, so a drag shows what the release will bring. And the server's answer, which sends
+    some of them without coordinates (DRAWN_IN_BROWSER), is drawn as the whole answer was."""
     _node()
     f = Function(text)
     view = dataclasses.replace(DEFAULT, f=text, x0=x0, y0=y0)
-    result = second_order(f, view, Settings(angle=angle, radius=radius))
+    settings = Settings(angle=angle, radius=radius)
+    result = second_order(f, view, settings)
+    with monkeypatch.context() as whole:
+        whole.setattr(second_order_work, "drawn_in_browser", lambda parts: parts)
+        reference = second_order(f, view, settings)  # every trace with its coordinates
     browser = _in_node(result, x0, y0, tmp_path)
     for name, live in result.live.items():
-        server = {t["meta"]: t for t in json.loads(live.point["traces"])}
-        preview = {t["meta"]: t for t in browser[name]["traces"]}
-        # The server's traces the browser does not move (none today) would be listed here.
-        assert set(preview) == set(server), name
-        for role, trace in server.items():
-            for axis in ("x", "y", "z"):
-                if axis not in trace:
-                    continue
-                ours = decoded(preview[role][axis])
-                theirs = decoded(trace[axis])
-                np.testing.assert_allclose(
-                    ours, theirs, rtol=2e-6, atol=1e-6 * (1 + np.nanmax(np.abs(theirs))),
-                    err_msg=f"{name}: {role}.{axis}",
-                )  # fmt: skip
+        sent = json.loads(live.point["traces"])
+        full = json.loads(reference.live[name].point["traces"])
+        for trace in sent:  # sent without coordinates, or whole
+            assert ("x" in trace) != (trace["meta"] in DRAWN_IN_BROWSER), (name, trace["meta"])
+        _same_traces(browser[name]["traces"], full, name)
+        _same_traces(browser[name]["server"], full, name)
         if live.base["kind"] == "2d":
             level = browser[name]["level"]
             assert (level is None) == (live.point["level"] is None)
             if level is not None:
                 assert level == pytest.approx(live.point["level"], rel=1e-12)
+
+
+# --- a component's data, packed: Streamlit searches no dict or list of it for dataframes --------
+
+_SCALARS = st.none() | st.booleans() | st.integers(-(10**9), 10**9) | st.text(max_size=8)
+_JSON_VALUES = st.recursive(
+    _SCALARS | st.floats(allow_nan=False, allow_infinity=False),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+@given(data=st.dictionaries(st.text(max_size=6).filter(lambda k: k != "packed"), _JSON_VALUES))
+def test_packed_data_has_no_dict_or_list_at_its_top_and_unpacks_to_itself(data):
+    sent = packed(data)
+    assert not any(isinstance(value, dict | list | tuple) for value in sent.values())
+    assert unpacked(json.loads(json.dumps(sent))) == data
+
+
+_UNPACK = """
+globalThis.window = globalThis;
+const input = JSON.parse(require("fs").readFileSync(0, "utf8"));
+import(input.module).then(({ internals }) => {
+  process.stdout.write(JSON.stringify(input.sent.map((data) => internals.unpack(data))));
+});
+"""
+
+
+def test_the_browser_unpacks_what_the_server_packed(tmp_path):
+    _node()
+    module = tmp_path / "live_chart.mjs"
+    module.write_text(MODULE.read_text(encoding="utf-8"), encoding="utf-8")
+    given_data = [
+        {"chart": "c", "x": 1.5, "level": None, "layout": {"margin": {"l": 1}}, "show": {}},
+        {"role": "base", "moving": ["point", "level"], "geometry": {"xlim": [-3, 3]}},
+        {"role": "engine"},
+    ]
+    sent = [packed(data) for data in given_data]
+    assert run_node(_UNPACK, json.dumps({"module": module.as_uri(), "sent": sent})) == given_data
 
 
 # --- plotly_json's own typed arrays against plotly's ------------------------------------------
