@@ -15,7 +15,7 @@ from collections.abc import Mapping
 
 import streamlit as st
 
-from core import ExpressionError, Function, Grid, evaluate_grid, symbolic_owner
+from core import ExpressionError, Function, Grid, WorkerBusyError, evaluate_grid, symbolic_owner
 
 from .fair import heavy_from_here
 
@@ -49,11 +49,14 @@ def per_function(max_entries: int, *, copy: bool = False):
 
 # A refusal is remembered too, for a while: a formula stopped at the worker's time limit would
 # otherwise hold a worker for that long again each time any student sends it. Not for ever, since
-# a time limit reached on a busy server may not be reached on a quiet one.
+# a time limit reached on a busy server may not be reached on a quiet one. A worker starved of CPU
+# (WorkerBusyError: the machine's fault, not the formula's) is not a refusal: raised, not kept.
 @st.cache_resource(max_entries=256, ttl=REFUSALS_REMEMBERED_SECONDS, show_spinner=False)
 def _built(text: str) -> Function | ExpressionError:
     try:
         return Function(text)
+    except WorkerBusyError:
+        raise
     except ExpressionError as error:
         return error
 

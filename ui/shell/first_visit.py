@@ -16,7 +16,7 @@ as on any later visit. (Before, the hand-off called st.rerun: the first visit ra
 
 from __future__ import annotations
 
-import types
+import runpy
 
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
@@ -26,7 +26,5 @@ def through_app() -> None:
     ctx = get_script_run_ctx()
     if ctx is None:  # imported outside a Streamlit run: nothing to route
         return
-    entry = ctx.pages_manager.main_script_path
-    app = types.ModuleType("__main__")
-    app.__dict__["__file__"] = entry
-    exec(ctx.pages_manager.get_page_script_byte_code(entry), app.__dict__)  # noqa: S102
+    # The project's own entry file, by path (as Streamlit runs it: a module named __main__).
+    runpy.run_path(ctx.pages_manager.main_script_path, run_name="__main__")
