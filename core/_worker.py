@@ -28,6 +28,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -39,8 +40,10 @@ HARD_GRACE_SECONDS = 0.5
 # Wall-clock seconds a task may take in all, however little CPU it got: a machine so busy that an
 # idle-priority worker gets next to nothing must still answer the person (WorkerBusyError).
 STARVED_SECONDS = 20.0
-# How often the server looks at a busy child's CPU time while it waits for the answer.
+# How often the server looks at a busy child's CPU time while it waits for the answer, and asks
+# whether a task waiting for a worker is still wanted (symbolic_owner).
 WATCH_SECONDS = 0.1
+CHECK_SECONDS = 0.1
 WORKER_SEED = 20240611
 TOO_LONG = "This formula takes too long to work with symbolically, so it was stopped."
 TOO_LARGE = "This formula is too large to work with (the calculation ran out of room)."
@@ -226,13 +229,22 @@ def cpu_seconds(pid: int) -> float | None:
 
 
 _owner: contextvars.ContextVar[str | None] = contextvars.ContextVar("symbolic_owner", default=None)
+_still_wanted: contextvars.ContextVar[Callable[[], None] | None] = contextvars.ContextVar(
+    "symbolic_still_wanted", default=None
+)
 
 
-def symbolic_owner(name: str | None) -> None:
+def symbolic_owner(name: str | None, still_wanted: Callable[[], None] | None = None) -> None:
     """Whose symbolic work the calls that follow in this thread (or context) are: a server sets
     it to the session at the start of each run, and the pool shares its workers fairly between
-    owners (core._worker.WorkerPool). Work with no owner shares one account."""
+    owners (core._worker.WorkerPool). Work with no owner shares one account.
+
+    `still_wanted` is called every CHECK_SECONDS while such a task waits for a worker (or for its
+    pace): it raises to give the wait up (a server's run stopped because its session closed, or
+    superseded by a newer request of the same person), so a task no one waits for any more never
+    takes a worker from the ones still waiting."""
     _owner.set(name)
+    _still_wanted.set(still_wanted)
 
 
 class WorkerPool:
@@ -286,22 +298,33 @@ class WorkerPool:
             return len(self._idle)
 
     def run(self, task: str, *args, timeout: float | None = None):
-        owner = _owner.get()
+        owner, still_wanted = _owner.get(), _still_wanted.get()
         if delay := self.pace(owner):
-            self._sleep(delay)
-        worker = self._take(owner)
+            self._pause(delay, still_wanted)
+        worker = self._take(owner, still_wanted)
         started = time.monotonic()
         try:
             return worker.run(task, *args, timeout=timeout)
         finally:
             self._give_back(worker, owner, time.monotonic() - started)
 
-    def _take(self, owner: str | None) -> SymbolicWorker:
+    def _pause(self, seconds: float, still_wanted: Callable[[], None] | None) -> None:
+        end = time.monotonic() + seconds
+        while (left := end - time.monotonic()) > 0:
+            self._sleep(left if still_wanted is None else min(left, CHECK_SECONDS))
+            if still_wanted is not None:
+                still_wanted()
+
+    def _take(
+        self, owner: str | None, still_wanted: Callable[[], None] | None = None
+    ) -> SymbolicWorker:
         with self._changed:
             ticket = (self.usage(owner), next(self._arrivals), owner)
             self._waiting.append(ticket)
+            check = None if still_wanted is None else CHECK_SECONDS
             try:
-                self._changed.wait_for(lambda: self._may_take(ticket))
+                while not self._changed.wait_for(lambda: self._may_take(ticket), check):
+                    still_wanted()  # may raise: the ticket leaves the queue below
             finally:
                 self._waiting.remove(ticket)
                 self._changed.notify_all()

@@ -386,3 +386,72 @@ def _stop_for_while_busy(worker, seconds: float) -> threading.Thread:
     pauser = threading.Thread(target=pause)
     pauser.start()
     return pauser
+
+
+# -- a task no one waits for any more leaves the queue (its session closed or asked again) --------
+
+
+class _Gone(BaseException):  # what Streamlit's yield check raises is a BaseException too
+    pass
+
+
+def test_a_queued_task_that_is_no_longer_wanted_leaves_the_queue_without_a_worker(monkeypatch):
+    from core._worker import symbolic_owner
+
+    monkeypatch.setenv("CORE_WORKER_TEST_TASKS", "1")
+    pool = WorkerPool(size=1, timeout=10, heavy_seconds=100, half_life=3600)
+    try:
+        pool.run("sleep", 0)
+        busy = _run_as(pool, "someone", "sleep", 3)
+        _until(lambda: pool.idle() == 0)
+        wanted = threading.Event()
+        wanted.set()
+        outcome: list[str] = []
+
+        def leaving() -> None:
+            def still_wanted() -> None:
+                if not wanted.is_set():
+                    raise _Gone
+
+            symbolic_owner("leaver", still_wanted)
+            try:
+                pool.run("die")  # would kill the worker, were it ever run
+                outcome.append("ran")
+            except _Gone:
+                outcome.append("gave up")
+
+        leaver = threading.Thread(target=leaving)
+        leaver.start()
+        _until(lambda: pool.waiting() == 1)
+        wanted.clear()  # the session closed
+        leaver.join()
+        busy.join()
+        assert outcome == ["gave up"]
+        assert pool.waiting() == 0 and pool.idle() == 1
+        assert pool.workers[0].starts == 1  # "die" never reached the worker
+        assert pool.run("sleep", 0) is None
+    finally:
+        pool.close()
+
+
+def test_a_paced_task_that_is_no_longer_wanted_stops_waiting_for_its_turn(fair_pool):
+    from core._worker import symbolic_owner
+
+    pauses: list[float] = []
+    fair_pool._sleep = pauses.append  # no real sleep: the pace is counted, not waited
+    fair_pool._usage["attacker"] = (100 * fair_pool.pace_seconds, time.monotonic())
+    assert fair_pool.pace("attacker") > 0
+    checks: list[int] = []
+
+    def still_wanted() -> None:
+        checks.append(1)
+        raise _Gone
+
+    symbolic_owner("attacker", still_wanted)
+    try:
+        with pytest.raises(_Gone):
+            fair_pool.run("die")
+    finally:
+        symbolic_owner(None)
+    assert checks == [1] and len(pauses) == 1  # gave up after its first short pause
+    assert fair_pool.waiting() == 0 and fair_pool.idle() == 2

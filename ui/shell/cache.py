@@ -14,6 +14,7 @@ from collections import OrderedDict
 from collections.abc import Mapping
 
 import streamlit as st
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_run_yield_check
 
 from core import ExpressionError, Function, Grid, WorkerBusyError, evaluate_grid, symbolic_owner
 
@@ -28,10 +29,15 @@ OWNER = "_symbolic_owner"
 def own_symbolic_work() -> None:
     """Charge this run's symbolic work to this session (core.symbolic_owner), so the server's
     workers are shared fairly between sessions: one typing expensive formulas waits behind its
-    own, not everyone else. Call at the start of every run."""
+    own, not everyone else. Call at the start of every run.
+
+    While its task waits for a worker, the run asks Streamlit whether it should stop (the session
+    closed) or rerun (its person sent something newer), the way Streamlit's own cache waits do
+    (the run's yield check raises then): twenty attackers who leave do not leave twenty queued
+    formulas behind them for the students' workers."""
     if OWNER not in st.session_state:
         st.session_state[OWNER] = uuid.uuid4().hex
-    symbolic_owner(st.session_state[OWNER])
+    symbolic_owner(st.session_state[OWNER], still_wanted=get_run_yield_check())
 
 
 def canonical_key(f: Function) -> str:
