@@ -5,10 +5,10 @@ SymPy work on user input runs in a separate Python process with a memory cap. A 
 TIMEOUT_SECONDS of CPU time: the child stops itself there, and a child deaf to that (stuck in C
 code) is killed by the server once it has used HARD_GRACE_SECONDS more (and restarted), so the
 caller gets an ExpressionError instead of a hung page. The limit counts the CPU the child got, not
-the wall clock: the workers run at idle priority (they take only CPU no one else wants), so on a
-busy machine a fine formula may wait for its CPU, and it must not be refused as "too long" for
-that. Only a task that gets too little CPU for STARVED_SECONDS of the wall clock is stopped, and
-then as the machine's fault (WorkerBusyError), never remembered as the formula's.
+the wall clock: the workers run at a lower CPU priority than the server, so on a busy machine a
+fine formula may wait for its CPU, and it must not be refused as "too long" for that (nor have
+that refusal remembered). Only a task that gets too little CPU for STARVED_SECONDS of the wall
+clock is stopped, and then as the machine's fault (WorkerBusyError), never remembered.
 
 The child is a fresh interpreter started with subprocess rather than multiprocessing, which would
 re-import the parent's __main__ (the Streamlit or pytest entry script) in the child.
@@ -38,7 +38,7 @@ TIMEOUT_SECONDS = 1.5  # CPU seconds a task may use (each caller may give its ow
 # After its own time limit the child has this much more CPU time to say so before it is killed.
 HARD_GRACE_SECONDS = 0.5
 # Wall-clock seconds a task may take in all, however little CPU it got: a machine so busy that an
-# idle-priority worker gets next to nothing must still answer the person (WorkerBusyError).
+# low-priority worker gets next to nothing must still answer the person (WorkerBusyError).
 STARVED_SECONDS = 20.0
 # How often the server looks at a busy child's CPU time while it waits for the answer, and asks
 # whether a task waiting for a worker is still wanted (symbolic_owner).
@@ -67,11 +67,14 @@ HEAVY_SECONDS = 2.0
 # which costs no one anything, and its next page run (the figures of yet another large formula,
 # in the server's shared interpreter) comes later. A person trying formulas never gets there.
 PACE_SECONDS = 6.0
-# The workers run at idle priority (Linux's SCHED_IDLE: CPU that no other process wants), so two
-# busy workers on two cores never take the server's turn, and no student's click waits behind a
-# stranger's formula (20 attackers on a quiet machine: students' click p95 7.4-8.6x alone at nice
-# 0, 1.4-2.0x at nice 10). Where SCHED_IDLE is missing, nice 10. Their time limits count CPU time,
-# so waiting for CPU is never the formula's fault.
+# The workers run at a lower CPU priority than the server: on two cores two busy workers would
+# otherwise take the server's turn, and every student's click waits behind a stranger's formula
+# (20 attackers on a quiet machine: students' click p95 7.4-8.6x alone at nice 0, 1.4-2.0x at 10).
+# Their time limits count CPU time, so waiting for CPU is never the formula's fault. Tried and
+# left: Linux's SCHED_IDLE (only CPU no other process wants). The students' clicks use no worker,
+# and on a machine busy with other programs it starved the workers (a round's heavy formulas 0 of
+# 15 answered) without the students' click p95 under attack getting better in 15 rounds against
+# main (README, Benchmarks); at nice 10 the server already gets its core before two workers.
 WORKER_NICENESS = 10
 MAX_PACE_SECONDS = 3.0
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -396,12 +399,8 @@ def _limit_memory() -> None:
 
 
 def _lower_priority() -> None:
-    """Idle priority where the system has it (SCHED_IDLE: Linux), else nice WORKER_NICENESS."""
     with contextlib.suppress(OSError):
         os.nice(WORKER_NICENESS)
-    if hasattr(os, "SCHED_IDLE"):
-        with contextlib.suppress(OSError):
-            os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
 
 
 class _OutOfTime(BaseException):  # not an Exception: SymPy's own `except Exception` lets it by

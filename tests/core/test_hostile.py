@@ -23,7 +23,7 @@ from .hostile_corpus import HOSTILE
 CORE = Path(__file__).resolve().parents[2] / "core"
 # The guarantee for a public link: no input costs the server more than about two seconds of CPU
 # (its own and its workers'). This bounds a denial of service; it is not a performance target.
-# CPU, not the wall clock: the workers run at idle priority and their limits count CPU time, so on
+# CPU, not the wall clock: the workers run at a low priority and their limits count CPU time, so on
 # a busy machine a refusal may take longer to arrive while costing no more.
 TIME_BOUND_SECONDS = 2.5
 PWNED = Path("/tmp/derivatives-explorer-pwned")

@@ -286,15 +286,12 @@ def test_code_naming_anything_outside_lambdify_s_globals_is_refused():
         from_code(_code_of("(lambda: 1)()"))
 
 
-def test_workers_run_at_idle_priority_below_the_server(pool):
+def test_workers_run_at_a_lower_cpu_priority_than_the_server(pool):
     from core._worker import WORKER_NICENESS
 
     pool.run("sleep", 0)
     child = pool.workers[0]._process.pid
     assert os.getpriority(os.PRIO_PROCESS, child) == min(19, os.nice(0) + WORKER_NICENESS)
-    if hasattr(os, "SCHED_IDLE"):  # Linux: only CPU that no other process wants
-        assert os.sched_getscheduler(child) == os.SCHED_IDLE
-        assert os.sched_getscheduler(0) != os.SCHED_IDLE  # the server (here: pytest) is not
 
 
 # -- the time limits count CPU time: a worker waiting for CPU is not a slow formula ---------------
@@ -318,7 +315,7 @@ def test_a_task_past_its_limit_on_the_wall_clock_but_not_in_cpu_time_is_answered
 
 
 def test_a_worker_stopped_by_the_system_mid_task_still_answers_a_fine_task(worker):
-    """SIGSTOP for longer than the limit and its grace: what a worker at idle priority on a busy
+    """SIGSTOP for longer than the limit and its grace: what a low-priority worker on a busy
     machine lives through (no CPU at all for a while). The task needs 0.2 s of CPU: it is fine."""
     process = worker._process
     pauser = _stop_for_while_busy(worker, seconds=3)
