@@ -11,8 +11,8 @@ does when someone opens the shared link and then moves the point:
   `page_name` taken from the URL path ("" for the default page, "descent", "second-order") and an
   empty `page_script_hash`, with the browser's `context_info` (url, timezone, locale). Timed until
   the ForwardMsg `script_finished` of the run that drew the page (a run that ends
-  FINISHED_EARLY_FOR_RERUN, e.g. Streamlit rerunning a fresh server's first visit through app.py,
-  is not the end of the open).
+  FINISHED_EARLY_FOR_RERUN, e.g. a page that calls st.rerun while it opens, is not the end of the
+  open; the open's `runs` counts it).
 - click ("move the point"): the sidebar's x₀ and y₀ are number inputs whose widget keys are the
   View fields `x0` and `y0` (their widget ids end in "-x0" and "-y0"; found in the deltas, never
   imported from ui/). The link is read once per session, so a new query string on the same session

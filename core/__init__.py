@@ -11,7 +11,7 @@ array([4., 7.])
 (('a', 'b'), 2*a*x, -3.0)
 """
 
-from ._worker import start_workers, symbolic_owner
+from ._worker import WorkerBusyError, start_workers, symbolic_owner
 from .answers import AnswerCheck, check_partial, mixed_partials
 from .critical import CriticalPoint, CriticalPoints, critical_points, hessian_shape
 from .descent import (
@@ -84,6 +84,7 @@ __all__ = [
     "NotAnalyticError",
     "Optimizer",
     "Stability",
+    "WorkerBusyError",
     "X",
     "Y",
     "approximation_errors",

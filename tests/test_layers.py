@@ -114,6 +114,7 @@ CORE_ENTRY_POINTS = {
         "directional_derivative", "directional_profile", "directional_slice", "error_sweep",
         "estimates", "evaluate_grid", "hessian_shape", "mixed_partials", "point_summary", "race",
         "slices", "stability", "start_workers", "symbolic_owner", "tangent_plane", "taylor2",
+        "WorkerBusyError",
     },
     "core.answers": {"difference_map"},
     "core.differences": {"EPS"},

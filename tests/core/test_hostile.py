@@ -3,6 +3,7 @@
 import ast
 import builtins
 import os
+import resource
 import time
 import warnings
 from pathlib import Path
@@ -20,14 +21,48 @@ from .grammar import formulas
 from .hostile_corpus import HOSTILE
 
 CORE = Path(__file__).resolve().parents[2] / "core"
-# The guarantee for a public link: no input holds the server for more than about two seconds.
-# This bounds a denial of service; it is not a performance target.
+# The guarantee for a public link: no input costs the server more than about two seconds of CPU
+# (its own and its workers'). This bounds a denial of service; it is not a performance target.
+# CPU, not the wall clock: the workers run at a low priority and their limits count CPU time, so on
+# a busy machine a refusal may take longer to arrive while costing no more.
 TIME_BOUND_SECONDS = 2.5
 PWNED = Path("/tmp/derivatives-explorer-pwned")
 
 
 def test_corpus_is_large_enough():
     assert len(HOSTILE) >= 60
+
+
+def cpu_spent() -> float:
+    """CPU seconds so far of this process, its reaped children (a killed worker) and its live
+    symbolic workers."""
+    from core._worker import cpu_seconds, shared_worker
+
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    live = [w._process.pid for w in shared_worker().workers if w._process is not None]
+    return (
+        time.process_time()
+        + children.ru_utime
+        + children.ru_stime
+        + sum(cpu_seconds(pid) or 0.0 for pid in live)
+    )
+
+
+def refusal_cpu(text: str) -> float:
+    """What refusing `text` cost in CPU seconds (a worker started meanwhile not counted)."""
+    from core._worker import cpu_seconds, shared_worker
+
+    before_pids = {w._process.pid for w in shared_worker().workers if w._process is not None}
+    before = cpu_spent()
+    with pytest.raises(ExpressionError) as refused:
+        Function(text)
+    after = cpu_spent()
+    for worker in shared_worker().workers:  # a fresh child started after a kill: its start-up
+        process = worker._process
+        if process is not None and process.pid not in before_pids:
+            after -= cpu_seconds(process.pid) or 0.0
+    refusal_cpu.error = refused.value
+    return after - before
 
 
 @pytest.fixture
@@ -51,10 +86,7 @@ def test_parser_refuses_without_evaluating(text, nothing_may_execute):
 
 @pytest.mark.parametrize("text", HOSTILE, ids=range(len(HOSTILE)))
 def test_function_refuses_within_the_time_bound(text):
-    started = time.perf_counter()
-    with pytest.raises(ExpressionError):
-        Function(text)
-    assert time.perf_counter() - started < TIME_BOUND_SECONDS
+    assert refusal_cpu(text) < TIME_BOUND_SECONDS
     assert not PWNED.exists()
 
 
@@ -74,10 +106,8 @@ def test_shell_payload_does_not_run():
 def test_valid_but_explosive_formulas_are_stopped(text):
     """These parse, but their derivatives explode: the worker's limits must stop them."""
     Function("x")  # the worker's start-up is not part of the bound
-    started = time.perf_counter()
-    with pytest.raises(ExpressionError, match=r"too (large|long)"):
-        Function(text)
-    assert time.perf_counter() - started < TIME_BOUND_SECONDS
+    assert refusal_cpu(text) < TIME_BOUND_SECONDS
+    assert "too large" in str(refusal_cpu.error) or "too long" in str(refusal_cpu.error)
     assert Function("x + y")(1, 2) == 3  # and the next formula still works
 
 
@@ -104,7 +134,7 @@ def test_a_slow_task_stops_itself_and_the_same_worker_answers_next(monkeypatch):
         worker.run("sleep", 0)
         process = worker._process
         with pytest.raises(ExpressionError, match="too long"):
-            worker.run("sleep", 30)
+            worker.run("spin", 30)
         assert worker._process is process and process.poll() is None  # not killed
         expr, _ = worker.run("build", "x^2 y")
         assert str(expr) == "x**2*y"

@@ -12,6 +12,7 @@ from types import SimpleNamespace
 import pytest
 
 from core._worker import WorkerPool
+from core.parse import ExpressionError
 
 
 @pytest.fixture
@@ -154,7 +155,7 @@ def test_the_child_s_own_error_answer_is_not_retried(pool):
 
     pool.run("sleep", 0)
     with pytest.raises(ExpressionError, match="too long"):
-        pool.run("sleep", 30, timeout=0.3)  # the child stops itself and says so
+        pool.run("spin", 30, timeout=0.3)  # the child stops itself and says so
     with pytest.raises(ExpressionError):
         pool.run("build", "x +* y")
     assert pool.workers[0].starts == 1
@@ -291,3 +292,163 @@ def test_workers_run_at_a_lower_cpu_priority_than_the_server(pool):
     pool.run("sleep", 0)
     child = pool.workers[0]._process.pid
     assert os.getpriority(os.PRIO_PROCESS, child) == min(19, os.nice(0) + WORKER_NICENESS)
+
+
+# -- the time limits count CPU time: a worker waiting for CPU is not a slow formula ---------------
+
+
+@pytest.fixture
+def worker(monkeypatch):
+    from core._worker import SymbolicWorker
+
+    monkeypatch.setenv("CORE_WORKER_TEST_TASKS", "1")
+    one = SymbolicWorker(timeout=0.5, starved_seconds=60)
+    one.run("sleep", 0)  # started and answering
+    yield one
+    one.close()
+
+
+def test_a_task_past_its_limit_on_the_wall_clock_but_not_in_cpu_time_is_answered(worker):
+    process = worker._process
+    assert worker.run("sleep", 2) is None  # 2 s of wall clock, next to no CPU: not "too long"
+    assert worker._process is process  # nor killed
+
+
+def test_a_worker_stopped_by_the_system_mid_task_still_answers_a_fine_task(worker):
+    """SIGSTOP for longer than the limit and its grace: what a low-priority worker on a busy
+    machine lives through (no CPU at all for a while). The task needs 0.2 s of CPU: it is fine."""
+    process = worker._process
+    pauser = _stop_for_while_busy(worker, seconds=3)
+    assert worker.run("spin", 0.2) is None
+    pauser.join()
+    assert worker._process is process and worker.starts == 1
+
+
+def test_a_task_that_uses_its_cpu_limit_is_still_too_long(worker):
+    process = worker._process
+    with pytest.raises(ExpressionError, match="too long"):
+        worker.run("spin", 30)  # the child stops itself at 0.5 s of CPU
+    assert worker._process is process and process.poll() is None  # and stays ready
+    assert worker.run("spin", 0.01) is None
+
+
+def test_a_task_deaf_to_its_cpu_limit_is_killed_once_it_used_the_grace(worker):
+    process = worker._process
+    # SIGPROF blocked, spinning, as C code would; the fixture's 60 s of patience are far off, so
+    # the kill is for the CPU it used.
+    with pytest.raises(ExpressionError, match="too long"):
+        worker.run("stuck", 30)
+    assert process.poll() is not None  # killed
+
+
+def test_a_worker_starved_past_its_patience_is_stopped_as_busy_not_as_the_formula_s_fault(
+    monkeypatch,
+):
+    from core import WorkerBusyError
+    from core._worker import SymbolicWorker
+
+    monkeypatch.setenv("CORE_WORKER_TEST_TASKS", "1")
+    worker = SymbolicWorker(timeout=0.5, starved_seconds=2)
+    try:
+        worker.run("sleep", 0)
+        process = worker._process
+        with pytest.raises(WorkerBusyError, match="busy") as busy:
+            worker.run("sleep", 30)  # no CPU used, and the wall clock ran out
+        assert "too long" not in str(busy.value) and "too large" not in str(busy.value)
+        assert process.poll() is not None  # stopped, and a fresh child answers the next task
+        expr, _ = worker.run("build", "x^2 y")
+        assert str(expr) == "x**2*y"
+    finally:
+        worker.close()
+
+
+def _stop_for_while_busy(worker, seconds: float) -> threading.Thread:
+    """SIGSTOP the child once its task is in flight, SIGCONT it `seconds` later."""
+
+    def pause() -> None:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            process = worker._process
+            if process is not None and not worker._lock.acquire(blocking=False):
+                os.kill(process.pid, signal.SIGSTOP)
+                try:
+                    time.sleep(seconds)
+                finally:
+                    os.kill(process.pid, signal.SIGCONT)
+                return
+            if process is not None:
+                worker._lock.release()
+            time.sleep(0.001)
+
+    pauser = threading.Thread(target=pause)
+    pauser.start()
+    return pauser
+
+
+# -- a task no one waits for any more leaves the queue (its session closed or asked again) --------
+
+
+class _Gone(BaseException):  # what Streamlit's yield check raises is a BaseException too
+    pass
+
+
+def test_a_queued_task_that_is_no_longer_wanted_leaves_the_queue_without_a_worker(monkeypatch):
+    from core._worker import symbolic_owner
+
+    monkeypatch.setenv("CORE_WORKER_TEST_TASKS", "1")
+    pool = WorkerPool(size=1, timeout=10, heavy_seconds=100, half_life=3600)
+    try:
+        pool.run("sleep", 0)
+        busy = _run_as(pool, "someone", "sleep", 3)
+        _until(lambda: pool.idle() == 0)
+        wanted = threading.Event()
+        wanted.set()
+        outcome: list[str] = []
+
+        def leaving() -> None:
+            def still_wanted() -> None:
+                if not wanted.is_set():
+                    raise _Gone
+
+            symbolic_owner("leaver", still_wanted)
+            try:
+                pool.run("die")  # would kill the worker, were it ever run
+                outcome.append("ran")
+            except _Gone:
+                outcome.append("gave up")
+
+        leaver = threading.Thread(target=leaving)
+        leaver.start()
+        _until(lambda: pool.waiting() == 1)
+        wanted.clear()  # the session closed
+        leaver.join()
+        busy.join()
+        assert outcome == ["gave up"]
+        assert pool.waiting() == 0 and pool.idle() == 1
+        assert pool.workers[0].starts == 1  # "die" never reached the worker
+        assert pool.run("sleep", 0) is None
+    finally:
+        pool.close()
+
+
+def test_a_paced_task_that_is_no_longer_wanted_stops_waiting_for_its_turn(fair_pool):
+    from core._worker import symbolic_owner
+
+    pauses: list[float] = []
+    fair_pool._sleep = pauses.append  # no real sleep: the pace is counted, not waited
+    fair_pool._usage["attacker"] = (100 * fair_pool.pace_seconds, time.monotonic())
+    assert fair_pool.pace("attacker") > 0
+    checks: list[int] = []
+
+    def still_wanted() -> None:
+        checks.append(1)
+        raise _Gone
+
+    symbolic_owner("attacker", still_wanted)
+    try:
+        with pytest.raises(_Gone):
+            fair_pool.run("die")
+    finally:
+        symbolic_owner(None)
+    assert checks == [1] and len(pauses) == 1  # gave up after its first short pause
+    assert fair_pool.waiting() == 0 and fair_pool.idle() == 2

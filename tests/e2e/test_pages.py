@@ -1,9 +1,10 @@
 """A fresh server opened straight on any page's link runs the whole app: the sidebar, every page
 in the navigation, the link kept, and no "Page not found" dialog.
 
-pages/ holds only packages (pages/<page>/page.py), so Streamlit's first multipage mode, which runs
-each pages/*.py on its own until some run calls st.navigation, has nothing to find: the very first
-run is app.py's, with no workaround. The navigation is checked at the first quiet moment.
+Streamlit's first multipage mode, which runs each pages/*.py on its own until some run calls
+st.navigation, finds pages/<url>.py, whose hand-off runs app.py in that same run
+(ui/shell/first_visit.py; tests/test_first_visit.py counts the runs). The navigation is checked at
+the first quiet moment.
 """
 
 from __future__ import annotations

@@ -14,8 +14,9 @@ from collections import OrderedDict
 from collections.abc import Mapping
 
 import streamlit as st
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_run_yield_check
 
-from core import ExpressionError, Function, Grid, evaluate_grid, symbolic_owner
+from core import ExpressionError, Function, Grid, WorkerBusyError, evaluate_grid, symbolic_owner
 
 from .fair import heavy_from_here
 
@@ -28,10 +29,15 @@ OWNER = "_symbolic_owner"
 def own_symbolic_work() -> None:
     """Charge this run's symbolic work to this session (core.symbolic_owner), so the server's
     workers are shared fairly between sessions: one typing expensive formulas waits behind its
-    own, not everyone else. Call at the start of every run."""
+    own, not everyone else. Call at the start of every run.
+
+    While its task waits for a worker, the run asks Streamlit whether it should stop (the session
+    closed) or rerun (its person sent something newer), the way Streamlit's own cache waits do
+    (the run's yield check raises then): twenty attackers who leave do not leave twenty queued
+    formulas behind them for the students' workers."""
     if OWNER not in st.session_state:
         st.session_state[OWNER] = uuid.uuid4().hex
-    symbolic_owner(st.session_state[OWNER])
+    symbolic_owner(st.session_state[OWNER], still_wanted=get_run_yield_check())
 
 
 def canonical_key(f: Function) -> str:
@@ -49,11 +55,14 @@ def per_function(max_entries: int, *, copy: bool = False):
 
 # A refusal is remembered too, for a while: a formula stopped at the worker's time limit would
 # otherwise hold a worker for that long again each time any student sends it. Not for ever, since
-# a time limit reached on a busy server may not be reached on a quiet one.
+# a time limit reached on a busy server may not be reached on a quiet one. A worker starved of CPU
+# (WorkerBusyError: the machine's fault, not the formula's) is not a refusal: raised, not kept.
 @st.cache_resource(max_entries=256, ttl=REFUSALS_REMEMBERED_SECONDS, show_spinner=False)
 def _built(text: str) -> Function | ExpressionError:
     try:
         return Function(text)
+    except WorkerBusyError:
+        raise
     except ExpressionError as error:
         return error
 
