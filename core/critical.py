@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._worker import shared_worker
+from ._worker import WorkerBusyError, shared_worker
 from .grid import check_window
 from .parse import ExpressionError, X, Y, to_text
 
@@ -129,6 +129,8 @@ def parameter_note(f) -> str:
             _DETERMINANTS[key] = shared_worker().run(
                 "hessian_determinant", *second, timeout=DETERMINANT_TIMEOUT
             )
+        except WorkerBusyError:
+            return ""  # the machine was busy, not the formula: asked again next time
         except ExpressionError:
             _DETERMINANTS[key] = None
     determinant = _DETERMINANTS[key]
@@ -252,6 +254,8 @@ def _algebraic(f, low, high) -> np.ndarray:
             found = shared_worker().run(
                 "polynomial_critical_points", fx, fy, timeout=ALGEBRAIC_TIMEOUT
             )
+        except WorkerBusyError:
+            return np.empty((0, 2))  # the machine was busy, not the formula: asked again next time
         except ExpressionError:
             found = None
         _ALGEBRAIC[f] = np.array(found or [], dtype=np.float64).reshape(-1, 2)

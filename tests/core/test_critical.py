@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core import Function
+from core._worker import WorkerBusyError
 from core.critical import CriticalPoints, critical_points
 
 HIMMELBLAU = "(x^2 + y - 11)^2 + (x + y^2 - 7)^2"
@@ -337,3 +338,37 @@ def test_a_circle_of_critical_points_of_a_rational_function_is_reported_as_a_cur
         assert p.value == pytest.approx(2, abs=1e-9)
     gaps = np.diff(np.concatenate([angles, [angles[0] + 2 * math.pi]]))
     assert gaps.max() < 1.5 * gaps.min()  # evenly spaced along the circle
+
+
+class _BusyOnce:
+    """The shared worker, except that each task's first call finds the machine too busy."""
+
+    def __init__(self, worker):
+        self.worker, self.calls = worker, Counter()
+
+    def run(self, task, *args, **kwargs):
+        self.calls[task] += 1
+        if self.calls[task] == 1:
+            raise WorkerBusyError("The server is too busy.", hint="Try again in a moment.")
+        return self.worker.run(task, *args, **kwargs)
+
+
+def test_a_busy_worker_is_asked_again_next_time_not_remembered_as_no_answer(monkeypatch):
+    import core.critical as critical
+
+    busy = _BusyOnce(critical.shared_worker())
+    monkeypatch.setattr(critical, "shared_worker", lambda: busy)
+    # New texts: nothing cached from other tests.
+    f = Function("a x^2 + b y^2 + 0.125 x y", parameters={"a": 1.0, "b": -1.0})
+    assert critical.parameter_note(f) == ""  # busy: said nothing
+    assert "a" in critical.parameter_note(f) and busy.calls["hessian_determinant"] == 2
+    assert critical.parameter_note(f) == critical.parameter_note(f)
+    assert busy.calls["hessian_determinant"] == 2  # the answer is kept
+
+    g = Function("x^3 - 3 x + y^2 + 0.0625 y")
+    first = critical_points(g, (-3, 3), (-3, 3))
+    second = critical_points(g, (-3, 3), (-3, 3))
+    assert busy.calls["polynomial_critical_points"] == 2
+    # The numeric search found both points while the worker was busy: (±1, -1/32).
+    for found in (first, second):
+        np.testing.assert_allclose([(p.x, p.y) for p in found], [(-1, -1 / 32), (1, -1 / 32)])
