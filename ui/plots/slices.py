@@ -23,11 +23,16 @@ SLICE_HEIGHT = 400
 def slice_figure(piece, *, height: int = SLICE_HEIGHT) -> go.Figure:
     """One slice as a 2D graph: f(x, y0) against x (or f(x0, y) against y), its tangent line at
     the point with the slope in the legend, and the point."""
+    return new_figure(*slice_figure_parts(piece, height=height))
+
+
+def slice_figure_parts(piece, *, height: int = SLICE_HEIGHT) -> tuple[list[dict], dict]:
+    """slice_figure's traces and layout, for ui.plots.config.prepared_parts."""
     along_x = piece.variable == "x"
     variable, other = ("x", "y") if along_x else ("y", "x")
     curve_name = "f(x, y₀)" if along_x else "f(x₀, y)"
     derivative = f"∂f/∂{variable}"
-    return slice_panel(
+    return slice_panel_parts(
         piece,
         colour=X_SLICE if along_x else Y_SLICE,
         curve_name=curve_name,
