@@ -129,9 +129,12 @@ def streamlit_server(
     app_dir: Path = ROOT, options: Sequence[str] = (), port: int | None = None
 ) -> Iterator[Server]:
     """`streamlit run app.py` on 127.0.0.1 until the block ends, stopped by its PID (and any
-    worker process it left behind). `options`: Streamlit options "section.name=value"."""
+    worker process it left behind). `options`: Streamlit options "section.name=value".
+    This app is started as `python -m serve` (serve.py): the same, its imports done before the
+    first visit; another app (a benchmark's peer, an older copy) as `streamlit run app.py`."""
     port = port or free_port()
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true"]
+    launcher = ["serve"] if (app_dir / "serve.py").is_file() else ["streamlit", "run", "app.py"]
+    command = [sys.executable, "-m", *launcher, "--server.headless", "true"]
     command += ["--server.port", str(port), "--server.address", "127.0.0.1"]
     # Everything else from .streamlit/config.toml, as `streamlit run app.py` would have it.
     command += ["--browser.gatherUsageStats", "false"]
