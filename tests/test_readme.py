@@ -27,9 +27,8 @@ def test_ci_runs_the_readme_test_command():
     for step in ["apt-get update", *command.group(1).split(" && ")]:
         assert re.search(rf"^{re.escape(step)}$", ci, flags=re.M), step
     venv = r"python3 -m venv \.venv && \. \.venv/bin/activate && "
-    assert re.search(
-        rf"^{venv}pip install -r requirements\.txt && streamlit run app\.py$", README, re.M
-    )
+    assert re.search(rf"^{venv}pip install -r requirements\.txt && python -m serve$", README, re.M)
+    assert (ROOT / "serve.py").is_file()  # the launcher the first command runs
     # Debian and Ubuntu refuse a bare `pip install`: both commands install into the venv.
     assert re.search(rf"{venv}pip install -r requirements-dev\.txt", command.group(1))
     assert "http://localhost:8501" in README  # headless: the README says where the app opens
