@@ -81,8 +81,10 @@ def test_the_image_keeps_everything_the_app_and_deploy_import():
         if line.strip() and not line.startswith("#")
     ]
     assert ".git" in ignored and ".venv" in ignored
-    # deploy warms each process with the load benchmark's client (bench.load.Student)
-    needed = ["app.py", "requirements.txt", ".streamlit", "core", "ui", "pages", "deploy", "bench"]
+    # deploy starts each process with serve.py and warms it with the load benchmark's client
+    # (bench.load.Student)
+    needed = ["app.py", "serve.py", "requirements.txt", ".streamlit", "core", "ui", "pages"]
+    needed += ["deploy", "bench"]
     for name in needed:
         assert (ROOT / name).exists(), name
         assert not any(fnmatch.fnmatch(name, pattern) for pattern in ignored), name
