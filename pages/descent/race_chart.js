@@ -153,7 +153,7 @@ function narrowLayout(layout, width) {
 // units at the wide screen's distance).
 const STEP_BACK_BELOW = 4 / 3;
 const NARROW_HEIGHT_PER_WIDTH = 0.62;
-const SCENE_WIDTH_OVER_HEIGHT = 1.31;
+const SCENE_WIDTH_OVER_HEIGHT = 1.37;
 const SCENE_NARROWED = { x: [0.03, 0.5] };
 const PAN = { x: 0.045, y: -0.075 };
 function wideLayout(layout, width) {

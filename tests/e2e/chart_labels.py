@@ -137,14 +137,18 @@ SCENES_3D = """() => [...document.querySelectorAll('[data-testid=stMain] .js-plo
   })"""
 
 
+DARK = 110  # how far from the paper's colour a pixel of a label is (the zero lines: 102)
+
+
 def scene_edges_cut(png: bytes, box: list[float], legend: list[float] | None, scale: float):
-    """The sides ("left", "top", "right", "bottom") of a 3D scene's box at which something drawn
-    touches the edge, i.e. is cut there, in the PNG of its chart (`scale` device px per CSS px).
-    The legend's rows do not count."""
+    """The sides ("left", "top", "right", "bottom") of a 3D scene's box at which something dark
+    touches the edge, i.e. is cut there, in the PNG of its chart (`scale` device px per CSS px):
+    a label (text is #111 on white), a dark part of a surface. The light grid (#d9d9d9) and the
+    zero lines (#999) may run to the edge. The legend's rows do not count."""
     from PIL import Image
 
     image = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
-    ink = np.abs(image - image[2, 2]).max(axis=2) > 40  # differs from the paper
+    ink = np.abs(image - image[2, 2]).max(axis=2) > DARK
     if legend is not None:
         ink[max(int(legend[0] * scale), 0) : int(legend[1] * scale) + 1, :] = False
     left, top, right, bottom = (round(v * scale) for v in box)
