@@ -267,7 +267,10 @@ def error_figure(sweep, *, article_h: float = DEFAULT_H["forward"], height=ERROR
         "linecolor": "#444444",
         "ticks": "outside",
         "exponentformat": "power",
-        "dtick": 2 if (y_range[1] - y_range[0]) > 12 else 1,
+        # Plotly's own spacing, which follows the axis' length in pixels: a fixed dtick gave a
+        # phone's y axis 11 labels on top of each other and its x labels turned on end into the
+        # title. The grid keeps every power of ten.
+        "minor": {"dtick": 1, "showgrid": True, "gridcolor": LIGHT_GRID},
     }
     layout = {
         **base_layout(height),
@@ -276,9 +279,6 @@ def error_figure(sweep, *, article_h: float = DEFAULT_H["forward"], height=ERROR
             **axis,
             "title": {"text": "step size h", "font": {"size": TITLE_FONT_SIZE}},
             "range": [math.log10(low_h) - 0.2, math.log10(high_h) + 0.2],
-            # Every second power of ten: 21 labels overlapped on a phone (the grid keeps them all).
-            "dtick": 2,
-            "minor": {"dtick": 1, "showgrid": True, "gridcolor": LIGHT_GRID},
         },
         "yaxis": {
             **axis,

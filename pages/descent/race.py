@@ -60,16 +60,21 @@ RACE_HEIGHT = 560  # the chart; the play controls are HTML below it
 # than about 445 px of its old 43%). The camera is close enough that the scene draws over at least
 # 60% of its part at 1920 x 1080 (it was 36% from eye (1.7, 0.93, 0.82)), and looks a little below
 # the box's centre (center.z) so the box sits higher, under the legend, and the y labels below it
-# stay inside; the z labels keep a few pixels at the chart's left edge. A flatter box than
-# Explore's (RACE_Z_ASPECT).
+# stay inside (from (1.21, 0.66, 0.585) looking at z = -0.17 the "2" nearest the viewer was cut at
+# the scene's bottom; seen from a little lower now, the box is shorter on screen and the camera
+# can stay about as close); the z labels keep a few pixels at the chart's left edge. A flatter box
+# than Explore's (RACE_Z_ASPECT).
 DEFAULT_CAMERA = {
-    "eye": {"x": 1.21, "y": 0.66, "z": 0.585},
-    "center": {"x": 0, "y": 0, "z": -0.17},
+    "eye": {"x": 1.27, "y": 0.693, "z": 0.52},
+    "center": {"x": 0, "y": 0, "z": -0.22},
     "up": {"x": 0, "y": 0, "z": 1},
 }
 RACE_Z_ASPECT = 0.75
-SCENE_DOMAIN = {"x": [0.0, 0.53], "y": [0.04, 1.0]}
+SCENE_DOMAIN = {"x": [0.0, 0.53], "y": [0.0, 1.0]}
 MAP_DOMAIN = [0.59, 1.0]
+# The map's height in the chart: room below for its x ticks and title, and above it half a tick
+# label's height, which the legend's last row had covered ("3" at the map's top).
+MAP_HEIGHT = [0.06, 0.965]
 # The surface is a little transparent: a path in a valley behind a ridge (Himmelblau's) shows
 # through it instead of vanishing; the paths are opaque and drawn a hair above the surface.
 SURFACE_OPACITY = 0.72
@@ -155,7 +160,10 @@ def race_base(grid, *, height: int = RACE_HEIGHT) -> dict:
     scene["domain"] = SCENE_DOMAIN
     scene["aspectratio"] = {**scene["aspectratio"], "z": RACE_Z_ASPECT}
     xaxis = MAP_AXIS | {
-        "title": {"text": "x", "font": {"size": TITLE_FONT_SIZE}, "standoff": 4},
+        # Under its tick labels (without automargin Plotly ignores the standoff and placed the
+        # title on the "0" below the map).
+        "title": {"text": "x", "font": {"size": TITLE_FONT_SIZE}, "standoff": 6},
+        "automargin": True,
         "range": list(xlim),
         "domain": MAP_DOMAIN,
         "anchor": "y",
@@ -163,7 +171,7 @@ def race_base(grid, *, height: int = RACE_HEIGHT) -> dict:
     yaxis = MAP_AXIS | {
         "title": {"text": "y", "font": {"size": TITLE_FONT_SIZE}},
         "range": list(ylim),
-        "domain": [0.06, 1.0],
+        "domain": MAP_HEIGHT,
         "anchor": "x",
     }
     if equal_scale(xlim, ylim):

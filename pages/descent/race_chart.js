@@ -17,8 +17,9 @@
 const CLICK_SLOP_PX = 5; // a pointer that moved more than this between down and up was a drag
 const PLOTLY_WAIT_MS = 4000;
 const NARROW_PX = 640; // below this width the scene and the map are stacked
-// The phone's camera: the wide screen's comes closer and looks lower than a stacked scene allows.
-const NARROW_CAMERA = { eye: { x: 1.955, y: 1.07, z: 0.943 }, center: { x: 0.07, y: -0.12, z: 0 } };
+// The phone's camera: the wide screen's comes closer and looks lower than a stacked scene allows;
+// panned so the z title keeps a margin at the left and the x title is not cut at the right.
+const NARROW_CAMERA = { eye: { x: 1.955, y: 1.07, z: 0.943 }, center: { x: 0.07, y: -0.095, z: 0 } };
 const ARRAY_KEYS = ["x", "y", "z", "text"];
 const TYPED = {
   f4: Float32Array,
@@ -141,30 +142,35 @@ function narrowLayout(layout, width) {
 // Beside the map, the scene's part is as tall as the chart and, at 1366 px or at 150% zoom, narrower
 // than tall; Plotly fits the scene to that height, so the camera close enough at 1920 x 1080 would
 // cut the z labels at the left and the x labels at the right there. Where the part is less than
-// 4:3 (at 1920 x 1080 it is 1.4:1), the camera steps back until the box with its labels (drawn
-// about 1.6 times as wide as the part is tall) fits the part's width. The part then leaves room at
-// the chart's left and ends before the map's y labels; the labels keep their size in pixels as
-// the scene shrinks, and the z title reaches further left than the x title reaches right, so the
-// view is panned right by about as many pixels (PAN, scene units at the wide screen's distance).
+// 4:3 (at 1920 x 1080 it is 1.4:1), the chart is first made shorter (NARROW_HEIGHT_PER_WIDTH of its
+// width: the square map beside the scene is as wide as the column allows and no taller, and the
+// chart then fits the first screen at 150% zoom); then the camera steps back until the box with its
+// labels fits the part's width (SCENE_WIDTH_OVER_HEIGHT: measured, with the legend's rows above
+// the scene, so that nothing is cut at 1366 px and at 150% zoom). At 560 px tall the scene had
+// filled about a third of its part there; at this height, about 60% (tests/e2e/test_layout.py).
+// The labels keep their size in pixels as the scene shrinks, and the z title reaches further left
+// than the x title reaches right, so the view is panned right by about as many pixels (PAN, scene
+// units at the wide screen's distance).
 const STEP_BACK_BELOW = 4 / 3;
-const SCENE_WIDTH_OVER_HEIGHT = 1.6;
+const NARROW_HEIGHT_PER_WIDTH = 0.62;
+const SCENE_WIDTH_OVER_HEIGHT = 1.37;
 const SCENE_NARROWED = { x: [0.03, 0.5] };
 const PAN = { x: 0.045, y: -0.075 };
 function wideLayout(layout, width) {
   if (width < NARROW_PX || !layout.scene || !layout.scene.camera) return layout;
   const domain = layout.scene.domain || { x: [0, 1], y: [0, 1] };
   const margin = layout.margin || {};
-  const height = (layout.height || 500) - (margin.t || 0) - (margin.b || 0);
+  const plotTall = (chart) => (chart - (margin.t || 0) - (margin.b || 0)) * (domain.y[1] - domain.y[0]);
   const across = (width - (margin.l || 0) - (margin.r || 0)) * (domain.x[1] - domain.x[0]);
-  const tall = height * (domain.y[1] - domain.y[0]);
-  if (across >= STEP_BACK_BELOW * tall) return layout;
-  const back = Math.max(1, (SCENE_WIDTH_OVER_HEIGHT * tall) / across);
+  if (across >= STEP_BACK_BELOW * plotTall(layout.height || 500)) return layout;
+  const height = Math.min(layout.height || 500, Math.round(NARROW_HEIGHT_PER_WIDTH * width));
+  const back = Math.max(1, (SCENE_WIDTH_OVER_HEIGHT * plotTall(height)) / across);
   const { eye, center } = layout.scene.camera;
   const camera = {
     eye: { x: back * eye.x, y: back * eye.y, z: back * eye.z },
     center: { x: back * PAN.x, y: back * PAN.y, z: (center && center.z) || 0 },
   };
-  return merged(layout, { scene: { camera, domain: SCENE_NARROWED } });
+  return merged(layout, { height, scene: { camera, domain: SCENE_NARROWED } });
 }
 
 function draw(state) {

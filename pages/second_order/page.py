@@ -100,11 +100,6 @@ def moved(to: Moved) -> None:
     set_point(to.x, to.y)
 
 
-# In a column narrower than 400 px (at 150% zoom, on a phone) the surfaces are drawn this many
-# times shorter again than other 3D charts: their z title was cut at the left.
-SMALL_3D_FIT = 1.2
-
-
 def chart(name: str, words: str = "") -> None:
     """Live chart `name` of the page, in a container keyed second_<name>; `words`: what it
     shows at this point, for its accessible name (ui.shell.chart_text)."""
@@ -120,7 +115,6 @@ def chart(name: str, words: str = "") -> None:
             label=LABELS[name],
             light=True,
             description=words or point_sentence(point),
-            small_fit=SMALL_3D_FIT,
         )
 
 

@@ -3,7 +3,8 @@
 is what the browser's zoom does), a laptop at 1366x768 and a phone at 390x844 with touch.
 
 On every page at every size: no heading, chart, button or input overlaps another; nothing is wider
-than the page (no sideways scrolling, nothing cut at the right). At 1920x1080 Explore's 3D scene
+than the page (no sideways scrolling, nothing cut at the right); no chart's tick label or axis title
+is cut, covered or piled on another (2D and 3D). At 1920x1080 Explore's 3D scene
 fills at least 60% of its chart, measured from the pixels. On the phone a tap on the map moves the
 point and a swipe over a chart scrolls the page. One browser context per size visits every page.
 """
@@ -15,6 +16,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import numpy as np
 import pytest
+from chart_labels import LABELS_2D, SCENES_3D, scene_edges_cut
 from conftest import CHARTS, SCRIPT_IDLE, SIZES, open_page
 from plotly_moves import CONTOUR, SURFACE, contour_pixel, wait_until_drawn
 
@@ -375,3 +377,35 @@ def test_no_3d_scene_is_cut_at_its_sides_at_any_size(sized, path):
     for scene, png, legend in parts:
         _, cut = ink_share(png, legend)
         assert not cut, f"{size} /{path} {scene}: the 3D scene is cut at a side"
+
+
+# Neighbouring tick labels of a 3D axis: their anchors at least this many font sizes apart on
+# screen. At 150% zoom the x ticks -3..3 of Second order's and Explore's scenes stood 8 and 13 px
+# apart at 14 px (piled on each other); with the narrow charts' compact ticks, 16 px or more at
+# 11 px; at 1920 x 1080, 23 px or more at 14 px.
+TICK_SPACING_FONTS = 1.25
+
+
+@pytest.mark.parametrize("path", [path for path in PAGES if CHARTS[path]])
+def test_no_tick_label_or_axis_title_is_cut_covered_or_crowded(sized, path):
+    """Every chart of the page, at every size. 2D: each tick label and axis title lies inside its
+    chart, no axis title or legend covers a tick label, no two tick labels of an axis overlap (the
+    Descent map's x title sat on its "0" and the legend on its "3"; a phone's error plot on
+    Derivatives piled eleven powers of ten). 3D: nothing drawn touches an edge of the scene's box
+    (where WebGL cuts: the y ticks nearest the viewer were cut at the bottom at 1920 x 1080, and the
+    y title at 150% zoom), and neighbouring tick labels stand TICK_SPACING_FONTS apart."""
+    size, page, url = sized
+    open_page(page, f"{url}/{path}", CHARTS[path])
+    labels = page.evaluate(LABELS_2D)
+    assert labels["charts"] >= 1, path
+    assert labels["problems"] == [], f"{size} /{path}: {labels['problems']}"
+    scale = page.evaluate("() => devicePixelRatio")
+    for scene in page.evaluate(SCENES_3D):
+        chart = page.locator(scene["selector"])
+        chart.scroll_into_view_if_needed()
+        page.wait_for_timeout(800)
+        cut = scene_edges_cut(chart.screenshot(), scene["box"], scene["legend"], scale)
+        assert cut == [], f"{size} /{path} {scene['selector']}: drawn to the scene's {cut} edge"
+        for axis in scene["spacing"]:
+            least = axis["least"] / axis["font"]
+            assert least >= TICK_SPACING_FONTS, f"{size} /{path}: 3D ticks crowd: {axis}"

@@ -540,8 +540,9 @@ function draw(state, moving, level, layoutParts) {
   // Plotly keeps what the person changed (the camera, a zoom) while uirevision stays the same:
   // for the 3D scene always, for the map until the window or the function changes.
   const uirevision = state.base.kind === "3d" ? "live" : state.revision;
-  const layout = Object.assign({}, state.figure.layout, { annotations: [], uirevision }, layoutParts || {});
+  let layout = Object.assign({}, state.figure.layout, { annotations: [], uirevision }, layoutParts || {});
   if (state.height) layout.height = state.height; // fitHeight's, from the chart's width
+  layout = compact3d(state, layout);
   const scene = glScene(gd);
   if (scene) {
     // The turntable coasts on after the button is released, past the camera Plotly recorded
@@ -550,7 +551,11 @@ function draw(state, moving, level, layoutParts) {
     if (gd.layout && gd.layout.scene) gd.layout.scene.camera = camera;
     layout.scene = Object.assign({}, layout.scene, { camera });
   }
-  return Plotly.react(gd, base.concat(moving), layout, state.config);
+  const drawn = Plotly.react(gd, base.concat(moving), layout, state.config);
+  if (!state.compact || state.cameraFitted !== false || !moving.length) return drawn;
+  // The first draw with the point's traces (their legend rows settle the scene's height).
+  state.cameraFitted = true;
+  return drawn.then(() => fitCompactCamera(state, Plotly));
 }
 
 function applyServerPoint(state) {
@@ -1727,6 +1732,82 @@ function withBodyZ(figure, evaluate, clip) {
   return figure;
 }
 
+// A 3D scene in a chart narrower than COMPACT_3D_PX (Explore at 1366 px and at 150% zoom, Second
+// order's columns there, a phone) is drawn 170 to 320 px tall, while its tick labels and titles
+// keep their size in pixels: the y ticks and title were cut at the scene's bottom and the x ticks
+// piled on each other. There it has fewer, smaller ticks and smaller titles, and its first camera
+// steps back and looks lower, the lower the shorter the scene (the labels under the box take a
+// fixed number of pixels: about 0.2 box units more at 170 px than at 500 px), so that every label
+// stays inside. Measured in Chromium at the four classroom sizes (tests/e2e/test_layout.py).
+const COMPACT_3D_PX = 520;
+const COMPACT_TICKS = 5;
+const COMPACT_TICK_PX = 11;
+const COMPACT_TITLE_PX = 14;
+const COMPACT_BACK = 1.17;
+const FULL_SCENE_PX = 500; // the scene's height at 1920 x 1080, where the server's camera fits
+const LOWER_PER_INVERSE_PX = 48; // how much lower the camera looks, per 1 / (scene height in px)
+const LOWEST_CENTER_Z = -0.45;
+
+function compactAxis(axis) {
+  const given = axis || {};
+  const title = typeof given.title === "string" ? { text: given.title } : given.title || {};
+  return Object.assign({}, given, {
+    nticks: COMPACT_TICKS,
+    tickfont: Object.assign({}, given.tickfont, { size: COMPACT_TICK_PX }),
+    title: Object.assign({}, title, { font: Object.assign({}, title.font, { size: COMPACT_TITLE_PX }) }),
+  });
+}
+
+// `layout` as drawn at the chart's width: its axes compact when the 3D chart is narrow.
+function compact3d(state, layout) {
+  if (!state.compact || !layout.scene) return layout;
+  const scene = Object.assign({}, layout.scene);
+  for (const name of ["xaxis", "yaxis", "zaxis"]) scene[name] = compactAxis(scene[name]);
+  return Object.assign({}, layout, { scene });
+}
+
+// The first camera of a compact scene drawn `tall` px high: the server's, stepped back and
+// looking lower (see above).
+function compactCamera(camera, tall) {
+  const { eye, center } = camera;
+  const lower = LOWER_PER_INVERSE_PX * (1 / Math.max(tall, 1) - 1 / FULL_SCENE_PX);
+  const z = ((center && center.z) || 0) - Math.max(lower, 0);
+  return Object.assign({}, camera, {
+    eye: { x: COMPACT_BACK * eye.x, y: COMPACT_BACK * eye.y, z: COMPACT_BACK * eye.z },
+    center: Object.assign({ x: 0, y: 0 }, center, { z: Math.max(z, LOWEST_CENTER_Z) }),
+  });
+}
+
+// After the first draw of a compact scene with the point's traces: its camera for the scene's
+// height as drawn. The legend's rows take their share of the chart in a second pass that Plotly
+// may run after its promise has resolved, so the height is read once it has held a few frames.
+const SETTLE_FRAMES = 3;
+function fitCompactCamera(state, Plotly) {
+  const camera = state.figure.layout.scene && state.figure.layout.scene.camera;
+  if (!state.compact || !camera || !camera.eye) return Promise.resolve();
+  const sceneHeight = () => {
+    const full = state.gd._fullLayout;
+    if (!full || !full.scene || !full._size) return null;
+    const domain = full.scene.domain.y;
+    return full._size.h * (domain[1] - domain[0]);
+  };
+  return new Promise((resolve) => {
+    let last = sceneHeight();
+    let held = 0;
+    let frames = 0;
+    const check = () => {
+      const tall = sceneHeight();
+      held = tall === last ? held + 1 : 0;
+      last = tall;
+      frames += 1;
+      if (held < SETTLE_FRAMES && frames < 60) return requestAnimationFrame(check);
+      if (!tall) return resolve();
+      return resolve(Plotly.relayout(state.gd, { "scene.camera": compactCamera(camera, tall) }));
+    };
+    requestAnimationFrame(check);
+  });
+}
+
 function hideContainer(parentElement) {
   const box = parentElement && (parentElement.host || parentElement);
   const container = box && box.closest ? box.closest("[data-testid=stElementContainer]") : null;
@@ -1735,19 +1816,19 @@ function hideContainer(parentElement) {
 
 // A 3D scene is drawn to the chart's height (Plotly's field of view is vertical): in a narrow
 // column a tall chart cut off its tick labels left and right. With `fit`, the chart is no taller
-// than its width / fit (and never taller than `height`), and follows the column's width.
-// Below SMALL_3D_PX, with `small_fit` (Second order's columns at 150% zoom, a phone), the tick
-// labels and the z title, which keep their size in pixels, stuck out of the scene at the left:
-// there the chart is small_fit times shorter again, so the box shrinks and they fit.
-const SMALL_3D_PX = 400;
+// than its width / fit (and never taller than `height`), and follows the column's width. (Second
+// order's columns at 150% zoom and on a phone were drawn 1.2 times shorter again, which cut the
+// y title at the bottom once the labels were compact: compact3d keeps them inside instead.)
 function fitHeight(state, data) {
   const width = state.host.clientWidth;
-  const fit = data.fit && data.small_fit && width < SMALL_3D_PX ? data.fit * data.small_fit : data.fit;
+  const fit = data.fit;
   const height = fit && width > 0 ? Math.min(data.height, Math.round(width / fit)) : data.height;
   state.host.style.height = `${height}px`;
   state.gd.style.height = `${height}px`;
-  const changed = state.height !== undefined && state.height !== height;
+  const compact = data.kind === "3d" && width > 0 && width < COMPACT_3D_PX;
+  const changed = (state.height !== undefined && state.height !== height) || (state.compact !== undefined && state.compact !== compact);
   state.height = height;
+  state.compact = compact;
   return changed;
 }
 
@@ -1755,7 +1836,15 @@ function watchWidth(state) {
   if (state.watching || typeof ResizeObserver === "undefined") return;
   state.watching = new ResizeObserver(() => {
     if (state.base && fitHeight(state, state.base) && state.gd._fullLayout && window.Plotly) {
-      window.Plotly.relayout(state.gd, { height: state.height });
+      // The ticks and titles follow the width (not the camera, which the person may have turned).
+      const axes = compact3d({ compact: true }, { scene: state.figure.layout.scene || {} }).scene;
+      const plain = state.figure.layout.scene || {};
+      const scene = state.compact ? axes : plain;
+      const update = { height: state.height };
+      if (state.base.kind === "3d") {
+        for (const name of ["xaxis", "yaxis", "zaxis"]) update[`scene.${name}`] = scene[name] || {};
+      }
+      window.Plotly.relayout(state.gd, update);
     }
   });
   state.watching.observe(state.host);
@@ -1805,8 +1894,9 @@ function mountBase(state, data, parentElement, chunkUrl) {
     state.evaluate = evaluate;
     const first = !state.gd._fullLayout;
     const promise = first
-      ? Plotly.newPlot(state.gd, state.figure.data, { ...state.figure.layout, height: state.height }, state.config)
+      ? Plotly.newPlot(state.gd, state.figure.data, compact3d(state, { ...state.figure.layout, height: state.height }), state.config)
       : draw(state, [], null, {});
+    if (first) state.cameraFitted = false;
     return promise.then(() => {
       afterSweep(state);
       if (!state.wired) {

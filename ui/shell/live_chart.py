@@ -331,15 +331,13 @@ def live_chart(
     label: str,
     light: bool = False,
     description: str = "",
-    small_fit: float | None = None,
 ) -> None:
     """Draw chart `key`: `base` (kind "3d" or "2d", figure JSON, geometry, compiled function, and
     optionally `moving` and `grid`) and `point` (traces JSON, layout parts, level, what is shown,
     optionally `params`). on_move(Moved) runs in a callback before the rerun that a drag, a click
     or the arrow keys cause. `light`: mounted through the stub (live_engine() came first).
     The chart's accessible name is `label` and `description`, the point in words (it travels
-    with the point, so a move never resends the base). `small_fit`: a 3D chart narrower than
-    400 px is that many times shorter again (its labels keep their size and stuck out)."""
+    with the point, so a move never resends the base)."""
     geometry = base["geometry"]
     look = current_look()
     figure = themed_json(base["figure"], look)  # JSON text (plotly_json)
@@ -372,7 +370,6 @@ def live_chart(
             "height": height,
             # 3D: no taller than the column's width / FIT_3D (ui/shell/live_chart.js, fitHeight).
             "fit": FIT_3D if base["kind"] == "3d" else None,
-            "small_fit": small_fit if base["kind"] == "3d" else None,
             "label": label,
             "plotly_chunk": plotly_chunk(),
         },
