@@ -10,6 +10,7 @@ a rerun counts too.
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -28,12 +29,19 @@ async def _visit(url: str, page: str) -> tuple[load.Interaction, load.Student]:
         await student.close()
 
 
+def _run(coroutine):
+    """asyncio.run in a thread of its own: in the full suite Playwright's sync API (tests/e2e)
+    leaves an event loop running in the main thread, where asyncio.run refuses to start one."""
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(asyncio.run, coroutine).result()
+
+
 @pytest.mark.parametrize("path", URL_PATHS)
 def test_the_first_visit_to_a_fresh_server_s_page_link_runs_the_script_once(monkeypatch, path):
     monkeypatch.setitem(load.PAGES, path, path)  # the client names the page by its URL path
     with streamlit_server() as server:
-        first, first_student = asyncio.run(_visit(server.url, path))
-        later, later_student = asyncio.run(_visit(server.url, path))
+        first, first_student = _run(_visit(server.url, path))
+        later, later_student = _run(_visit(server.url, path))
     assert first.errors == [] and first.finished  # no "page not found", nothing raised
     assert first.runs == 1
     assert later.runs == 1
