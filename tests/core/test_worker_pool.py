@@ -78,24 +78,34 @@ def test_only_the_first_call_starts_the_shared_workers(monkeypatch):
 # -- a worker killed mid-build is not the formula's fault (issue 15) ------------------------------
 
 
-def _kill_once_while_busy(worker) -> threading.Thread:
-    """From outside (as the OOM killer or an operator would): SIGKILL the child once it is busy."""
+def _once_busy(worker, act, poll: float) -> threading.Thread:
+    """From another thread, call act(child process) once the worker's child is in a task (the
+    worker holds its lock), looking every `poll` seconds for up to 30 s."""
 
-    def kill() -> None:
+    def watch() -> None:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             process = worker._process
             if process is not None and not worker._lock.acquire(blocking=False):
-                time.sleep(0.3)  # the task is sent and the child sleeps in it
-                os.kill(process.pid, signal.SIGKILL)
+                act(process)
                 return
             if process is not None:
                 worker._lock.release()
-            time.sleep(0.01)
+            time.sleep(poll)
 
-    killer = threading.Thread(target=kill)
-    killer.start()
-    return killer
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    return watcher
+
+
+def _kill_once_while_busy(worker) -> threading.Thread:
+    """From outside (as the OOM killer or an operator would): SIGKILL the child once it is busy."""
+
+    def kill(process) -> None:
+        time.sleep(0.3)  # the task is sent and the child sleeps in it
+        os.kill(process.pid, signal.SIGKILL)
+
+    return _once_busy(worker, kill, poll=0.01)
 
 
 def test_a_job_whose_worker_is_killed_from_outside_is_answered_by_one_retry(pool):
@@ -365,24 +375,14 @@ def test_a_worker_starved_past_its_patience_is_stopped_as_busy_not_as_the_formul
 def _stop_for_while_busy(worker, seconds: float) -> threading.Thread:
     """SIGSTOP the child once its task is in flight, SIGCONT it `seconds` later."""
 
-    def pause() -> None:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            process = worker._process
-            if process is not None and not worker._lock.acquire(blocking=False):
-                os.kill(process.pid, signal.SIGSTOP)
-                try:
-                    time.sleep(seconds)
-                finally:
-                    os.kill(process.pid, signal.SIGCONT)
-                return
-            if process is not None:
-                worker._lock.release()
-            time.sleep(0.001)
+    def pause(process) -> None:
+        os.kill(process.pid, signal.SIGSTOP)
+        try:
+            time.sleep(seconds)
+        finally:
+            os.kill(process.pid, signal.SIGCONT)
 
-    pauser = threading.Thread(target=pause)
-    pauser.start()
-    return pauser
+    return _once_busy(worker, pause, poll=0.001)
 
 
 # -- a task no one waits for any more leaves the queue (its session closed or asked again) --------
