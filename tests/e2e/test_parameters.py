@@ -107,6 +107,15 @@ MAP_FRAME = f"""() => {{
 }}"""
 
 
+def paused_value(app: App, runs: int) -> float:
+    """b's value in the link once the rerun that ⏸ sends has finished. The link leaves out a
+    value at its default (b = 1), so a sweep paused on 1.0 writes no p_b: wait for the run."""
+    app.page.wait_for_function("(runs) => window.__runs > runs", arg=runs)
+    app.idle()
+    app.page.wait_for_timeout(1000)
+    return float(query(app.page).get("p_b", "1"))
+
+
 @pytest.fixture
 def counted(browser, app_url):
     context = browser.new_context(viewport={"width": 1440, "height": 1000})
@@ -152,10 +161,7 @@ def test_a_sweep_plays_in_the_browser_and_pause_keeps_its_value_camera_and_conte
 
     button.click()
     shown = page.evaluate(MAP_FRAME)[1]  # the frame left on screen
-    page.wait_for_function("new URLSearchParams(location.search).has('p_b')")
-    counted.idle()
-    page.wait_for_timeout(1000)
-    value = float(query(page)["p_b"])
+    value = paused_value(counted, runs)
     assert abs(value - shown) <= 0.1, (value, shown)  # the frame's value, on the slider's stops
     assert value == pytest.approx(round(value, 1))
     expect(page.locator(".st-key-p_b")).to_contain_text(f"{value:.1f}")
@@ -192,9 +198,9 @@ def test_a_sweep_in_a_quiz_plays_f_alone_with_the_pages_level_spacing(counted):
     text = page.evaluate("document.body.textContent").replace(" ", "")
     for secret in ("2ax", "2by", "∂f/∂x=", "∂f/∂y=", "∇f="):
         assert secret not in text, secret
+    runs = page.evaluate("window.__runs")
     button.click()
-    page.wait_for_function("new URLSearchParams(location.search).has('p_b')")
-    counted.idle()
+    paused_value(counted, runs)
     assert query(page).get("quiz") == "1"
     text = page.evaluate("document.body.textContent").replace(" ", "")
     assert "2ax" not in text and "2by" not in text
