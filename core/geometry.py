@@ -4,7 +4,8 @@ Taylor polynomial, directional derivatives, and the gradient's size and directio
 Numbers come from the compiled functions (fast, float64, NaN where undefined). Each `.expr` is
 exact SymPy built by substituting the point into f's exact derivatives, so a point typed as 2 or
 0.1 gives 2 and 1/10, never 0.1000000000000000055. The substitution runs in the worker under its
-time limit; `.expr` is None where the values are undefined or that takes too long.
+time limit; `.expr` is None where the values are undefined or that takes too long (and a worker
+starved by a busy machine raises WorkerBusyError, so that no cache keeps it as an answer).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from fractions import Fraction
 import numpy as np
 import sympy
 
-from ._worker import shared_worker
+from ._worker import WorkerBusyError, shared_worker
 from .grid import check_window, pole_mask
 from .parse import ExpressionError, X, Y
 
@@ -56,11 +57,15 @@ def _finite(value, name: str) -> float:
 
 def _at(f, orders, x0: sympy.Expr, y0: sympy.Expr) -> list[sympy.Expr] | None:
     """f's derivatives of the given orders at the exact point, substituted in the worker (exact
-    arithmetic on a large derivative takes a while); None if that does not finish in time."""
+    arithmetic on a large derivative takes a while); None if that does not finish in time.
+    Raises WorkerBusyError when the machine starved the worker: not the formula's answer, so
+    it must not be kept as one (the cached properties below then ask again next time)."""
     exprs = [f.derivative(*v) for v in orders]
     try:
         # With parameters, their values go in first: a second worker call, per value as per point.
         return shared_worker().run("substitute", f.bound(*exprs), x0, y0)
+    except WorkerBusyError:
+        raise
     except ExpressionError:
         return None
 

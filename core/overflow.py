@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from ._worker import shared_worker
+from ._worker import WorkerBusyError, shared_worker
 from .geometry import exact_number
 from .parse import ExpressionError
 
@@ -71,6 +71,8 @@ def magnitude(f, x0, y0, *variables: str) -> Magnitude | None:
     try:
         (expr,) = f.bound(f.derivative(*variables))  # the parameters' values, in the worker
         found = shared_worker().run("magnitude", expr, exact_number(x0), exact_number(y0))
+    except WorkerBusyError:
+        raise  # the machine's fault, not an answer about f: never to be kept as "undefined"
     except ExpressionError:
         return None
     return None if found is None else Magnitude(*found)

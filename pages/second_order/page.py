@@ -20,7 +20,7 @@ from pages.second_order.words import (
     table_points,
     taylor_numbers,
 )
-from pages.second_order.work import second_order_shared, taylor_latex_for
+from pages.second_order.work import second_order_shared, taylor_latex
 from ui.plots.colours import PLANE
 from ui.plots.contour import CONTOUR_HEIGHT
 from ui.plots.surface import SURFACE_HEIGHT
@@ -185,10 +185,18 @@ st.markdown(
     "also matches its curvature (the second partials). Near the point, Q hugs the surface far "
     "more closely than L."
 )
-taylor = taylor_latex_for(f, point.x, point.y)
+taylor = taylor_latex(f, point.x, point.y)
 L, Q = coloured(PLANE, "L"), coloured(QUADRATIC, "Q")
 with st.container():
-    if taylor.plane is None:
+    if taylor.not_ready:
+        plane, full = taylor_numbers(drawn.quadratic)
+        st.latex(rf"{L}(x, y) \approx {plane}")
+        if drawn.quadratic.defined:
+            st.latex(rf"{Q}(x, y) \approx {full.replace('L(x, y)', f'{L}(x, y)')}")
+        else:
+            st.info("No quadratic here: a second partial of f is undefined at the point.")
+        st.caption(taylor.not_ready)
+    elif taylor.plane is None:
         st.info(
             "No tangent plane and no quadratic here: f or its first partials are undefined at the "
             "point."
@@ -300,7 +308,7 @@ angles, slopes = trace_xy(drawn.profile_figure, "profile")
 profile_words = curve_sentence(
     "D_u f against the angle θ of u", "θ (degrees)", angles, slopes, drawn.angle, drawn.slope
 )
-along, values = trace_xy(drawn.direction_slice, "slice u")
+along, values = trace_xy(drawn.direction_slice, "slice")
 slice_words = curve_sentence(
     "The slice of f along u through the point", "the distance s along u", along, values
 )

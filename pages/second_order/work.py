@@ -21,6 +21,7 @@ from core import (
     Function,
     Grid,
     JavascriptError,
+    WorkerBusyError,
     approximation_errors,
     compile_javascript,
     critical_points,
@@ -101,12 +102,31 @@ def critical_points_for(
 @dataclass(frozen=True)
 class TaylorLatex:
     """The exact tangent plane L and quadratic Q at the point as LaTeX in Taylor form (None where
-    undefined); `rational`: the point and every coefficient are integers or short fractions
-    (words.reads_exactly), so the exact form reads better than decimals."""
+    undefined or not ready); `rational`: the point and every coefficient are integers or short
+    fractions (words.reads_exactly), so the exact form reads better than decimals. `not_ready`
+    says why an L or Q that is defined at the point has no exact form ("" when it has one)."""
 
     plane: str | None
     quadratic: str | None  # Q written as L(x, y) + 1/2 [...], or "L(x, y)" when f's Hessian is 0
     rational: bool
+    not_ready: str = ""
+
+
+# Why a defined L or Q is shown in decimals only.
+TOO_LONG = "Their exact forms took too long to work out, so they are shown in decimals."
+BUSY = (
+    "Their exact forms are not ready: the server is busy, so they are shown in decimals for now. "
+    "They will appear on the next change."
+)
+
+
+def taylor_latex(f: Function, x0: float, y0: float) -> TaylorLatex:
+    """taylor_latex_for, or decimals only (`not_ready`) for this run while the worker is starved
+    by a busy machine: that is not an answer about f, so it is not kept."""
+    try:
+        return taylor_latex_for(f, x0, y0)
+    except WorkerBusyError:
+        return TaylorLatex(None, None, rational=False, not_ready=BUSY)
 
 
 @per_function(max_entries=256, copy=True)
@@ -115,8 +135,11 @@ def taylor_latex_for(f: Function, x0: float, y0: float) -> TaylorLatex:
     quadratic = taylor2(f, x0, y0)
     coefficients = quadratic.coefficients
     if coefficients is None:
-        plane = tangent_plane(f, x0, y0).expr
-        return TaylorLatex(None if plane is None else sympy.latex(plane), None, rational=False)
+        tangent = tangent_plane(f, x0, y0)
+        plane = tangent.expr
+        if plane is None:
+            return TaylorLatex(None, None, False, TOO_LONG if tangent.defined else "")
+        return TaylorLatex(sympy.latex(plane), None, False, TOO_LONG if quadratic.defined else "")
     plane, full = taylor_form(coefficients, quadratic.exact_point)
     return TaylorLatex(plane, full, rational=reads_exactly([*coefficients, *quadratic.exact_point]))
 

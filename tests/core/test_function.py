@@ -261,6 +261,23 @@ def test_an_overflow_is_told_from_undefined():
     assert magnitude(Function("x - y"), 1, 1).sign == 0
 
 
+def test_a_busy_worker_is_no_magnitude_answer(monkeypatch):
+    """A worker starved by a busy machine raises, rather than reading as "undefined here"."""
+    import core.overflow as overflow
+    from core import WorkerBusyError, magnitude
+
+    def starved():
+        class Starved:
+            def run(self, task, *args, **kwargs):
+                raise WorkerBusyError("The server is too busy.", hint="Try again in a moment.")
+
+        return Starved()
+
+    monkeypatch.setattr(overflow, "shared_worker", starved)
+    with pytest.raises(WorkerBusyError):
+        magnitude(Function("x^2 + y"), 2, 1)
+
+
 def test_the_magnitude_of_a_derivative():
     from core import magnitude
 

@@ -8,7 +8,7 @@ import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core import Function, X, Y
+from core import ExpressionError, Function, WorkerBusyError, X, Y
 from core.geometry import (
     directional_derivative,
     directional_profile,
@@ -253,3 +253,51 @@ def test_slices_through_a_point_outside_the_window():
     assert np.nanmax(np.abs(x_slice.values - 7)) < 100
     assert y_slice.fixed == 0.3
     np.testing.assert_allclose(y_slice.values, math.tan(0.3) + y_slice.t)
+
+
+class _BusyFirst:
+    """The shared worker, except that its first call finds the machine too busy."""
+
+    def __init__(self, worker):
+        self.worker, self.calls = worker, 0
+
+    def run(self, task, *args, **kwargs):
+        self.calls += 1
+        if self.calls == 1:
+            raise WorkerBusyError("The server is too busy.", hint="Try again in a moment.")
+        return self.worker.run(task, *args, **kwargs)
+
+
+@pytest.mark.parametrize("exact", ["plane", "quadratic"])
+def test_a_busy_worker_is_raised_and_the_exact_form_is_asked_again(monkeypatch, exact):
+    """A starved worker is the machine's fault: raised, not kept as "no exact form" on the object
+    (a page caches these objects' answers for every student)."""
+    import core.geometry as geometry
+
+    busy = _BusyFirst(geometry.shared_worker())
+    monkeypatch.setattr(geometry, "shared_worker", lambda: busy)
+    f = Function(SEED)
+    if exact == "plane":
+        plane = tangent_plane(f, 2, 1)
+        with pytest.raises(WorkerBusyError):
+            _ = plane.expr
+        assert sympy.expand(plane.expr - (5 + 4 * (X - 2) + 7 * (Y - 1))) == 0
+    else:
+        quadratic = taylor2(f, 2, 1)
+        with pytest.raises(WorkerBusyError):
+            _ = quadratic.coefficients
+        # f, fx = 2xy, fy = x^2 + 3y^2, fxx = 2y, fxy = 2x, fyy = 6y at (2, 1)
+        assert quadratic.coefficients == (5, 4, 7, 2, 4, 6)
+    assert busy.calls == 2
+
+
+def test_the_worker_time_limit_still_means_no_exact_form(monkeypatch):
+    import core.geometry as geometry
+
+    class TooLong:
+        def run(self, task, *args, **kwargs):
+            raise ExpressionError("That took too long.")
+
+    monkeypatch.setattr(geometry, "shared_worker", TooLong)
+    assert tangent_plane(Function(SEED), 2, 1).expr is None
+    assert taylor2(Function(SEED), 2, 1).coefficients is None

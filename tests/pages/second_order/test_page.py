@@ -16,7 +16,9 @@ from streamlit.testing.v1 import AppTest
 from core import (
     CriticalPoint,
     CriticalPoints,
+    ExpressionError,
     Function,
+    WorkerBusyError,
     approximation_errors,
     critical_points,
     directional_derivative,
@@ -290,6 +292,11 @@ def test_the_default_link(tmp_path):
     rows = table(app)
     assert rows["kind"] == ["◆ degenerate"]  # x^2 y + y^3: one flat point at the origin
     assert not app.warning and not app.error
+    # The slice along u in words (its text alternative) reads the drawn curve: at 45° through
+    # (2, 1), f(2 + s/√2, 1 + s/√2) is a cubic in s, defined everywhere.
+    words = said(app)
+    assert "The slice of f along u through the point for the distance s along u from" in words
+    assert "undefined everywhere" not in words
 
 
 def test_himmelblau_lists_core_critical_points():
@@ -455,3 +462,57 @@ def test_a_point_move_sends_references_for_the_unchanged_live_chart_bases():
     # What does change is sent whole: the points moved.
     moved = [m for p, m in after.items() if before.get(p) != m and b"derivatives_live_point" in m]
     assert len(moved) == 5
+
+
+# --- when the exact L and Q are not ready -------------------------------------------------------
+
+
+def exact_plane_shown(tex: str) -> bool:
+    """An exact L on the page: as its line (L coloured) or in the expander "The exact L and Q"."""
+    return "L}(x, y) = " in tex or "\nL(x, y) = " in tex
+
+
+class _Worker:
+    """The shared worker, except that its "substitute" calls meet `trouble` while it is set."""
+
+    def __init__(self, worker):
+        self.worker, self.trouble = worker, None
+
+    def run(self, task, *args, **kwargs):
+        if task == "substitute" and self.trouble is not None:
+            raise self.trouble
+        return self.worker.run(task, *args, **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("trouble", "reason"),
+    [
+        (WorkerBusyError("The server is too busy.", hint="Try again in a moment."), "busy"),
+        (ExpressionError("That took too long."), "too long"),
+    ],
+)
+def test_an_exact_form_not_ready_shows_decimals_not_undefined(monkeypatch, trouble, reason):
+    """L and Q are defined at the point; their exact coefficients are not ready (the worker was
+    starved, or hit its time limit). The page shows the decimals and says why, never "undefined".
+    A busy worker is asked again on the next run (nothing kept); a time limit is the answer."""
+    import core.geometry as geometry
+
+    worker = _Worker(geometry.shared_worker())
+    monkeypatch.setattr(geometry, "shared_worker", lambda: worker)
+    worker.trouble = trouble
+    # A formula of its own for each case: nothing cached by other tests.
+    text = {"busy": "x^2 y + 3 y^3 - x", "too long": "x^2 y + 3 y^3 - 2 x"}[reason]
+    app = open_page({"f": text, "x0": "1.25", "y0": "-0.75"})
+    assert not app.exception and not app.error
+    assert "undefined" not in said(app) and reason in said(app)
+    plane, _ = taylor_numbers(taylor2(Function(text), 1.25, -0.75))
+    tex = all_latex(app)
+    assert rf"(x, y) \approx {plane}" in tex
+    assert not exact_plane_shown(tex)  # no exact line, not even in the expander
+
+    worker.trouble = None
+    rerun(app)
+    if reason == "busy":  # asked again: the exact L and Q, now that the worker answers
+        assert "busy" not in said(app) and exact_plane_shown(all_latex(app))
+    else:  # the worker's time limit is kept like any answer about the formula
+        assert "too long" in said(app) and not exact_plane_shown(all_latex(app))
