@@ -70,6 +70,33 @@ def test_moving_a_slider_changes_the_picture_and_the_link():
     assert after != before and "= 1" in after  # df/dy = 2 b y = 1 at b = 0.5, y = 1
 
 
+def test_a_new_value_of_a_pole_free_formula_sends_no_grid_and_evaluates_none(monkeypatch):
+    """The browser draws such a surface whole (pages/explore/work.py, surface_in_browser; what it
+    draws: tests/pages/explore/test_surface_in_browser.py): the server evaluates no grid for the
+    slider moved, and no z of the surface, the map or the level curve crosses the wire."""
+    import pages.explore.work as work
+    import ui.shell.cache as cache
+
+    app = apptest.open_page("pages/explore/page.py", SADDLE)
+    evaluated = []
+    for module in (cache, work):  # grid_for's, and the exports'
+        real = module.evaluate_grid
+        monkeypatch.setattr(
+            module, "evaluate_grid", lambda *a, real=real, **k: evaluated.append(a) or real(*a, **k)
+        )
+    for value in (0.5, -0.3):
+        app.slider(key="p_b").set_value(value)
+        app = apptest.rerun(app)
+        drawn = charts(app)[:2]  # the surface and the map (the slices follow)
+        assert [d["data"][0]["meta"] for d in drawn] == ["surface", "contour"]
+        for figure in drawn:
+            for trace in figure["data"]:
+                if trace.get("meta") in ("surface", "contour", "level curve"):
+                    assert trace["z"] == {"body at": [1.0, value]}  # the browser's to compute
+        assert not app.error
+    assert evaluated == []
+
+
 def test_a_slider_range_edited_to_nonsense_keeps_the_last_valid_one():
     app = apptest.open_page("pages/explore/page.py", SADDLE)
     app.number_input(key="p_b_low").set_value(3.0)
