@@ -90,7 +90,7 @@ Z_BOUND_ROLES = frozenset(
     {"cutting plane x", "cutting plane y", "slice x", "slice y", "tangent x", "tangent y"}
     | {"tangent plane", "gradient", "gradient head"}
 )
-COORDINATES = ("x", "y", "z", "i", "j", "k")
+COORDINATES = ("x", "y", "z")  # a mesh keeps its triangles (i, j, k): the cutting planes' are fixed
 # The z range the server builds such a figure with: wide enough that it cuts no trace away (the
 # browser computes every trace it bounds again, with the range it finds).
 OPEN_RANGE = (-1e30, 1e30)  # float32 holds it, and its spans

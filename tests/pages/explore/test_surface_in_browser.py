@@ -150,6 +150,12 @@ def test_the_browser_draws_the_surface_and_map_the_server_would(
         np.testing.assert_allclose(got, zlim, rtol=1e-6, atol=2e-6 * scale)
     reference = json.loads(server.surface_live.point["traces"])
     _same_traces(out["surface"]["moving"], reference, "surface")
+    mine = {t["meta"]: t for t in out["surface"]["moving"]}
+    for trace in reference:  # the meshes' triangles too (a plane without them is not drawn)
+        for key in ("i", "j", "k"):
+            if key in trace:
+                got, want = decoded(mine[trace["meta"]][key]), decoded(trace[key])
+                assert np.array_equal(got, want), (trace["meta"], key)
     # The map: f or its band index over the same levels, their range, labels on their curves.
     theirs = _traces(server.contour)
     mine = {t["meta"]: t for t in out["contour"]["data"]}
