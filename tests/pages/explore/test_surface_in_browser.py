@@ -233,3 +233,18 @@ def test_a_quiz_keeps_the_servers_grid():
     drawn = explore_figures(f, dataclasses.replace(DEFAULT, f=f.text), frozenset({"x"}))
     assert drawn.grid is not None
     assert "browserGrid" not in drawn.contour_live.base["geometry"]
+
+
+def test_the_exports_still_carry_the_surface_evaluated_when_pressed():
+    """STL and HTML have every number: page.py evaluates the grid when a button is pressed."""
+    from pages.explore.exports import html_file, stl_file
+    from pages.explore.work import server_grid
+
+    f = Function("a x^2 + b y^2").bind(b=-0.5)
+    view = dataclasses.replace(DEFAULT, f=f.text)
+    whole = explore_figures(f, view, browser=False)
+    assert stl_file(server_grid(f, view)) == stl_file(whole.grid)
+    (surface,) = [t for t in whole.surface.data if t.meta == "surface"]
+    np.testing.assert_array_equal(surface.z, whole.grid.z)
+    assert len(html_file(f, view, whole)) > 1_000_000  # plotly.js and both charts, offline
+    assert explore_figures(f, view).grid is None  # what the page itself draws: no grid
