@@ -112,7 +112,10 @@ def _interleaved_medians(runs: dict[str, Callable[[], object]], repeats: int, wa
     same work; taking turns gives every run the same load."""
     samples: dict[str, list[float]] = {name: [] for name in runs}
     for round_ in range(warmup + repeats):
-        for name, run in runs.items():
+        # In turns both ways (A B C, C B A): the run after a heavy one (a new formula) measured
+        # 5-10% slower than the same run elsewhere in the round.
+        turns = list(runs.items()) if round_ % 2 == 0 else list(runs.items())[::-1]
+        for name, run in turns:
             started = time.perf_counter()
             run()
             if round_ >= warmup:
@@ -154,7 +157,8 @@ def _parameter_rows(repeats: int) -> list[Row]:
     runs = {"value": [], "point": []}
     cpu = {"value": [], "point": []}
     for round_ in range(3 + repeats):
-        for name, queries in (("value", by_value), ("point", by_point)):
+        pairs = (("value", by_value), ("point", by_point))
+        for name, queries in pairs if round_ % 2 == 0 else pairs[::-1]:
             seconds, cpu_seconds = _script_seconds(next(queries), cpu=True)
             if round_ >= 3:
                 runs[name].append(seconds)

@@ -2091,6 +2091,7 @@ function mountBase(state, data, parentElement, chunkUrl) {
     state.base = whole ? Object.assign({}, data, { geometry: drawnWhole(state.figure, data) }) : data;
     // The point's traces that the browser drew were drawn in the last base's z range.
     if (state.point) delete state.point.filled;
+    if (whole) describe(state);
     // What the base draws stays put while the point moves (the surface, the contours, markers).
     state.baseMetas = new Set(figure.data.map((trace) => trace.meta).filter(Boolean));
     state.config = data.config || {};
@@ -2127,7 +2128,11 @@ function receivePoint(given) {
 // which the point part brings with every answer from the server.
 function describe(state) {
   if (!state.host) return;
-  const words = state.point && typeof state.point.description === "string" ? state.point.description : "";
+  let words = state.point && typeof state.point.description === "string" ? state.point.description : "";
+  // A surface drawn whole here says what the page's caption would have said (drawnWhole).
+  const g = state.base && state.base.geometry;
+  const notes = g && g.browserGrid && Array.isArray(g.notes) ? g.notes : [];
+  if (notes.length) words = [words, ...notes].filter(Boolean).join(" ");
   state.host.setAttribute("aria-label", words ? `${state.label}. ${words}` : state.label || "chart");
 }
 const mailbox = (window.derivativesLivePoints = window.derivativesLivePoints || { waiting: [] });
