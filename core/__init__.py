@@ -49,7 +49,7 @@ from .geometry import (
     tangent_plane,
     taylor2,
 )
-from .grid import Grid, evaluate_grid
+from .grid import Grid, evaluate_grid, grid_axes
 from .javascript import JavascriptError, JsFunctions, compile_javascript
 from .levels import band_index, choose_spacing, contour_levels
 from .optimizers import DEFAULTS, OPTIMIZERS, Optimizer, optimizer
@@ -103,6 +103,7 @@ __all__ = [
     "estimates",
     "evaluate_grid",
     "finite_difference",
+    "grid_axes",
     "hessian_shape",
     "magnitude",
     "mixed_partials",

@@ -136,11 +136,19 @@ def _axis(low: float, high: float, count: int) -> np.ndarray:
     return axis
 
 
+def grid_axes(xlim, ylim, resolution=100) -> tuple[np.ndarray, np.ndarray]:
+    """The x and y at which evaluate_grid evaluates f on the window (read-only, shared): for a
+    browser that evaluates f itself on the same points (pages/explore/work.py)."""
+    (xmin, xmax), (ymin, ymax) = check_window(xlim, ylim)
+    nx, ny = _check_resolution(resolution)
+    return _axis(xmin, xmax, nx), _axis(ymin, ymax, ny)
+
+
 def evaluate_grid(f, xlim, ylim, resolution=100, with_partials: bool = False) -> Grid:
     """Evaluate f on a `resolution` grid (int, or a pair (nx, ny)) over the window."""
     (xmin, xmax), (ymin, ymax) = check_window(xlim, ylim)
-    nx, ny = _check_resolution(resolution)
-    x, y = _axis(xmin, xmax, nx), _axis(ymin, ymax, ny)
+    x, y = grid_axes(xlim, ylim, resolution)
+    nx, ny = len(x), len(y)
     # f broadcasts a row of x against a column of y, elementwise as on a meshgrid, without
     # building one (two more grids of numbers to allocate on every new parameter value).
     row, column = x[np.newaxis, :], y[:, np.newaxis]

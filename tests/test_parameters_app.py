@@ -70,6 +70,33 @@ def test_moving_a_slider_changes_the_picture_and_the_link():
     assert after != before and "= 1" in after  # df/dy = 2 b y = 1 at b = 0.5, y = 1
 
 
+def test_a_new_value_of_a_pole_free_formula_sends_no_grid_and_evaluates_none(monkeypatch):
+    """The browser draws such a surface whole (pages/explore/work.py, surface_in_browser; what it
+    draws: tests/pages/explore/test_surface_in_browser.py): the server evaluates no grid for the
+    slider moved, and no z of the surface, the map or the level curve crosses the wire."""
+    import pages.explore.work as work
+    import ui.shell.cache as cache
+
+    app = apptest.open_page("pages/explore/page.py", SADDLE)
+    evaluated = []
+    for module in (cache, work):  # grid_for's, and the exports'
+        real = module.evaluate_grid
+        monkeypatch.setattr(
+            module, "evaluate_grid", lambda *a, real=real, **k: evaluated.append(a) or real(*a, **k)
+        )
+    for value in (0.5, -0.3):
+        app.slider(key="p_b").set_value(value)
+        app = apptest.rerun(app)
+        drawn = charts(app)[:2]  # the surface and the map (the slices follow)
+        assert [d["data"][0]["meta"] for d in drawn] == ["surface", "contour"]
+        for figure in drawn:
+            for trace in figure["data"]:
+                if trace.get("meta") in ("surface", "contour", "level curve"):
+                    assert trace["z"] == {"body at": [1.0, value]}  # the browser's to compute
+        assert not app.error
+    assert evaluated == []
+
+
 def test_a_slider_range_edited_to_nonsense_keeps_the_last_valid_one():
     app = apptest.open_page("pages/explore/page.py", SADDLE)
     app.number_input(key="p_b_low").set_value(3.0)
@@ -142,3 +169,32 @@ def test_derivatives_table_follows_a_parameter():
         assert shown == {f"{exact:g}"}, (b, shown)
         estimates = [float(value) for value in rows["Estimate"]]
         assert np.allclose(estimates, exact, rtol=1e-6), (b, estimates)
+
+
+def test_a_browser_drawn_surface_still_downloads_with_every_number(monkeypatch):
+    """The STL and the web page are made when their buttons are pressed (deferred downloads),
+    from the grid the server evaluates then: the same files as from the server's own figures."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    from core import Function
+    from pages.explore.exports import stl_file
+    from pages.explore.work import explore_figures
+    from ui.shell.view import from_query
+
+    handed = {}
+    register = MediaFileManager.add_deferred
+
+    def keep(manager, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        handed[file_name] = data_callable
+        return register(manager, data_callable, mimetype, coordinates, file_name, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", keep)
+    app = apptest.open_page("app.py", SADDLE)
+    assert all(not button.proto.disabled for button in app.get("download_button"))
+    view, _ = from_query(SADDLE)
+    f = Function(SADDLE["f"]).bind(b=-1.0)
+    whole = explore_figures(f, view, browser=False)
+    assert handed["surface.stl"]() == stl_file(whole.grid)
+    page = handed["derivative-explorer-view.html"]()
+    # the surface's and the map's z: f on the whole 100 x 100 grid
+    assert page.replace(" ", "").count('"shape":"100,100"') >= 2

@@ -4,7 +4,7 @@ import streamlit as st
 
 from pages.explore.exports import html_file, stl_file
 from pages.explore.readout import show_readout
-from pages.explore.work import chart_heights, explore_figures
+from pages.explore.work import chart_heights, explore_figures, server_grid
 from ui.shell.chart_text import (
     contour_sentence,
     curve_sentence,
@@ -48,7 +48,11 @@ if drawn.contour_live.base["live"] is not None:  # the browser can evaluate f: i
             sweep_control(name, value, tuple(slider_range))
 grid = drawn.grid
 
-if grid.z_range is None:
+# grid is None where the browser draws the surface (pages/explore/work.py, surface_in_browser): it
+# writes how much of the window is undefined on the map itself.
+if grid is None:
+    pass
+elif grid.z_range is None:
     st.error(
         "f is undefined everywhere in this window, so there is no surface to draw. "
         "Try a larger window, or another function."
@@ -119,17 +123,23 @@ st.caption(
 stl_column, html_column = st.columns(2, gap="medium")
 stl_column.download_button(
     "Surface for 3D printing (STL)",
-    data=lambda: stl_file(grid),
+    data=lambda: stl_file(grid if grid is not None else server_grid(f, view)),
     file_name="surface.stl",
     mime="model/stl",
     on_click="ignore",
     icon=":material/view_in_ar:",
-    disabled=grid.z_range is None,
+    disabled=grid is not None and grid.z_range is None,
     key="export_stl",
 )
 html_column.download_button(
     "This view as a web page (HTML, works offline)",
-    data=lambda: html_file(f, view, drawn, secret),
+    # A figure with every number in it (where the browser drew the surface, the server's now).
+    data=lambda: html_file(
+        f,
+        view,
+        drawn if grid is not None else explore_figures(f, view, secret, browser=False),
+        secret,
+    ),
     file_name="derivative-explorer-view.html",
     mime="text/html",
     on_click="ignore",

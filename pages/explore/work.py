@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+import numpy as np
 import plotly.graph_objects as go
 from plotly.colors import get_colorscale
 
@@ -26,20 +27,26 @@ from core import (
     Grid,
     JavascriptError,
     compile_javascript,
+    evaluate_grid,
+    grid_axes,
     point_summary,
     slices,
     tangent_plane,
 )
 from core.geometry import PointSummary
-from ui.plots.arrays import fmt
+from ui.plots.arrays import f32, fmt
 from ui.plots.axes import LIFT, scene_aspect, z_limits
 from ui.plots.colours import COLORSCALE
-from ui.plots.config import PLOT_CONFIG, new_figure, prepared_parts
+from ui.plots.config import PLOT_CONFIG, new_figure, notes_annotation, prepared_parts
 from ui.plots.contour import (
     ARROW_2D,
     CONTOUR_HEIGHT,
+    NOTE_LINE,
+    NOTE_MARGIN,
     contour_parts,
+    label_trace,
     level_curve_trace,
+    map_note,
     point_level,
     shown_levels,
 )
@@ -75,6 +82,18 @@ SWEEP_COLORSCALE = get_colorscale(COLORSCALE)
 # body at the chart's values (live_chart.js, withBodyZ): a new value then costs the server no
 # encoding of three copies of the grid, and the wire 30 KB instead of 210 KB.
 BODY_Z_ROLES = frozenset({"surface", "contour", "level curve"})
+# A pole-free parametric formula's surface is the browser's to draw whole (`surface_in_browser`):
+# f on the grid, its z range, the colours, the map's levels and their labels, and the 3D traces
+# that the z range cuts or spans (these go without coordinates, as templates). The server then
+# evaluates no grid for a new value, nor for a moved point.
+Z_BOUND_ROLES = frozenset(
+    {"cutting plane x", "cutting plane y", "slice x", "slice y", "tangent x", "tangent y"}
+    | {"tangent plane", "gradient", "gradient head"}
+)
+COORDINATES = ("x", "y", "z")  # a mesh keeps its triangles (i, j, k): the cutting planes' are fixed
+# The z range the server builds such a figure with: wide enough that it cuts no trace away (the
+# browser computes every trace it bounds again, with the range it finds).
+OPEN_RANGE = (-1e30, 1e30)  # float32 holds it, and its spans
 
 
 @dataclass(frozen=True)
@@ -87,7 +106,8 @@ class LiveParts:
 
 @dataclass(frozen=True)
 class ExploreFigures:
-    grid: Grid
+    # None when the browser draws the surface (surface_in_browser): the server has no grid
+    grid: Grid | None
     point: PointSummary
     x_panel: go.Figure
     y_panel: go.Figure
@@ -276,12 +296,60 @@ def _slice_panel(piece, hide_tangent: bool) -> go.Figure:
     return prepared_parts(traces, layout)
 
 
+def surface_in_browser(f: Function, view: View, hidden: frozenset[str], live) -> bool:
+    """Whether the browser draws the surface and the map whole from core's body: a parametric
+    formula without poles (Function.pole_free: core would cut nothing, so the z range is f's
+    own), outside a quiz (whose body has no partials) and without the gradient field (drawn
+    from the grid's partials)."""
+    return bool(live and f.parameters and f.pole_free and not hidden and not view.field)
+
+
+def _stand_in_grid(view: View) -> Grid:
+    """The window's axes without f on them, for the figure builders: the browser evaluates f
+    there (surface_in_browser); the builders' z range is OPEN_RANGE."""
+    x, y = grid_axes(view.xlim, view.ylim, view.resolution)
+    empty = np.empty((0, 0), dtype=np.float32)
+    return Grid(f32(x), f32(y), empty, None, None, OPEN_RANGE, 0.0, 0.0)
+
+
+def _browser_drawn(traces: list[dict]) -> list[dict]:
+    """The 3D traces that the z range bounds, without coordinates: templates for the browser."""
+    return [
+        {
+            **{key: value for key, value in trace.items() if key not in COORDINATES},
+            "browser": True,
+        }
+        if trace.get("meta") in Z_BOUND_ROLES
+        else trace
+        for trace in traces
+    ]
+
+
+def server_grid(f: Function, view: View) -> Grid:
+    """The grid of the view, evaluated now (not cached): an export's, when the browser drew the
+    surface (a button pressed, not every run)."""
+    return evaluate_grid(f, view.xlim, view.ylim, view.resolution, False).as_float32()
+
+
 def explore_figures(
-    f: Function, view: View, hidden: frozenset[str] = frozenset()
+    f: Function,
+    view: View,
+    hidden: frozenset[str] = frozenset(),
+    *,
+    browser: bool = True,
 ) -> ExploreFigures:
     """Everything the Explore page draws for `view` of `f` (the grid comes from the cache).
-    `hidden`: the variables whose partial a quiz still hides (ui.shell.quiz.hidden)."""
-    grid = grid_for(f, view.xlim, view.ylim, view.resolution, view.field and not hidden)
+    `hidden`: the variables whose partial a quiz still hides (ui.shell.quiz.hidden).
+    `browser`: the browser may draw the surface itself (surface_in_browser); False for a figure
+    that must carry every number (an export)."""
+    # In a quiz the browser gets f alone: the point and the slices follow a drag, and the tangent
+    # lines, the plane and the arrow (NaN without the partials) come back from the server after.
+    live = live_functions(f, 0 if hidden else 1)
+    in_browser = browser and surface_in_browser(f, view, hidden, live)
+    if in_browser:
+        grid = _stand_in_grid(view)
+    else:
+        grid = grid_for(f, view.xlim, view.ylim, view.resolution, view.field and not hidden)
     point = point_summary(f, view.x0, view.y0)
     x_slice, y_slice = slices(f, view.x0, view.y0, view.xlim, view.ylim, SLICE_SAMPLES)
     plane = tangent_plane(f, view.x0, view.y0) if view.plane and not hidden else None
@@ -295,8 +363,12 @@ def explore_figures(
         show_slices=view.slices,
         height=surface_height,
     )
-    # Once per run (a new grid's levels had been placed twice: in the map and for the browser).
-    levels, spacing = levels_of(grid, view.levels, view.spacing)
+    # Once per run (a new grid's levels had been placed twice: in the map and for the browser);
+    # the browser places them when it draws the map.
+    if in_browser:
+        levels, spacing = [], "even"
+    else:
+        levels, spacing = levels_of(grid, view.levels, view.spacing)
     contour = contour_parts(
         grid,
         point,
@@ -307,9 +379,8 @@ def explore_figures(
         spacing=view.spacing,
         shown=(levels, spacing),
     )
-    # In a quiz the browser gets f alone: the point and the slices follow a drag, and the tangent
-    # lines, the plane and the arrow (NaN without the partials) come back from the server after.
-    live = live_functions(f, 0 if hidden else 1)
+    if in_browser:
+        surface = (_browser_drawn(surface[0]), surface[1])
     if hidden:
         surface = _quizzed(surface, hidden, point)
         contour = _quizzed(contour, hidden, point)
@@ -318,10 +389,12 @@ def explore_figures(
 
     zlim = z_limits(grid.z_range, point.value)
     aspect = scene_aspect(view.xlim, view.ylim)
+    axes = [len(grid.x), len(grid.y)]
     # A parametric formula's new value sends no surface: the browser computes it (BODY_Z_ROLES),
-    # cut to the server's z range (where core cut poles).
+    # cut to the server's z range (where core cut poles), or whole (in_browser: no pole).
     body_z = bool(live and f.parameters and grid.z_range is not None)
     body = {"body_z": body_z, "levels": None if spacing == "even" else levels}
+    clip = list(grid.z_range) if body_z and not in_browser else None
     base_text, moving_json, layout = _split(surface, **body)
     surface_live = LiveParts(
         base={
@@ -332,8 +405,8 @@ def explore_figures(
             "geometry": {
                 "xlim": list(view.xlim),
                 "ylim": list(view.ylim),
-                "zlim": list(zlim),
-                "zClip": list(grid.z_range) if body_z else None,
+                "zlim": None if in_browser else list(zlim),
+                "zClip": clip,
                 "aspect": [aspect["x"], aspect["y"], aspect["z"]],
                 "lift": LIFT,
                 "planeReach": PLANE_REACH,
@@ -342,6 +415,7 @@ def explore_figures(
                 "headRadius": HEAD_RADIUS,
                 "headSides": HEAD_SIDES,
                 "samples": SLICE_SAMPLES,
+                **_browser_geometry(in_browser, axes, notes_annotation([]), None),
             },
         },
         point={**at, "traces": moving_json, "layout": layout, "level": None},
@@ -349,6 +423,9 @@ def explore_figures(
     base_text, moving_json, layout = _split(
         contour, base_extra=(level_curve_trace(grid, None),), **body
     )
+    level = point_level(grid, point)
+    if in_browser:
+        level = point.value if np.isfinite(point.value) else None
     contour_live = LiveParts(
         base={
             "kind": "2d",
@@ -358,19 +435,21 @@ def explore_figures(
             "geometry": {
                 "xlim": list(view.xlim),
                 "ylim": list(view.ylim),
-                "zRange": list(grid.z_range) if grid.z_range is not None else None,
-                "zClip": list(grid.z_range) if body_z else None,
+                "zRange": None if grid.z_range is None or in_browser else list(grid.z_range),
+                "zClip": clip,
                 "arrow2d": ARROW_2D,
                 # What a sweep (live_chart.js) paints the map with while a parameter plays.
                 "levels": view.levels,
                 "spacing": view.spacing,  # even, quantile, log or auto (core.levels)
                 "colorscale": SWEEP_COLORSCALE,
+                **_browser_geometry(in_browser, axes, *map_note([])),
             },
         },
-        point={**at, "traces": moving_json, "layout": layout, "level": point_level(grid, point)},
+        # Drawing the surface, the browser knows the z range: it keeps the level inside it.
+        point={**at, "traces": moving_json, "layout": layout, "level": level},
     )
     return ExploreFigures(
-        grid=grid,
+        grid=None if in_browser else grid,
         point=point,
         surface_parts=surface,
         contour_parts=contour,
@@ -379,3 +458,20 @@ def explore_figures(
         surface_live=surface_live,
         contour_live=contour_live,
     )
+
+
+def _browser_geometry(
+    in_browser: bool, axes: list[int], note: dict, bottom: int | None
+) -> dict[str, Any]:
+    """What a chart whose surface the browser draws (surface_in_browser) needs besides: the
+    flag, the grid's size (the browser evaluates f at core's own float64 points, not at the
+    chart's float32 axes), the annotation its notes go in (with the map's bottom margin per line
+    of notes) and, for the map, the template of its level labels (ui.plots.contour.level_labels)."""
+    if not in_browser:
+        return {}
+    extra: dict[str, Any] = {"browserGrid": True, "note": {**note, "text": ""}, "axes": axes}
+    if bottom is not None:
+        extra["noteMargin"] = [NOTE_MARGIN, NOTE_LINE]
+        template = label_trace([], [], [])
+        extra["labels"] = {k: v for k, v in template.items() if k not in ("x", "y", "text")}
+    return extra

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core import ExpressionError, Function
-from core.grid import MAX_RESOLUTION, check_window, evaluate_grid
+from core.grid import MAX_RESOLUTION, check_window, evaluate_grid, grid_axes
 
 from .grammar import formulas
 
@@ -332,3 +332,21 @@ def test_a_pole_free_grid_takes_no_quantiles(monkeypatch):
     assert grid.clipped_share == 0
     with pytest.raises(AssertionError, match="searched"):
         evaluate_grid(Function("1/x"), (-3, 3), (-3, 3), 100)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    low=st.floats(-100.0, 100.0),
+    width=st.floats(0.1, 1e3),
+    nx=st.integers(2, 300),
+    ny=st.integers(2, 300),
+)
+def test_grid_axes_are_the_points_the_grid_evaluates(low, width, nx, ny):
+    """A browser evaluating f itself (a parametric surface) uses these: the grid's own x and y."""
+    xlim, ylim = (low, low + width), (-width, 2 * width)
+    x, y = grid_axes(xlim, ylim, (nx, ny))
+    grid = evaluate_grid(Function("x + y"), xlim, ylim, (nx, ny))
+    assert np.array_equal(x, grid.x) and np.array_equal(y, grid.y)
+    np.testing.assert_array_equal(x, np.linspace(*xlim, nx))
+    with pytest.raises(ValueError):
+        grid_axes((1.0, 0.0), ylim, 10)

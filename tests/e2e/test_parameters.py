@@ -5,6 +5,7 @@ a slider moved by keyboard rewrites the link; on Second order the critical point
 
 from __future__ import annotations
 
+import json
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 import pytest
@@ -204,3 +205,65 @@ def test_a_sweep_in_a_quiz_plays_f_alone_with_the_pages_level_spacing(counted):
     assert query(page).get("quiz") == "1"
     text = page.evaluate("document.body.textContent").replace(" ", "")
     assert "2ax" not in text and "2by" not in text
+
+
+# -- a new value: the browser draws a pole-free surface whole, as a fresh link at that value -----
+
+WHOLE_LINK = {"f": "a x^2 + b y^2", "x0": "1", "y0": "0.5", "spacing": "quantile"}
+WHOLE_LINK |= {"p_b_range": "-2,2,0.5"}
+# What the map and the scene drew from the grid: the map's levels (its band index's range and
+# labels) and the scene's z axis.
+DRAWN_GRID = f"""() => {{
+    const map = document.querySelector('{CONTOUR}');
+    const scene = document.querySelector('{SURFACE}');
+    if (!map || !scene || !map.data || !scene._fullLayout || !scene._fullLayout.scene) return null;
+    const contour = map.data.find((t) => t.meta === 'contour');
+    const labels = map.data.find((t) => t.meta === 'contour labels');
+    const surface = scene.data.find((t) => t.meta === 'surface');
+    return {{
+        zmin: contour.zmin, zmax: contour.zmax, end: contour.contours.end,
+        labels: labels ? Array.from(labels.text) : null,
+        cmin: surface.cmin, cmax: surface.cmax,
+        zaxis: Array.from(scene._fullLayout.scene.zaxis.range),
+    }};
+}}"""
+
+
+def _map_pixels(page) -> bytes:
+    return page.locator(CONTOUR).screenshot(animations="disabled")
+
+
+def test_a_new_value_draws_the_map_and_scene_of_a_fresh_link_at_that_value(tab):
+    """b moved by the slider to -0.5 (the server sends no grid: pages/explore/work.py,
+    surface_in_browser) draws the very map of a link opened at b = -0.5, with core's z range."""
+    import numpy as np
+
+    from core import Function, evaluate_grid
+    from ui.plots.axes import z_limits
+
+    page = open_link(tab, "/", **WHOLE_LINK, p_b="-0.5")
+    page.set_default_timeout(120_000)
+    wait_until_drawn(page, SURFACE, CONTOUR, timeout=120_000)
+    page.wait_for_timeout(1500)
+    fresh = page.evaluate(DRAWN_GRID)
+    fresh_pixels = _map_pixels(page)
+    grid = evaluate_grid(Function("a x^2 + b y^2").bind(b=-0.5), (-3, 3), (-3, 3), 100)
+    np.testing.assert_allclose([fresh["cmin"], fresh["cmax"]], grid.z_range, rtol=1e-6)
+    np.testing.assert_allclose(fresh["zaxis"], z_limits(grid.z_range), rtol=1e-6)
+    assert fresh["labels"] and fresh["end"] == len(fresh["labels"]) - 1  # quantile levels
+
+    page = open_link(tab, "/", **WHOLE_LINK)  # b = 1
+    wait_until_drawn(page, SURFACE, CONTOUR, timeout=120_000)
+    page.wait_for_timeout(1500)
+    assert page.evaluate(DRAWN_GRID) != fresh
+    thumb = page.locator(".st-key-p_b input[type=range]")
+    thumb.focus()
+    for _ in range(3):  # 1 -> 0.5 -> 0 -> -0.5
+        thumb.press("ArrowLeft")
+    page.wait_for_function("new URLSearchParams(location.search).get('p_b') === '-0.5'")
+    tab.idle()
+    same = json.dumps(fresh, separators=(",", ":"))
+    page.wait_for_function(f"(want) => JSON.stringify(({DRAWN_GRID})()) === want", arg=same)
+    page.wait_for_timeout(1500)
+    page.mouse.move(0, 0)
+    assert _map_pixels(page) == fresh_pixels

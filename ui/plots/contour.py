@@ -233,6 +233,12 @@ def level_labels(grid, levels: np.ndarray) -> dict:
         xs.append(x)
         ys.append(y)
         texts.append(fmt(level))
+    return label_trace(xs, ys, texts)
+
+
+def label_trace(xs, ys, texts: list[str]) -> dict:
+    """The trace of the level values written on the map at (xs, ys) (level_labels places them;
+    a browser that draws the map itself places them the same way and takes this as template)."""
     return {
         "type": "scatter",
         "mode": "text",
@@ -402,12 +408,21 @@ def contour_parts(
         "uirevision": "contour",
     }
     if notes:
-        # Under the x axis title, aligned with the plot's left edge (which equal scaling moves).
-        note = notes_annotation(notes)
-        note.update(xref="x domain", yref="y domain", x=0.0, y=0.0, yanchor="top", yshift=-62)
+        note, bottom = map_note(notes)
         layout["annotations"] = [note]
-        layout["margin"]["b"] = 60 + 22 * len(notes)
+        layout["margin"]["b"] = bottom
     return traces, layout
+
+
+NOTE_MARGIN, NOTE_LINE = 60, 22  # the map's bottom margin under notes, and each line's share
+
+
+def map_note(notes: list[str]) -> tuple[dict, int]:
+    """The map's notes as one annotation under the x axis title, aligned with the plot's left
+    edge (which equal scaling moves), and the bottom margin they need."""
+    note = notes_annotation(notes)
+    note.update(xref="x domain", yref="y domain", x=0.0, y=0.0, yanchor="top", yshift=-62)
+    return note, NOTE_MARGIN + NOTE_LINE * len(notes)
 
 
 def contour_figure(*args, **kwargs) -> go.Figure:

@@ -530,10 +530,12 @@ function levelUpdate(trace, level) {
   return copy;
 }
 
-function draw(state, moving, level, layoutParts) {
+function draw(state, moving, given, parts) {
   const Plotly = window.Plotly;
   const gd = state.gd;
   if (!Plotly || !gd || !state.figure) return Promise.resolve();
+  const level = levelInside(state, given);
+  const layoutParts = withNotes(state, parts);
   const base = state.figure.data.map((trace) =>
     trace.meta === "level curve" ? levelUpdate(trace, level) : trace,
   );
@@ -1692,17 +1694,35 @@ function bandIndex(v, levels) {
   return finite(index) ? Math.min(Math.max(index, -BAND_FAR), n - 1 + BAND_FAR) : NaN;
 }
 
-function withBodyZ(figure, evaluate, clip) {
+// The chart's float32 axis values as the float64 points core evaluates f at (np.linspace over the
+// window: i * step + low, the last exactly high): a surface drawn whole (drawnWhole) then has
+// core's numbers, its range and levels too.
+function exactAxis(values, lim, n) {
+  if (!Array.isArray(lim) || !(n > 1)) return values;
+  const [low, high] = lim;
+  const step = (high - low) / (n - 1);
+  return Array.from(values, (v) => {
+    const i = Math.min(Math.max(Math.round((v - low) / step), 0), n - 1);
+    return i === n - 1 ? high : i * step + low;
+  });
+}
+
+function withBodyZ(figure, evaluate, clip, exact) {
+  const whole = exact && Array.isArray(exact.axes) ? exact : null;
   const [low, high] = Array.isArray(clip) && clip.length === 2 ? clip : [-Infinity, Infinity];
+  // The grid's own trace (the surface or the filled contours): its values' range in float64, as
+  // core.grid finds it, and how many are undefined (drawnWhole).
+  const stats = { low: Infinity, high: -Infinity, undefined: 0, total: 0 };
   // The server's z range is float64; here f comes from another evaluation (and its grid was float32).
   const slack = finite(high - low) ? 1e-6 * (high - low) + 1e-12 * Math.max(Math.abs(low), Math.abs(high)) : 0;
   for (const trace of figure.data) {
     const spec = trace.bodyZ;
     if (!spec) continue;
     delete trace.bodyZ;
-    const x = asNumbers(trace.x);
-    const y = asNumbers(trace.y);
+    const x = whole ? exactAxis(asNumbers(trace.x), whole.xlim, whole.axes[0]) : asNumbers(trace.x);
+    const y = whole ? exactAxis(asNumbers(trace.y), whole.ylim, whole.axes[1]) : asNumbers(trace.y);
     const levels = Array.isArray(spec.levels) ? spec.levels.filter(finite) : null;
+    const counted = trace.meta === "surface" || trace.meta === "contour";
     const rows = [];
     const values = [];
     const args = [0, 0, ...((evaluate && evaluate.values) || [])];
@@ -1720,6 +1740,14 @@ function withBodyZ(figure, evaluate, clip) {
         }
         if (!finite(v) || v < low - slack || v > high + slack) v = NaN;
         else v = Math.min(Math.max(v, low), high);
+        if (counted) {
+          stats.total += 1;
+          if (Number.isNaN(v)) stats.undefined += 1;
+          else {
+            if (v < stats.low) stats.low = v;
+            if (v > stats.high) stats.high = v;
+          }
+        }
         kept[i] = v;
         row[i] = levels ? bandIndex(v, levels) : v;
       }
@@ -1729,7 +1757,179 @@ function withBodyZ(figure, evaluate, clip) {
     trace.z = rows;
     if (levels) trace.customdata = values;
   }
+  if (stats.total) figure.bodyStats = stats;
   return figure;
+}
+
+// --- a surface the browser draws whole ---------------------------------------------------------
+// A parametric formula without poles (pages/explore/work.py, surface_in_browser): the server
+// evaluates no grid, neither for a new value nor for a moved point. The base comes with z left to
+// withBodyZ; here the rest of what the grid decides, by the server's rules: the z range
+// (core.grid: f's own, nothing cut), the z axis (ui.plots.axes.z_limits), the colours' range,
+// the map's levels (ui.plots.contour.shown_levels: frameLevels) with their bands and labels
+// (filled_contours, level_labels), the notes on undefined parts, and the 3D traces the range
+// cuts or spans (sent as templates, marked `browser`: serverTraces draws them at the point).
+
+// ui.plots.axes.z_limits
+function zLimits(zRange, value) {
+  if (!zRange) {
+    const centre = finite(value) ? value : 0;
+    return [centre - 1, centre + 1];
+  }
+  const [low, high] = zRange;
+  const span = high - low;
+  const flat = span <= 1e-12 * Math.max(1, Math.abs(low), Math.abs(high));
+  const pad = flat ? 0.5 * Math.max(1, Math.abs(low)) : 0.05 * span;
+  return [low - pad, high + pad];
+}
+
+const LABEL_MARGIN = 0.06; // ui.plots.contour.LABEL_MARGIN
+const LABEL_CANDIDATES = 200; // ui.plots.contour.LABEL_CANDIDATES
+
+// ui.plots.contour.level_labels: each level's value on one of its curves, at the point farthest
+// from the labels already placed. The curves' points are where the level crosses the grid's
+// edges (what contourpy joins into lines), taken row by row: the first label may sit elsewhere
+// on its curve than the server's.
+function levelLabels(x, y, rows, levels, template) {
+  const nx = x.length;
+  const ny = y.length;
+  const origin = [x[0], y[0]];
+  const scale = [x[nx - 1] - x[0], y[ny - 1] - y[0]];
+  const placed = [];
+  const out = { x: [], y: [], text: [] };
+  const crossing = (v, w, level) => finite(v) && finite(w) && v !== w && (v < level) !== (w < level);
+  for (const level of levels) {
+    let points = [];
+    for (let j = 0; j < ny; j += 1) {
+      for (let i = 0; i < nx; i += 1) {
+        const v = rows[j][i];
+        if (i + 1 < nx && crossing(v, rows[j][i + 1], level)) {
+          const t = (level - v) / (rows[j][i + 1] - v);
+          points.push([(x[i] + t * (x[i + 1] - x[i]) - origin[0]) / scale[0], (y[j] - origin[1]) / scale[1]]);
+        }
+        if (j + 1 < ny && crossing(v, rows[j + 1][i], level)) {
+          const t = (level - v) / (rows[j + 1][i] - v);
+          points.push([(x[i] - origin[0]) / scale[0], (y[j] + t * (y[j + 1] - y[j]) - origin[1]) / scale[1]]);
+        }
+      }
+    }
+    if (!points.length) continue;
+    const inside = points.filter((p) => p.every((v) => v > LABEL_MARGIN && v < 1 - LABEL_MARGIN));
+    if (inside.length) points = inside;
+    const step = Math.max(1, Math.floor(points.length / LABEL_CANDIDATES));
+    points = points.filter((_, n) => n % step === 0);
+    let best = points[Math.floor(points.length / 2)];
+    if (placed.length) {
+      let farthest = -1;
+      for (const p of points) {
+        const gap = Math.min(...placed.map((q) => Math.hypot(p[0] - q[0], p[1] - q[1])));
+        if (gap > farthest) [farthest, best] = [gap, p];
+      }
+    }
+    placed.push(best);
+    out.x.push(origin[0] + best[0] * scale[0]);
+    out.y.push(origin[1] + best[1] * scale[1]);
+    out.text.push(fmt(level));
+  }
+  return Object.assign({}, template, out);
+}
+
+// The map's filled contours at the levels core's rules place (ui.plots.contour.filled_contours):
+// even spacing is Plotly's own over the z range; quantile and log levels contour core.band_index
+// of f (f in customdata), with the values written on the curves by a trace of their own.
+function placeLevels(figure, g, zRange) {
+  const at = figure.data.findIndex((t) => t.meta === "contour");
+  if (at < 0) return;
+  const contour = figure.data[at];
+  if (!zRange) {
+    delete contour.zmin;
+    delete contour.zmax;
+    return;
+  }
+  const rows = contour.z;
+  const x = asNumbers(contour.x);
+  const y = asNumbers(contour.y);
+  // The float32 values clipped to the float64 range, as shown_levels takes them (frameLevels
+  // leaves out what lies outside: a float32 maximum rounded up would be missing).
+  const [low, high] = zRange;
+  const flat = new Float64Array(x.length * y.length);
+  rows.forEach((row, j) => row.forEach((v, i) => (flat[j * x.length + i] = Math.min(Math.max(v, low), high))));
+  const placed = frameLevels(flat, low, high, Math.round(g.levels || 16), g.spacing);
+  const levels = placed.levels;
+  g.placed = placed.kind;
+  g.shownLevels = levels;
+  if (!levels || levels.length < 2) {
+    [contour.zmin, contour.zmax] = zRange;
+    return;
+  }
+  const band = (v) => (finite(v) ? bandIndex(Math.min(Math.max(v, low), high), levels) : NaN);
+  contour.customdata = rows;
+  contour.z = rows.map((row) => Float32Array.from(row, band));
+  contour.zmin = bandIndex(low, levels);
+  contour.zmax = bandIndex(high, levels);
+  contour.autocontour = false;
+  contour.hovertemplate = String(contour.hovertemplate || "").replace("%{z:", "%{customdata:");
+  contour.contours = Object.assign({}, contour.contours, { start: 0, end: levels.length - 1, size: 1, showlabels: false });
+  delete contour.ncontours;
+  figure.data.splice(at + 1, 0, levelLabels(x, y, rows, levels, g.labels || {}));
+}
+
+const UNDEFINED_NOTE_SHARE = 0.005; // pages/explore/page.py's caption, from this share up
+
+// The geometry of a base whose surface the browser draws (`browserGrid`), with the z range, the
+// z axis and the notes it found; `figure` (z from withBodyZ) gets its colours and levels.
+function drawnWhole(figure, data) {
+  const g = Object.assign({}, data.geometry);
+  const stats = figure.bodyStats || { low: Infinity, high: -Infinity, undefined: 0, total: 0 };
+  delete figure.bodyStats;
+  const zRange = stats.low <= stats.high ? [stats.low, stats.high] : null;
+  g.zRange = zRange;
+  g.zlim = zLimits(zRange, NaN);
+  g.notes = zRange ? [] : ["f is undefined everywhere in this window"];
+  if (data.kind === "3d") {
+    const surface = figure.data.find((t) => t.meta === "surface");
+    if (surface && zRange) [surface.cmin, surface.cmax] = zRange;
+    else if (surface) {
+      delete surface.cmin;
+      delete surface.cmax;
+    }
+    const scene = figure.layout.scene || {};
+    figure.layout.scene = Object.assign({}, scene, { zaxis: Object.assign({}, scene.zaxis, { range: g.zlim }) });
+  } else {
+    const share = stats.total ? stats.undefined / stats.total : 0;
+    if (zRange && share > UNDEFINED_NOTE_SHARE) {
+      g.notes.push(`f is undefined on ${Math.round(100 * share)}% of this window (the holes).`);
+    }
+    placeLevels(figure, g, zRange);
+  }
+  return g;
+}
+
+// The level curve through the point: the server's, or where the browser found the z range, the
+// point's value strictly inside it (ui.plots.contour.point_level).
+function levelInside(state, level) {
+  const g = state.base && state.base.geometry;
+  if (!g || !g.browserGrid) return level;
+  const inside = g.zRange && finite(level) && g.zRange[0] < level && level < g.zRange[1];
+  return inside ? level : null;
+}
+
+// The server's notes with the browser's first (as the server puts its own notes on undefined
+// parts first), in the server's annotation, and the map's bottom margin for them.
+function withNotes(state, parts) {
+  const g = state.base && state.base.geometry;
+  const notes = g && g.browserGrid && Array.isArray(g.notes) ? g.notes : [];
+  if (!notes.length) return parts;
+  const given = (parts && parts.annotations) || [];
+  const first = given[0];
+  const lines = notes.concat(first && first.text ? [first.text] : []);
+  const note = Object.assign({}, first || g.note, { text: lines.join("<br>") });
+  const out = Object.assign({}, parts, { annotations: [note].concat(given.slice(1)) });
+  if (Array.isArray(g.noteMargin)) {
+    const count = note.text.split("<br>").length;
+    out.margin = Object.assign({}, parts && parts.margin, { b: g.noteMargin[0] + g.noteMargin[1] * count });
+  }
+  return out;
 }
 
 // A 3D scene in a chart narrower than COMPACT_3D_PX (Explore at 1366 px and at 150% zoom, Second
@@ -1885,9 +2085,13 @@ function mountBase(state, data, parentElement, chunkUrl) {
   const figure = JSON.parse(data.figure);
   return Promise.all([plotly(chunkUrl), gridFor(data.grid)]).then(([Plotly, grid]) => {
     if (state.revision !== revision) return undefined; // a newer base arrived meanwhile
-    state.base = data;
     const evaluate = compile(data.live);
-    state.figure = withBodyZ(withGrid(figure, grid), evaluate, data.geometry && data.geometry.zClip);
+    const whole = data.geometry && data.geometry.browserGrid;
+    state.figure = withBodyZ(withGrid(figure, grid), evaluate, data.geometry && data.geometry.zClip, whole && data.geometry);
+    state.base = whole ? Object.assign({}, data, { geometry: drawnWhole(state.figure, data) }) : data;
+    // The point's traces that the browser drew were drawn in the last base's z range.
+    if (state.point) delete state.point.filled;
+    if (whole) describe(state);
     // What the base draws stays put while the point moves (the surface, the contours, markers).
     state.baseMetas = new Set(figure.data.map((trace) => trace.meta).filter(Boolean));
     state.config = data.config || {};
@@ -1924,7 +2128,11 @@ function receivePoint(given) {
 // which the point part brings with every answer from the server.
 function describe(state) {
   if (!state.host) return;
-  const words = state.point && typeof state.point.description === "string" ? state.point.description : "";
+  let words = state.point && typeof state.point.description === "string" ? state.point.description : "";
+  // A surface drawn whole here says what the page's caption would have said (drawnWhole).
+  const g = state.base && state.base.geometry;
+  const notes = g && g.browserGrid && Array.isArray(g.notes) ? g.notes : [];
+  if (notes.length) words = [words, ...notes].filter(Boolean).join(" ");
   state.host.setAttribute("aria-label", words ? `${state.label}. ${words}` : state.label || "chart");
 }
 const mailbox = (window.derivativesLivePoints = window.derivativesLivePoints || { waiting: [] });
@@ -1966,4 +2174,5 @@ for (const waiting of hub.waiting.splice(0)) liveChart(waiting);
 // For the tests (tests/ui/shell/test_live_chart.py runs these in node against the server's traces).
 export const internals = {
   chartState, compile, previewTraces2d, previewTraces3d, serverTraces, unpack, scaleColour, quantile, bandIndex, withBodyZ, frameLevels, bandAmong,
+  drawnWhole, levelInside, withNotes, zLimits,
 };

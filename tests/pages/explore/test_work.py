@@ -71,10 +71,11 @@ def _same(a, b) -> bool:
 )
 def test_the_map_drawn_from_the_levels_placed_once_is_the_map_placed_by_itself(f, spacing):
     """explore_figures places a grid's levels once and hands them to the map (a new grid's had
-    been placed twice): the map is the very one contour_parts draws on its own."""
+    been placed twice): the map is the very one contour_parts draws on its own. (The server's
+    map: a pole-free parametric formula's is the browser's, test_surface_in_browser.py.)"""
     view = dataclasses.replace(View(), f=f, spacing=spacing)
     function = Function(f).bind(b=-0.4) if "b" in f else Function(f)
-    drawn = explore_figures(function, view)
+    drawn = explore_figures(function, view, browser=False)
     grid = grid_for(function, view.xlim, view.ylim, view.resolution, False)
     height = drawn.contour_parts[1]["height"]
     alone = contour_parts(grid, drawn.point, levels=view.levels, spacing=spacing, height=height)
