@@ -211,6 +211,20 @@ def test_a_link_restores_the_function_and_the_point(tall):
     expect(page.locator(f"{MAIN} [data-testid=stAlert]")).to_have_count(0)
 
 
+@pytest.mark.parametrize("f", ["sqrt(-1 - x^2 - y^2)", "sqrt(a - x^2 - y^2)"])
+def test_a_function_undefined_on_the_whole_window_still_draws_its_scene(tall, f):
+    """Plotly's WebGL scene threw on a surface without one finite value, and the 3D chart said
+    "could not be drawn in this browser": the scene draws, empty, and says why (the server's grid
+    and the browser's, with a parameter a = -1)."""
+    page = open_page(tall, link(f=f, p_a="-1") if "a" in f else link(f=f))
+    wait_until_drawn(page, SURFACE, CONTOUR)
+    tall.idle()
+    page.wait_for_timeout(1500)  # the scene's first frames, where the error was thrown
+    expect(page.locator(MAIN)).not_to_contain_text("could not be drawn")
+    expect(page.locator(MAIN)).to_contain_text("undefined everywhere in this window")
+    expect(page.locator(TRACEBACK)).to_have_count(0)
+
+
 def test_a_click_on_the_surface_moves_the_point_in_the_link_and_the_readout(tall):
     page = open_page(tall, link(f=SADDLE, x0="0.5", y0="-1"))
     before = query(page)

@@ -2089,6 +2089,7 @@ function mountBase(state, data, parentElement, chunkUrl) {
     const whole = data.geometry && data.geometry.browserGrid;
     state.figure = withBodyZ(withGrid(figure, grid), evaluate, data.geometry && data.geometry.zClip, whole && data.geometry);
     state.base = whole ? Object.assign({}, data, { geometry: drawnWhole(state.figure, data) }) : data;
+    hideUndefinedSurfaces(state.figure);
     // The point's traces that the browser drew were drawn in the last base's z range.
     if (state.point) delete state.point.filled;
     if (whole) describe(state);
@@ -2110,6 +2111,34 @@ function mountBase(state, data, parentElement, chunkUrl) {
       applyServerPoint(state);
     });
   });
+}
+
+// A surface with no defined value (f undefined on the whole window) stops Plotly's WebGL scene
+// (its bounds are NaN: "uniformMatrix4fv ... cannot be converted"), and the chart would not be
+// drawn at all. Hidden, the scene keeps its axes, and the page says why it is empty.
+function hideUndefinedSurfaces(figure) {
+  for (const trace of figure.data) {
+    if (trace.type === "surface" && !hasFiniteValue(trace.z)) trace.visible = false;
+  }
+  return figure;
+}
+
+// Whether z (nested arrays, typed arrays, or Plotly's base64 {dtype, bdata}) holds a finite value;
+// true for a form not read here, which is then left as it is.
+function hasFiniteValue(z) {
+  if (z && typeof z.bdata === "string" && (z.dtype === "f4" || z.dtype === "f8")) {
+    const bytes = Uint8Array.from(atob(z.bdata), (c) => c.charCodeAt(0));
+    z = z.dtype === "f4" ? new Float32Array(bytes.buffer) : new Float64Array(bytes.buffer);
+  }
+  if (!Array.isArray(z) && !ArrayBuffer.isView(z)) return true;
+  for (const row of z) {
+    if (typeof row === "number") {
+      if (Number.isFinite(row)) return true;
+    } else if (row && typeof row.length === "number") {
+      for (let i = 0; i < row.length; i += 1) if (Number.isFinite(row[i])) return true;
+    }
+  }
+  return false;
 }
 
 // The point arrives through a tiny component of its own (ui/shell/live_point.js): Streamlit puts a
@@ -2174,5 +2203,5 @@ for (const waiting of hub.waiting.splice(0)) liveChart(waiting);
 // For the tests (tests/ui/shell/test_live_chart.py runs these in node against the server's traces).
 export const internals = {
   chartState, compile, previewTraces2d, previewTraces3d, serverTraces, unpack, scaleColour, quantile, bandIndex, withBodyZ, frameLevels, bandAmong,
-  drawnWhole, levelInside, withNotes, zLimits,
+  drawnWhole, hideUndefinedSurfaces, levelInside, withNotes, zLimits,
 };

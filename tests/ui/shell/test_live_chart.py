@@ -29,6 +29,7 @@ from ui.shell.live_chart import (
     compact_javascript,
     packed,
     parse_moved,
+    plotly_json,
     shared_grid,
     split_figure,
     unpacked,
@@ -372,3 +373,37 @@ def test_plotly_json_leaves_slashes_alone():
     text = plotly_json({"data": [{"z": nans, "name": "a </b>"}]})
     assert json.loads(text)["data"][0]["z"]["bdata"].startswith("////")
     assert "\\u002f" not in text and "\\u003c" not in text
+
+
+# --- a surface with no defined value --------------------------------------------------------
+
+_HIDE = """
+globalThis.window = globalThis;
+const input = JSON.parse(require("fs").readFileSync(0, "utf8"));
+import(input.module).then(({ internals }) => {
+  const figure = JSON.parse(input.figure);
+  internals.hideUndefinedSurfaces(figure);
+  process.stdout.write(JSON.stringify(figure.data.map((trace) => trace.visible === false)));
+});
+"""
+
+
+def test_a_surface_undefined_everywhere_is_hidden_so_the_scene_still_draws(tmp_path):
+    """Plotly's WebGL scene throws on a surface with no finite value (f undefined on the whole
+    window) and the chart was not drawn at all; the browser hides that surface alone."""
+    _node()
+    module = tmp_path / "live_chart.mjs"
+    module.write_text(MODULE.read_text(encoding="utf-8"), encoding="utf-8")
+    undefined = np.full((4, 5), np.nan, dtype=np.float32)
+    one_value = undefined.copy()
+    one_value[3, 4] = 2.5
+    traces = [
+        {"type": "surface", "z": undefined},  # as the server sends it: base64 float32
+        {"type": "surface", "z": one_value},
+        {"type": "surface", "z": [[None, None], [None, None]]},  # as the browser computes it
+        {"type": "surface", "z": [[None, 1.0], [None, None]]},
+        {"type": "scatter3d", "z": undefined[0]},  # the point and slices: Plotly draws those
+    ]
+    sent = plotly_json({"data": traces})
+    hidden = run_node(_HIDE, json.dumps({"module": module.as_uri(), "figure": sent}))
+    assert hidden == [True, False, True, False, False]
