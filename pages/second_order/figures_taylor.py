@@ -137,7 +137,7 @@ def error_maps_parts(errors, *, step: int = 1) -> tuple[tuple[list, dict], tuple
     |f - Q|. Two charts rather than one with two maps: side by side in two columns on a wide
     screen, one above the other on a phone (Streamlit's columns stack there), each map as wide as
     the screen allows (one figure squeezed both maps and their titles into 390 px). Each sample is
-    sent once: the two charts share only the axes' coordinates. `step` > 1 draws every step-th
+    sent once, and the even grid as its start and step. `step` > 1 draws every step-th
     sample each way (smoothed: a quarter of the bytes at 2); the scale still spans every sample,
     and with an odd count the centre sample, the point, is drawn."""
     shared = _log_errors(errors)
@@ -176,8 +176,12 @@ def _error_map(errors, kind: str, shared, step: int, *, colour_bar: bool) -> tup
         traces.append(
             {
                 "type": "heatmap",
-                "x": f32(errors.x[::step]),
-                "y": f32(errors.y[::step]),
+                # The samples are evenly spaced (core's linspace): a start and a step each
+                # way, not the coordinates, which both charts would send again.
+                "x0": float(errors.x[0]),
+                "dx": float(errors.x[step] - errors.x[0]),
+                "y0": float(errors.y[0]),
+                "dy": float(errors.y[step] - errors.y[0]),
                 "z": shared[0 if kind == "linear" else 1],
                 "coloraxis": "coloraxis",
                 **({"zsmooth": "best"} if step > 1 else {}),

@@ -243,13 +243,19 @@ def test_error_maps_say_when_an_approximation_is_exact_or_undefined():
 
 
 def test_the_error_maps_send_each_sample_once():
-    """Two charts, not one: each map's samples go in its own chart only, and the two together
-    weigh what the one chart with both maps did (they repeat only the axes' coordinates)."""
+    """Two charts, not one: each map's samples go in its own chart only, and the even grid goes
+    as a start and a step (the one chart with both maps sent its coordinates as arrays)."""
     errors = approximation_errors(Function(SEED), 2, 1, 1.0, n=81)
     left, right = error_maps_parts(errors, step=2)
     (linear,) = [t for t in left[0] if t.get("meta") == "error linear"]
     (quadratic,) = [t for t in right[0] if t.get("meta") == "error quadratic"]
     assert linear["z"].shape == quadratic["z"].shape == (41, 41)
+    for trace in (linear, quadratic):
+        assert "x" not in trace and "y" not in trace
+        drawn_x = trace["x0"] + trace["dx"] * np.arange(41)
+        drawn_y = trace["y0"] + trace["dy"] * np.arange(41)
+        np.testing.assert_allclose(drawn_x, errors.x[::2], rtol=1e-12)
+        np.testing.assert_allclose(drawn_y, errors.y[::2], rtol=1e-12)
     maps = [t for parts in (left, right) for t in parts[0] if t["type"] == "heatmap"]
     assert len(maps) == 2
     sent = sum(figure_bytes(config.prepared_parts(*parts)) for parts in (left, right))
