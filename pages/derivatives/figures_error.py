@@ -68,11 +68,12 @@ def regime_split(sweep) -> float | None:
 
 # Plotly cannot fit text to the chart's width, so the words are sized for the narrowest chart the
 # page draws: a 390 px phone gives the plot about NARROWEST_PLOT CSS px of width. There a regime's
-# two-line label ("truncation" over "dominates", 15 px bold) takes about REGIME_LABEL px; a regime
-# narrower than that (as a share of the axis) is shaded but not labelled. A note under the plot
-# is wrapped at NOTE_CHARACTERS (15 px: about 330 px a line).
+# two-line label ("truncation" over "dominates", 15 px bold: 75 px wide) needs REGIME_LABEL px; a
+# regime narrower than that, as a share of the axis (a third: five decades of the usual sixteen), is
+# shaded but not labelled, at every width. A note under the plot is wrapped at NOTE_CHARACTERS
+# (15 px: about 290 px a line).
 NARROWEST_PLOT = 250
-REGIME_LABEL = 98
+REGIME_LABEL = 80
 NOTE_CHARACTERS = 44
 
 
