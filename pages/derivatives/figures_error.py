@@ -4,6 +4,7 @@ the best h starred, the two regimes (truncation, round-off) shaded and the artic
 from __future__ import annotations
 
 import math
+import textwrap
 
 import numpy as np
 
@@ -65,8 +66,15 @@ def regime_split(sweep) -> float | None:
     return float(best) if math.isfinite(best) else None
 
 
-# A regime narrower than this (in decades of h) is shaded but not labelled: no room for words.
-LABELLED_DECADES = 2.0
+# Plotly cannot fit text to the chart's width, so the words are sized for the narrowest chart the
+# page draws: a 390 px phone gives the plot about NARROWEST_PLOT CSS px of width. There a regime's
+# two-line label ("truncation" over "dominates", 15 px bold: 75 px wide) needs REGIME_LABEL px; a
+# regime narrower than that, as a share of the axis (a third: five decades of the usual sixteen), is
+# shaded but not labelled, at every width. A note under the plot is wrapped at NOTE_CHARACTERS
+# (15 px: about 290 px a line).
+NARROWEST_PLOT = 250
+REGIME_LABEL = 80
+NOTE_CHARACTERS = 44
 
 
 def error_figure(sweep, *, article_h: float = DEFAULT_H["forward"], height=ERROR_HEIGHT):
@@ -170,10 +178,12 @@ def error_figure(sweep, *, article_h: float = DEFAULT_H["forward"], height=ERROR
     y_range = [math.log10(ERROR_FLOOR) - 0.5, math.log10(max(top, 1e-12)) + 1.2]
     shapes, annotations = [], []
     split = regime_split(sweep)
+    x_range = [math.log10(low_h) - 0.2, math.log10(high_h) + 0.2]
+    span = x_range[1] - x_range[0]
     if split is not None:
-        for x0, x1, fill, label, anchor in (
-            (low_h, split, ROUNDOFF_SHADE, "← round-off dominates", "right"),
-            (split, high_h, TRUNCATION_SHADE, "truncation error dominates →", "left"),
+        for x0, x1, fill, label in (
+            (low_h, split, ROUNDOFF_SHADE, "round-off"),
+            (split, high_h, TRUNCATION_SHADE, "truncation"),
         ):
             if x1 <= x0:
                 continue
@@ -191,20 +201,20 @@ def error_figure(sweep, *, article_h: float = DEFAULT_H["forward"], height=ERROR
                     "layer": "below",
                 }
             )
-            if math.log10(x1 / x0) < LABELLED_DECADES:
+            if math.log10(x1 / x0) / span * NARROWEST_PLOT < REGIME_LABEL:
                 continue
             annotations.append(
                 {
-                    "text": f"<b>{label}</b>",
+                    # In the middle of its shaded regime, which it names.
+                    "text": f"<b>{label}</b><br><b>dominates</b>",
                     "xref": "x",
                     "yref": "paper",
-                    "x": math.log10(split),
+                    "x": (math.log10(x0) + math.log10(x1)) / 2,
                     "y": 0.99,
-                    "xanchor": anchor,
+                    "xanchor": "center",
                     "yanchor": "top",
-                    "xshift": -8 if anchor == "right" else 8,
                     "showarrow": False,
-                    "font": {"size": 16, "color": NOTE_COLOR},
+                    "font": {"size": 15, "color": NOTE_COLOR},
                 }
             )
     if low_h <= article_h <= high_h:
@@ -220,16 +230,19 @@ def error_figure(sweep, *, article_h: float = DEFAULT_H["forward"], height=ERROR
                 "line": {"color": SCHEME_COLOURS["forward"], "width": 2, "dash": "dot"},
             }
         )
+        # On the line's wider side, in two short lines: a phone has about 100 px either side.
+        left = (math.log10(article_h) - x_range[0]) / span > 0.5
         annotations.append(
             {
-                "text": f"the article's h = {step(article_h)}",
+                "text": f"the article's<br>h = {step(article_h)}",
                 "xref": "x",
                 "yref": "paper",
                 "x": math.log10(article_h),
                 "y": 0.06,
-                "xanchor": "left",
+                "xanchor": "right" if left else "left",
                 "yanchor": "bottom",
-                "xshift": 6,
+                "xshift": -6 if left else 6,
+                "align": "right" if left else "left",
                 "showarrow": False,
                 "font": {"size": 15, "color": SCHEME_COLOURS["forward"]},
                 "bgcolor": "rgba(255, 255, 255, 0.8)",
@@ -242,16 +255,18 @@ def error_figure(sweep, *, article_h: float = DEFAULT_H["forward"], height=ERROR
         )
     if not tops:
         notes.append("No scheme gives a number at this point: f or its derivative is undefined")
-    if notes:
+    lines = [line for note in notes for line in textwrap.wrap(note, NOTE_CHARACTERS)]
+    if lines:
         annotations.append(
             {
-                "text": "<br>".join(notes),
+                "text": "<br>".join(lines),
                 "xref": "paper",
                 "yref": "paper",
                 "x": 0.0,
                 "y": 0.0,
                 "xanchor": "left",
                 "yanchor": "top",
+                "xshift": -72,  # from the chart's left edge, under the y axis' labels
                 "yshift": -66,  # under the x axis title
                 "align": "left",
                 "showarrow": False,
@@ -274,11 +289,11 @@ def error_figure(sweep, *, article_h: float = DEFAULT_H["forward"], height=ERROR
     }
     layout = {
         **base_layout(height),
-        "margin": {"l": 80, "r": 20, "t": 10, "b": 64 + 24 * len(notes)},
+        "margin": {"l": 80, "r": 20, "t": 10, "b": 64 + 22 * len(lines)},
         "xaxis": {
             **axis,
             "title": {"text": "step size h", "font": {"size": TITLE_FONT_SIZE}},
-            "range": [math.log10(low_h) - 0.2, math.log10(high_h) + 0.2],
+            "range": x_range,
         },
         "yaxis": {
             **axis,

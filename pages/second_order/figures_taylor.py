@@ -1,6 +1,6 @@
 """The quadratic Taylor polynomial Q as a translucent patch over the surface (the tangent plane L
-beside it, hidden until its legend entry is clicked), and |f - L| and |f - Q| as two heat maps
-sharing one log colour scale."""
+beside it, hidden until its legend entry is clicked), and |f - L| and |f - Q| as two heat maps (two
+charts) sharing one log colour scale."""
 
 from __future__ import annotations
 
@@ -120,104 +120,111 @@ def _log_errors(errors) -> tuple[np.ndarray, np.ndarray, float, float] | None:
     return f32(maps[0]), f32(maps[1]), low, high
 
 
-def error_maps_figure(errors, *, step: int = 1) -> go.Figure:
-    return new_figure(*error_maps_parts(errors, step=step))
+def error_maps_figures(errors, *, step: int = 1) -> tuple[go.Figure, go.Figure]:
+    return tuple(new_figure(*parts) for parts in error_maps_parts(errors, step=step))
 
 
-def error_maps_parts(errors, *, step: int = 1) -> tuple[list[dict], dict]:
-    """|f - L| (left) and |f - Q| (right) around the point (core ApproximationErrors), on one
-    log colour scale so that the two read against each other. `step` > 1 draws every step-th
+ERROR_KINDS = {
+    # kind: (the chart's title, the approximation's letter)
+    "linear": ("|f − L|: tangent plane, error ~ d²", "L"),
+    "quadratic": ("|f − Q|: quadratic, error ~ d³", "Q"),
+}
+
+
+def error_maps_parts(errors, *, step: int = 1) -> tuple[tuple[list, dict], tuple[list, dict]]:
+    """|f - L| and |f - Q| around the point (core ApproximationErrors) as two charts' (traces,
+    layout), on one log colour scale so that they read against each other; its bar stands beside
+    |f - Q|. Two charts rather than one with two maps: side by side in two columns on a wide
+    screen, one above the other on a phone (Streamlit's columns stack there), each map as wide as
+    the screen allows (one figure squeezed both maps and their titles into 390 px). Each sample is
+    sent once, and the even grid as its start and step. `step` > 1 draws every step-th
     sample each way (smoothed: a quarter of the bytes at 2); the scale still spans every sample,
     and with an odd count the centre sample, the point, is drawn."""
     shared = _log_errors(errors)
     if shared is not None and step > 1:
         shared = (shared[0][::step, ::step], shared[1][::step, ::step], *shared[2:])
-    titles = ("|f − L|: tangent plane, error ~ d²", "|f − Q|: quadratic, error ~ d³")
-    roles = ("error linear", "error quadratic")
-    defined = (errors.linear_defined, errors.quadratic_defined)
-    kinds = ("linear", "quadratic")
-    traces, annotations = [], []
-    x = f32(errors.x[::step])
-    y = f32(errors.y[::step])
-    for k, (title, role, is_defined, kind) in enumerate(
-        zip(titles, roles, defined, kinds, strict=True)
-    ):
-        suffix = "" if k == 0 else "2"
-        annotations.append(
+    return tuple(
+        _error_map(errors, kind, shared, step, colour_bar=kind == "quadratic")
+        for kind in ERROR_KINDS
+    )
+
+
+def _error_map(errors, kind: str, shared, step: int, *, colour_bar: bool) -> tuple[list, dict]:
+    title, symbol = ERROR_KINDS[kind]
+    is_defined = errors.linear_defined if kind == "linear" else errors.quadratic_defined
+    traces = []
+    annotations = [
+        {
+            "text": title,
+            "xref": "x domain",
+            "yref": "y domain",
+            "x": 0.5,
+            "y": 1.0,
+            "yshift": 8,
+            "xanchor": "center",
+            "yanchor": "bottom",
+            "showarrow": False,
+            "font": {"size": TITLE_FONT_SIZE},
+        }
+    ]
+    note = None
+    if not is_defined:
+        note = "undefined: f or a derivative<br>is undefined at the point"
+    elif errors.negligible(kind):
+        note = f"zero up to rounding: {symbol} = f"
+    if shared is not None and is_defined:
+        traces.append(
             {
-                "text": title,
-                "xref": f"x{suffix} domain",
-                "yref": f"y{suffix} domain",
-                "x": 0.5,
-                "y": 1.0,
-                "yshift": 8,
-                "xanchor": "center",
-                "yanchor": "bottom",
-                "showarrow": False,
-                "font": {"size": TITLE_FONT_SIZE},
+                "type": "heatmap",
+                # The samples are evenly spaced (core's linspace): a start and a step each
+                # way, not the coordinates, which both charts would send again.
+                "x0": float(errors.x[0]),
+                "dx": float(errors.x[step] - errors.x[0]),
+                "y0": float(errors.y[0]),
+                "dy": float(errors.y[step] - errors.y[0]),
+                "z": shared[0 if kind == "linear" else 1],
+                "coloraxis": "coloraxis",
+                **({"zsmooth": "best"} if step > 1 else {}),
+                "name": title,
+                "meta": f"error {kind}",
+                "hovertemplate": (
+                    f"x = %{{x:.4~g}}<br>y = %{{y:.4~g}}<br>|f − {symbol}| ≈ 10^%{{z:.1f}}"
+                    "<extra></extra>"
+                ),
             }
         )
-        note = None
-        if not is_defined:
-            note = "undefined: f or a derivative is undefined at the point"
-        elif errors.negligible(kind):
-            approximation = "L" if kind == "linear" else "Q"
-            note = f"zero up to rounding: {approximation} = f"
-        if shared is not None and is_defined:
-            symbol = "L" if kind == "linear" else "Q"
-            traces.append(
-                {
-                    "type": "heatmap",
-                    "x": x,
-                    "y": y,
-                    "z": shared[k],
-                    "coloraxis": "coloraxis",
-                    **({"zsmooth": "best"} if step > 1 else {}),
-                    "xaxis": f"x{suffix}",
-                    "yaxis": f"y{suffix}",
-                    "name": title,
-                    "meta": role,
-                    "hovertemplate": (
-                        f"x = %{{x:.4~g}}<br>y = %{{y:.4~g}}<br>|f − {symbol}| ≈ 10^%{{z:.1f}}"
-                        "<extra></extra>"
-                    ),
-                }
-            )
-        if note:
-            annotations.append(
-                {
-                    "text": note,
-                    "xref": f"x{suffix} domain",
-                    "yref": f"y{suffix} domain",
-                    "x": 0.5,
-                    "y": 0.5,
-                    "showarrow": False,
-                    "font": {"size": 16, "color": "#111111"},
-                    "bgcolor": "rgba(255, 255, 255, 0.9)",
-                }
-            )
-        if all_finite(errors.x0, errors.y0):
-            traces.append(
-                {
-                    "type": "scatter",
-                    "mode": "markers",
-                    "x": [errors.x0],
-                    "y": [errors.y0],
-                    "xaxis": f"x{suffix}",
-                    "yaxis": f"y{suffix}",
-                    "marker": {"size": 12, "color": "white", "line": {"color": POINT, "width": 2}},
-                    "name": "point (x₀, y₀)",
-                    "meta": "point",
-                    "showlegend": False,
-                    "hovertemplate": "the point<extra></extra>",
-                }
-            )
-    window = [float(errors.x[0]), float(errors.x[-1])]
-    window_y = [float(errors.y[0]), float(errors.y[-1])]
+    if note:
+        annotations.append(
+            {
+                "text": note,
+                "xref": "x domain",
+                "yref": "y domain",
+                "x": 0.5,
+                "y": 0.5,
+                "showarrow": False,
+                "font": {"size": 16, "color": "#111111"},
+                "bgcolor": "rgba(255, 255, 255, 0.9)",
+            }
+        )
+    if all_finite(errors.x0, errors.y0):
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "x": [errors.x0],
+                "y": [errors.y0],
+                "marker": {"size": 12, "color": "white", "line": {"color": POINT, "width": 2}},
+                "name": "point (x₀, y₀)",
+                "meta": "point",
+                "showlegend": False,
+                "hovertemplate": "the point<extra></extra>",
+            }
+        )
 
-    def axis(title, domain=None, anchor=None):
-        spec = {
+    def axis(title: str, window: list[float]) -> dict:
+        return {
             "title": {"text": title, "font": {"size": TITLE_FONT_SIZE}},
+            "range": window,
             "showgrid": False,
             "zeroline": False,
             "ticks": "outside",
@@ -226,40 +233,41 @@ def error_maps_parts(errors, *, step: int = 1) -> tuple[list[dict], dict]:
             "linecolor": "#444444",
             "constrain": "domain",
         }
-        if domain is not None:
-            spec["domain"] = domain
-        if anchor is not None:
-            spec["anchor"] = anchor
-        return spec
 
     layout = {
         **base_layout(ERROR_HEIGHT),
         "margin": {"l": 60, "r": 10, "t": 40, "b": 50},
-        "xaxis": {**axis("x", [0.0, 0.43], "y"), "range": window},
-        "yaxis": {**axis("y", anchor="x"), "range": window_y, "scaleanchor": "x"},
-        "xaxis2": {**axis("x", [0.5, 0.93], "y2"), "range": window},
-        "yaxis2": {**axis("", anchor="x2"), "range": window_y, "scaleanchor": "x2"},
+        "xaxis": axis("x", [float(errors.x[0]), float(errors.x[-1])]),
+        # Square cells; on a narrow screen the map is as wide as the chart and its spare height
+        # goes below it, not between its title and the chart's top.
+        "yaxis": {
+            **axis("y", [float(errors.y[0]), float(errors.y[-1])]),
+            "scaleanchor": "x",
+            "constraintoward": "top",
+        },
         "showlegend": False,
         "annotations": annotations,
         "hovermode": "closest",
     }
     if shared is not None:
-        low, high = shared[2], shared[3]
+        layout["coloraxis"] = _colour_axis(shared[2], shared[3], colour_bar)
+    return traces, layout
+
+
+def _colour_axis(low: float, high: float, colour_bar: bool) -> dict:
+    """The error maps' shared log colour scale, its bar shown on one of them."""
+    axis = {"colorscale": ERROR_COLORSCALE, "cmin": low, "cmax": high, "showscale": colour_bar}
+    if colour_bar:
         ticks = list(range(math.ceil(low), math.floor(high) + 1))
         if len(ticks) > 7:
             ticks = ticks[:: math.ceil(len(ticks) / 7)]
-        layout["coloraxis"] = {
-            "colorscale": ERROR_COLORSCALE,
-            "cmin": low,
-            "cmax": high,
-            "colorbar": {
-                "title": {"text": "error", "font": {"size": 16}},
-                "tickvals": ticks,
-                "ticktext": [_power_of_ten(t) for t in ticks],
-                "tickfont": {"size": 14},
-                "x": 0.95,
-                "xanchor": "left",
-                "len": 0.9,
-            },
+        axis["colorbar"] = {
+            "title": {"text": "error", "font": {"size": 16}},
+            "tickvals": ticks,
+            "ticktext": [_power_of_ten(t) for t in ticks],
+            "tickfont": {"size": 14},
+            "x": 1.02,
+            "xanchor": "left",
+            "len": 0.9,
         }
-    return traces, layout
+    return axis

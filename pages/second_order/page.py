@@ -43,6 +43,7 @@ from ui.shell.text import coloured, plain
 from ui.shell.view import MAX_COORDINATE
 
 GO_TO = "second_go_to"
+ERROR_MAP_KEYS = ("second_error_linear", "second_error_quadratic")  # |f − L|, |f − Q|
 # Every chart that shows the point is a live chart (ui.shell.live_chart): mounted once, the point
 # moved in the browser while it is dragged, the 3D camera kept; the page loads the charts' module
 # once (live_engine) and sends the grid once for all five (live_grid).
@@ -256,7 +257,12 @@ with st.container():
             "tangent plane's error, and |f − Q|, the quadratic's, far smaller near the point. "
             + (order_sentence(errors) if errors is not None else "")
         )
-        themed_chart(st, drawn.error_maps, key="second_error_maps")
+        # Side by side on a wide screen, one above the other on a phone (the columns stack).
+        # |f − Q|'s column is wider by about its colour bar (85 px of 460 at 1366x768), so that
+        # side by side the two maps are drawn the same size.
+        columns = st.columns([4, 5], gap="medium")
+        for column, figure, key in zip(columns, drawn.error_maps, ERROR_MAP_KEYS, strict=True):
+            themed_chart(column, figure, key=key)
         st.caption(
             "One colour scale for both maps, in powers of ten: around the point |f − Q| is far "
             "darker (smaller) than |f − L|. Dark lines are where f crosses L or Q (the error "

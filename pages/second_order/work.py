@@ -261,7 +261,7 @@ class SecondOrder:
     angle: int  # degrees
     slope: float  # D_u f at the point (core.directional_derivative)
     profile: np.ndarray  # D_u f at PROFILE_ANGLES
-    error_maps: go.Figure | None  # None also where L is undefined: nothing to map
+    error_maps: tuple[go.Figure, go.Figure] | None  # |f - L|, |f - Q|; None where L is undefined
     direction_slice: go.Figure
     profile_figure: go.Figure
     grid_part: dict[str, Any]  # the grid every live chart draws, sent once (live_grid)
@@ -344,7 +344,9 @@ def second_order(f: Function, view: View, settings: Settings) -> SecondOrder:
         error_maps=(
             None
             if errors is None or not errors.linear_defined
-            else prepared_parts(*error_maps_parts(errors, step=ERROR_STEP))
+            else tuple(
+                prepared_parts(*parts) for parts in error_maps_parts(errors, step=ERROR_STEP)
+            )
         ),
         direction_slice=prepared_parts(*direction_slice_parts(piece)),
         profile_figure=prepared_parts(

@@ -13,7 +13,9 @@ import io
 import numpy as np
 
 # Every 2D chart in the page: labels outside their chart's box (cut by it), axis titles or the
-# legend over a tick label, and tick labels of one axis over each other. Boxes in CSS px; 1 px of
+# legend over a tick label, and tick labels of one axis over each other. Annotations (a map's own
+# title, a note, the name of a shaded region) count as labels too: cut at the chart's edge, over
+# another annotation, a tick label or an axis title, or under the legend. Boxes in CSS px; 1 px of
 # slack for anti-aliasing.
 LABELS_2D = """() => {
   const problems = [];
@@ -55,7 +57,11 @@ LABELS_2D = """() => {
       .filter((t) => t.closest('[class^="g-x"], [class^="g-y"], .g-gtitle, .cbtitle'))
       .filter(shown)
       .map((t) => ({text: t.textContent, box: boxOf(t)}));
-    for (const label of ticks.concat(titles)) {
+    // Annotations: the charts' own titles over each map, notes, labels of shaded regions.
+    const notes = [...gd.querySelectorAll('.infolayer .annotation text.annotation-text')]
+      .filter(shown)
+      .map((t) => ({text: t.textContent, box: boxOf(t)}));
+    for (const label of ticks.concat(titles, notes)) {
       const b = label.box;
       if (b.left < chart.left - 1 || b.right > chart.right + 1 ||
           b.top < chart.top - 1 || b.bottom > chart.bottom + 1) {
@@ -69,6 +75,13 @@ LABELS_2D = """() => {
         }
       }
     }
+    for (let i = 0; i < notes.length; i++) {
+      for (const label of ticks.concat(titles, notes.slice(i + 1))) {
+        if (overlap(notes[i].box, label.box)) {
+          problems.push(`${name}: the annotation "${notes[i].text}" and "${label.text}" overlap`);
+        }
+      }
+    }
     for (let i = 0; i < ticks.length; i++) {
       for (let j = i + 1; j < ticks.length; j++) {
         if (ticks[i].axis === ticks[j].axis && overlap(ticks[i].box, ticks[j].box)) {
@@ -79,7 +92,7 @@ LABELS_2D = """() => {
     const legend = gd.querySelector('.legend .bg');
     if (legend && shown(gd.querySelector('.legend'))) {
       const box = boxOf(legend);
-      for (const label of ticks.concat(titles)) {
+      for (const label of ticks.concat(titles, notes)) {
         if (overlap(box, label.box)) {
           problems.push(`${name}: the legend covers "${label.text}"`);
         }

@@ -87,9 +87,10 @@ def test_the_default_link_shows_the_table_the_v_and_the_hessian(tall):
     expect(table).to_contain_text("4.000000091153311")  # the article's estimate of df/dx = 4
     expect(table).to_contain_text("Complex-step")
     plot = page.locator(ERROR_PLOT)
-    expect(plot).to_contain_text("truncation error dominates")
-    expect(plot).to_contain_text("round-off dominates")
-    expect(plot).to_contain_text("the article's h")
+    # Each regime named in two lines (SVG tspans: the words are not spaced in textContent).
+    expect(plot).to_contain_text("truncationdominates")
+    expect(plot).to_contain_text("round-offdominates")
+    expect(plot).to_contain_text("the article'sh = 10⁻⁷")
     formulas = page.locator(f"{MAIN} .katex annotation").all_text_contents()
     assert any(r"\begin{pmatrix} 2 y & 2 x \\ 2 x & 6 y \end{pmatrix}" in tex for tex in formulas)
     expect(page.locator(f"{MAIN} [data-testid=stAlert]")).to_have_count(0)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import math
+import re
 
 import numpy as np
 import pytest
@@ -15,7 +16,14 @@ from hypothesis import strategies as st
 from core import Function, error_sweep, estimates
 from core.answers import check_partial, difference_map
 from pages.derivatives.figures_difference import difference_figure
-from pages.derivatives.figures_error import ERROR_FLOOR, error_figure, regime_split
+from pages.derivatives.figures_error import (
+    ERROR_FLOOR,
+    NARROWEST_PLOT,
+    NOTE_CHARACTERS,
+    REGIME_LABEL,
+    error_figure,
+    regime_split,
+)
 from pages.derivatives.words import (
     NBSP,
     REFUSED_WORDS,
@@ -45,7 +53,10 @@ def by_meta(figure) -> dict:
 
 
 def annotations(figure) -> str:
-    return " ".join(a.text for a in figure.layout.annotations)
+    """The figure's annotations as read: tags and line breaks (words sized for a phone) out."""
+    return " ".join(
+        re.sub(r"<[^>]+>", " ", " ".join(a.text for a in figure.layout.annotations)).split()
+    )
 
 
 # --- numbers as words -----------------------------------------------------------------------------
@@ -181,7 +192,7 @@ def test_the_error_plot_draws_core_sweep_and_model():
     for h in (split / 1.05, split / 10):
         assert sweep.roundoff_error("forward", h) > sweep.truncation_error("forward", h)
     words = annotations(figure)
-    assert "round-off dominates" in words and "truncation error dominates" in words
+    assert "round-off dominates" in words and "truncation dominates" in words
     lines = [shape for shape in figure.layout.shapes if shape.type == "line"]
     assert [line.x0 for line in lines] == [1e-7]
     assert figure.layout.xaxis.type == "log" and figure.layout.yaxis.type == "log"
@@ -248,6 +259,32 @@ def test_a_difference_map_without_undefined_cells_has_no_grey_layer():
     assert figure.data[0].zmin == 0
 
 
+@pytest.mark.parametrize("article_h", [1e-7, 1e-12, 1e-3])
+def test_the_plots_words_fit_a_phone(article_h):
+    """Plotly cannot fit words to the chart's width: on a phone the regimes' one-line labels, the
+    article's h and the note ran past the chart's right edge. Each regime's label sits in the
+    middle of its regime, one that has room for it on the narrowest plot; the article's h on the
+    wider side of its line; the note in short lines."""
+    sweep = error_sweep(Function(ARTICLE), 2, 1, "x")
+    figure = error_figure(sweep, article_h=article_h)
+    low, high = figure.layout.xaxis.range
+    rects = [shape for shape in figure.layout.shapes if shape.type == "rect"]
+    labels = [a for a in figure.layout.annotations if "dominates" in a.text]
+    assert len(labels) == len(rects) == 2
+    for label, rect in zip(labels, rects, strict=True):
+        left, right = math.log10(rect.x0), math.log10(rect.x1)
+        assert label.x == pytest.approx((left + right) / 2) and label.xanchor == "center"
+        assert (right - left) / (high - low) * NARROWEST_PLOT >= REGIME_LABEL
+        assert all(len(line) <= 12 for line in re.sub(r"<[^>]+>", "\n", label.text).split())
+    (article,) = [a for a in figure.layout.annotations if "article" in a.text]
+    middle = (low + high) / 2
+    assert article.xanchor == ("right" if math.log10(article_h) > middle else "left")
+    (note,) = [a for a in figure.layout.annotations if "exactly 0" in a.text]
+    lines = note.text.split("<br>")
+    assert len(lines) >= 2 and all(len(line) <= NOTE_CHARACTERS for line in lines)
+    assert figure.layout.margin.b >= 64 + 20 * len(lines)
+
+
 def test_a_regime_too_narrow_for_words_is_shaded_but_not_labelled():
     # The article's f along x, with f'' made tiny: truncation overtakes round-off only near
     # h = 0.05, so the truncation regime is a sliver at the right edge of the plot.
@@ -259,7 +296,7 @@ def test_a_regime_too_narrow_for_words_is_shaded_but_not_labelled():
     rects = [shape for shape in figure.layout.shapes if shape.type == "rect"]
     assert [(r.x0, r.x1) for r in rects][-1] == (split, tiny.h.max())
     words = annotations(figure)
-    assert "round-off dominates" in words and "truncation error dominates" not in words
+    assert "round-off dominates" in words and "truncation dominates" not in words
 
 
 def test_no_truncation_at_all_is_one_regime():

@@ -44,7 +44,7 @@ from pages.second_order.figures_direction import (
     profile_parts,
 )
 from pages.second_order.figures_taylor import (
-    error_maps_figure,
+    error_maps_figures,
     error_maps_parts,
     neighbourhood,
     quadratic_surface_figure,
@@ -98,7 +98,7 @@ class Scene:
             critical_contour_figure(g, p, self.critical),
             critical_surface_figure(g, p, self.critical),
             quadratic_surface_figure(g, p, self.plane, self.quadratic, self.radius),
-            error_maps_figure(self.errors),
+            *error_maps_figures(self.errors),
             direction_contour_figure(g, p, self.piece),
             direction_surface_figure(g, p, self.piece),
             direction_slice_figure(self.piece),
@@ -208,10 +208,16 @@ def test_no_patch_where_q_is_undefined_or_the_point_is_outside():
 
 
 def test_error_maps_share_one_log_scale_and_show_core_errors(seed):
-    fig = error_maps_figure(seed.errors)
-    linear, quadratic = one(fig, "error linear"), one(fig, "error quadratic")
+    left, right = error_maps_figures(seed.errors)
+    linear, quadratic = one(left, "error linear"), one(right, "error quadratic")
+    assert not role(left, "error quadratic") and not role(right, "error linear")
     assert linear.coloraxis == quadratic.coloraxis == "coloraxis"
-    axis = fig.layout.coloraxis
+    # One scale: the same range on both charts, its bar drawn once, beside |f - Q|.
+    assert left.layout.coloraxis.cmin == right.layout.coloraxis.cmin
+    assert left.layout.coloraxis.cmax == right.layout.coloraxis.cmax
+    assert left.layout.coloraxis.showscale is False and right.layout.coloraxis.showscale
+    assert "|f − L|" in notes(left) and "|f − Q|" in notes(right)
+    axis = right.layout.coloraxis
     low, high = axis.cmin, axis.cmax
     assert high == pytest.approx(math.log10(np.nanmax(seed.errors.linear)), abs=1e-6)
     for trace, errors in ((linear, seed.errors.linear), (quadratic, seed.errors.quadratic)):
@@ -228,11 +234,33 @@ def test_error_maps_share_one_log_scale_and_show_core_errors(seed):
 
 
 def test_error_maps_say_when_an_approximation_is_exact_or_undefined():
-    bowl = error_maps_figure(approximation_errors(Function("x^2 + y^2"), 1, 1, 1))
+    plane, bowl = error_maps_figures(approximation_errors(Function("x^2 + y^2"), 1, 1, 1))
     assert "zero up to rounding: Q = f" in notes(bowl)
-    undefined = error_maps_figure(approximation_errors(Function(DISC), 2, 2, 1))
-    assert not role(undefined, "error linear") and not role(undefined, "error quadratic")
-    assert "undefined" in notes(undefined)
+    assert "zero up to rounding" not in notes(plane) and role(plane, "error linear")
+    for undefined in error_maps_figures(approximation_errors(Function(DISC), 2, 2, 1)):
+        assert not role(undefined, "error linear") and not role(undefined, "error quadratic")
+        assert "undefined" in notes(undefined)
+
+
+def test_the_error_maps_send_each_sample_once():
+    """Two charts, not one: each map's samples go in its own chart only, and the even grid goes
+    as a start and a step (the one chart with both maps sent its coordinates as arrays)."""
+    errors = approximation_errors(Function(SEED), 2, 1, 1.0, n=81)
+    left, right = error_maps_parts(errors, step=2)
+    (linear,) = [t for t in left[0] if t.get("meta") == "error linear"]
+    (quadratic,) = [t for t in right[0] if t.get("meta") == "error quadratic"]
+    assert linear["z"].shape == quadratic["z"].shape == (41, 41)
+    for trace in (linear, quadratic):
+        assert "x" not in trace and "y" not in trace
+        drawn_x = trace["x0"] + trace["dx"] * np.arange(41)
+        drawn_y = trace["y0"] + trace["dy"] * np.arange(41)
+        np.testing.assert_allclose(drawn_x, errors.x[::2], rtol=1e-12)
+        np.testing.assert_allclose(drawn_y, errors.y[::2], rtol=1e-12)
+    maps = [t for parts in (left, right) for t in parts[0] if t["type"] == "heatmap"]
+    assert len(maps) == 2
+    sent = sum(figure_bytes(config.prepared_parts(*parts)) for parts in (left, right))
+    one_sample = 4 * 4 / 3  # a float32 in base64
+    assert sent < 2 * 41 * 41 * one_sample + 12_000
 
 
 # --- the direction u ------------------------------------------------------------------------------
@@ -370,7 +398,7 @@ def test_the_plain_charts_are_sent_as_their_built_figures_were(text, x0, y0, mon
     profile = directional_profile(f, x0, y0, np.radians(angles))
     slope = directional_derivative(f, x0, y0, angle=0.5)
     for parts in (
-        error_maps_parts(errors, step=2),
+        *error_maps_parts(errors, step=2),
         direction_slice_parts(piece),
         profile_parts(point_summary(f, x0, y0), angles, profile, 29, slope),
     ):

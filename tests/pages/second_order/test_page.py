@@ -279,7 +279,7 @@ def table(app: AppTest) -> dict[str, list[str]]:
 def test_the_default_link(tmp_path):
     app = open_page()
     assert app.title[0].value.startswith("Second order")
-    assert len(charts(app)) == 8
+    assert len(charts(app)) == 9  # the error maps are two charts
     assert link(app) == {"f": SEED, "x0": "2", "y0": "1"}  # the defaults stay out of the link
     assert app.slider(key="second_angle").value == 45
     assert app.select_slider(key="second_radius").value == 1.0
@@ -386,6 +386,10 @@ def test_every_readout_is_finite_or_said_in_words_where_f_is_undefined():
 def test_the_error_maps_are_core_errors():
     app = open_page({"radius": "0.5"})
     (maps,) = [c for c in charts(app) if any(t.get("meta") == "error linear" for t in c["data"])]
+    (other,) = [
+        c for c in charts(app) if any(t.get("meta") == "error quadratic" for t in c["data"])
+    ]
+    assert other["layout"]["coloraxis"]["cmin"] == maps["layout"]["coloraxis"]["cmin"]
     errors = approximation_errors(Function(SEED), 2, 1, 0.5, n=81)
     low = maps["layout"]["coloraxis"]["cmin"]
     assert maps["layout"]["coloraxis"]["cmax"] == pytest.approx(
