@@ -379,6 +379,37 @@ def test_no_3d_scene_is_cut_at_its_sides_at_any_size(sized, path):
         assert not cut, f"{size} /{path} {scene}: the 3D scene is cut at a side"
 
 
+# A link with one racer: its legend takes one row instead of two to four, and the scene the rows'
+# height (the camera was chosen for the usual legend).
+ONE_RACER = "descent?lr_gd=1e9&racers=gd,evil&steps=-4&x0=nan"
+CAMERA = """() => {
+  const gd = [...document.querySelectorAll('[data-testid=stMain] .js-plotly-plot')]
+    .find((chart) => chart._fullLayout && chart._fullLayout.scene);
+  return gd._fullLayout.scene._scene.getCamera().eye;
+}"""
+
+
+def test_descents_race_with_one_racer_is_not_cut_and_the_default_keeps_its_camera(sized):
+    """With one racer (a hostile link) the race's 3D scene had the legend's spare rows, was drawn
+    larger and its z title f(x, y) was cut at the left (and the x title at the right at 1366 px
+    and 150%), at every size: the camera now steps back for the scene's box as drawn. The default
+    link keeps the camera it had (at 1920 x 1080 the server's own, eye (1.27, 0.693, 0.52))."""
+    size, page, url = sized
+    open_page(page, f"{url}/{ONE_RACER}", CHARTS["descent"])
+    assert page.locator(".js-plotly-plot .legend .traces").count() == 2  # the start, one racer
+    page.wait_for_timeout(500)  # the camera's step back follows the legend's settled rows
+    for scene, png, legend in scene_parts(page):
+        _, cut = ink_share(png, legend)
+        assert not cut, f"{size} /{ONE_RACER} {scene}: the 3D scene is cut at a side"
+    stepped = page.evaluate(CAMERA)
+    open_page(page, f"{url}/descent", CHARTS["descent"])
+    page.wait_for_timeout(500)
+    default = page.evaluate(CAMERA)
+    assert abs(stepped["x"]) > abs(default["x"]) * 1.02, (stepped, default)  # further away
+    if size == "1920x1080":
+        assert default == pytest.approx({"x": 1.27, "y": 0.693, "z": 0.52}, abs=1e-6)
+
+
 # Neighbouring tick labels of a 3D axis: their anchors at least this many font sizes apart on
 # screen. At 150% zoom the x ticks -3..3 of Second order's and Explore's scenes stood 8 and 13 px
 # apart at 14 px (piled on each other); with the narrow charts' compact ticks, 16 px or more at
