@@ -179,6 +179,36 @@ def swipe_up(session, x: float, y: float, distance: float = 300, steps: int = 12
     session.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
 
 
+@pytest.mark.parametrize("path", ["", "descent"])
+def test_the_mouse_wheel_over_a_3d_scene_scrolls_the_page(browser, app_url, path):
+    """At 150% zoom the 3D scene fills most of Explore's first screen, and the wheel over it did
+    nothing: Plotly's camera cancels it even with scroll zoom off. It scrolls the page now, and
+    the scene's camera stays where it was."""
+    context = browser.new_context(**SIZES["1920x1080@150%"])
+    try:
+        page = context.new_page()
+        open_page(page, f"{app_url}/{path}", CHARTS[path])
+        camera = """() => JSON.stringify([...document.querySelectorAll('.js-plotly-plot')]
+            .find((gd) => gd._fullLayout.scene)._fullLayout.scene._scene.getCamera())"""
+        before = page.evaluate(camera)
+        scene = page.evaluate(SCENES)[0]
+        chart = page.locator(scene["selector"]).bounding_box()
+        left, top, right, bottom = scene["scene"]
+        x, y = chart["x"] + (left + right) / 2, chart["y"] + (top + bottom) / 2
+        assert (
+            page.evaluate("([x, y]) => document.elementFromPoint(x, y).tagName", [x, y]) == "CANVAS"
+        )
+        page.mouse.move(x, y)
+        for _ in range(3):
+            page.mouse.wheel(0, 120)
+            page.wait_for_timeout(100)
+        scrolled = "() => document.querySelector('[data-testid=stMain]').scrollTop"
+        page.wait_for_function(f"({scrolled})() > 100", timeout=5_000)
+        assert page.evaluate(camera) == before
+    finally:
+        context.close()
+
+
 def test_on_the_phone_a_tap_moves_the_point_and_a_swipe_scrolls(browser, app_url):
     context = browser.new_context(**SIZES["390x844-touch"])
     try:
