@@ -160,9 +160,11 @@ elif exact is not None:
     else:
         for v in ("x", "y"):
             st.latex(rf"{partial(v)} = {broken[(v,)]}")
+        # Each value in braces, one piece with its name: a phone wraps between the two, never
+        # after an "=" (a number alone on a line read as belonging to nothing).
         st.latex(
-            rf"{partial('x')}\Big|_{{{at}}} = {latex_number(point.fx)},\qquad "
-            rf"{partial('y')}\Big|_{{{at}}} = {latex_number(point.fy)}"
+            rf"{{{partial('x')}\Big|_{{{at}}} = {latex_number(point.fx)}}},\allowbreak\qquad "
+            rf"{{{partial('y')}\Big|_{{{at}}} = {latex_number(point.fy)}}}"
         )
     clairaut = exact["clairaut"]
     mixed = rf"{second('x', 'y')} = {second('y', 'x')}"

@@ -173,6 +173,85 @@ function wideLayout(layout, width) {
   return merged(layout, { height, scene: { camera, domain: SCENE_NARROWED } });
 }
 
+// The camera was chosen for the legend the race usually has (two rows at 1920 px, three at 1366
+// px and at 150% zoom, four on a phone), but the legend takes as many rows as there are racers:
+// with one racer (a link that names one) it took one, the scene got the rows' height, Plotly drew
+// it that much larger, and the z title f(x, y) was cut at the scene's left edge (the x title at its
+// right) at every size. So once the legend has settled, the scene's box is measured, and where it
+// is taller for its width than its camera allows, the camera steps back. A camera at distance d
+// (times the reference's) allows a box up to d / ACROSS_PER_TALL times as tall as it is wide: the
+// wide screen's reference is the server's camera (the default at 1920 x 1080 is drawn at 1.61,
+// the first cut was seen at 1.49), the phone's NARROW_CAMERA (its default drawn at 0.97, cut at
+// 0.85). It does so only while the camera on screen is the page's own (state.fitted): one a
+// person has turned is theirs.
+const ACROSS_PER_TALL = { wide: 1.6, narrow: 0.97 };
+const SAME_CAMERA = 1e-6;
+const LEGEND_FRAMES = 3;
+
+function length3(v) {
+  return Math.hypot(v.x || 0, v.y || 0, v.z || 0);
+}
+
+function sameCamera(a, b) {
+  if (!a || !b || !a.eye || !b.eye) return false;
+  const near = (u, v) => ["x", "y", "z"].every((k) => Math.abs((u[k] || 0) - (v[k] || 0)) < SAME_CAMERA);
+  return near(a.eye, b.eye) && near(a.center || {}, b.center || {});
+}
+
+// `camera` stepped back by `factor`, its pan (center x, y) with it, as wideLayout does.
+function steppedBack(camera, factor) {
+  const { eye, center } = camera;
+  const c = center || {};
+  return Object.assign({}, camera, {
+    eye: { x: factor * eye.x, y: factor * eye.y, z: factor * eye.z },
+    center: { x: factor * (c.x || 0), y: factor * (c.y || 0), z: c.z || 0 },
+  });
+}
+
+function sceneBox(gd) {
+  const full = gd._fullLayout;
+  if (!full || !full.scene || !full._size) return null;
+  const d = full.scene.domain;
+  return { across: full._size.w * (d.x[1] - d.x[0]), tall: full._size.h * (d.y[1] - d.y[0]) };
+}
+
+// The camera for the scene's box as drawn: `chosen` (the layout's), stepped back if the box is
+// taller for its width than it allows; `reference` is the camera `ratio` was measured with.
+function cameraFor(box, chosen, reference, ratio) {
+  if (!box || !box.across || !chosen || !chosen.eye || !reference || !reference.eye) return chosen;
+  const distance = length3(chosen.eye) / length3(reference.eye);
+  const needed = (ratio * box.tall) / box.across;
+  return needed > distance * (1 + 1e-3) ? steppedBack(chosen, needed / distance) : chosen;
+}
+
+function fitToLegend(state, chosen, width) {
+  const narrow = width < NARROW_PX;
+  const server = state.base && state.base.layout.scene && state.base.layout.scene.camera;
+  const reference = narrow ? NARROW_CAMERA : server;
+  const ratio = narrow ? ACROSS_PER_TALL.narrow : ACROSS_PER_TALL.wide;
+  if (!chosen || !reference) return Promise.resolve();
+  return new Promise((resolve) => {
+    let last = null;
+    let held = 0;
+    let frames = 0;
+    const check = () => {
+      const box = sceneBox(state.gd);
+      const key = box ? `${box.across} ${box.tall}` : "";
+      held = key === last ? held + 1 : 0;
+      last = key;
+      frames += 1;
+      if (held < LEGEND_FRAMES && frames < 60) return requestAnimationFrame(check);
+      const scene = glScene(state.gd);
+      if (!box || !scene || (state.fitted && !sameCamera(scene.getCamera(), state.fitted))) return resolve();
+      const camera = cameraFor(box, chosen, reference, ratio);
+      state.fitted = JSON.parse(JSON.stringify(camera));
+      if (sameCamera(scene.getCamera(), camera)) return resolve();
+      return resolve(window.Plotly.relayout(state.gd, { "scene.camera": camera }).catch(() => {}));
+    };
+    requestAnimationFrame(check);
+  });
+}
+
 function draw(state) {
   state.dirty = true;
   if (state.busy || !state.base || !state.race || !window.Plotly) return state.busy || Promise.resolve();
@@ -182,11 +261,14 @@ function draw(state) {
   let layout = merged(state.base.layout, state.race.layout);
   const width = state.host.clientWidth || 1000;
   layout = wideLayout(narrowLayout(layout, width), width);
+  const chosen = layout.scene && layout.scene.camera;
   const scene = glScene(gd);
+  let ours = !scene;
   if (scene) {
     // The turntable coasts on after the button is released, past the camera Plotly recorded
     // then: the camera on screen now is the one to keep.
     const camera = JSON.parse(JSON.stringify(scene.getCamera()));
+    ours = Boolean(state.fitted) && sameCamera(camera, state.fitted);
     if (gd.layout && gd.layout.scene) gd.layout.scene.camera = camera;
     layout.scene = Object.assign({}, layout.scene, { camera });
   }
@@ -194,6 +276,7 @@ function draw(state) {
   const started = gd._fullLayout ? window.Plotly.react : window.Plotly.newPlot;
   state.busy = started(gd, traces, layout, state.config)
     .catch(() => {})
+    .then(() => (ours && state.frame === null ? fitToLegend(state, chosen, width) : undefined))
     .then(() => {
       state.busy = null;
       gd.raceFrame = state.frame; // read by the browser tests

@@ -35,21 +35,33 @@ def readout_rows(
     return rows
 
 
+# Where the sentence may wrap on a narrow column: between its clauses, never inside one (KaTeX
+# breaks a display line after a top-level relation or operator, or at \allowbreak; braces make
+# a clause one unbreakable piece, so "|grad f| =" is never left alone at a line's end).
+CLAUSE = r",\allowbreak\quad "
+
+
 def gradient_line(point: PointSummary) -> str:
-    """|grad f| and its direction, or why there is none."""
+    """|grad f| and its direction, or why there is none, in clauses a phone can wrap between."""
     if not math.isfinite(point.gradient_norm):
         return coloured(GRADIENT, r"\nabla f") + r"\ \text{is undefined at this point}"
     vector = rf"\nabla f = ({latex_number(point.fx)},\ {latex_number(point.fy)})"
-    norm = rf"|\nabla f| = {latex_number(point.gradient_norm)}"
+    norm = rf"{{|\nabla f| = {latex_number(point.gradient_norm)}}}"
     if point.gradient_angle is None:
         return (
-            coloured(GRADIENT, vector) + rf",\quad {norm}\ \text{{(no direction: f is flat here)}}"
+            coloured(GRADIENT, vector)
+            + CLAUSE
+            + norm
+            + r"\allowbreak\ \text{(no direction: f is flat here)}"
         )
     degrees = math.degrees(point.gradient_angle)
     return (
         coloured(GRADIENT, vector)
-        + rf",\quad {norm},\quad \text{{steepest ascent at }} {{{latex_number(degrees, 4)}}}^\circ"
-        + r"\ \text{from the } x\text{-axis}"
+        + CLAUSE
+        + norm
+        + CLAUSE
+        + rf"\text{{steepest ascent at }} {{{latex_number(degrees, 4)}}}^\circ"
+        + r"\allowbreak\ \text{from the } x\text{-axis}"
     )
 
 

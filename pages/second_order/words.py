@@ -41,7 +41,9 @@ def _coefficient_term(coefficient: sympy.Expr, factor: str) -> str:
     size = -coefficient if negative else coefficient
     text = "" if factor and size == 1 else sympy.latex(size)
     if isinstance(size, sympy.Add):
-        text = rf"\left({text}\right)"
+        # \Bigl( rather than \left(: a long exact coefficient may wrap after its own + and -
+        # (KaTeX never breaks inside \left...\right, so it ran off a phone's column).
+        text = rf"\Bigl({text}\Bigr)"
     body = rf"{text}\,{factor}" if text and factor else text or factor
     return f" {'-' if negative else '+'} {body}"
 
@@ -79,10 +81,13 @@ def _taylor_terms(term, coefficients, dx: str, dy: str) -> tuple[str, str]:
 
 
 def _over_plane(second: str) -> str:
-    """Q as L(x, y) plus the second-order bracket (LaTeX)."""
+    r"""Q as L(x, y) plus the second-order bracket (LaTeX). The bracket is \Bigl[...\Bigr], not
+    \left[...\right]: KaTeX never breaks a line inside \left...\right, so Q was one piece as
+    wide as all its terms (1560 px for a long f, cut even at 1920 px); now it wraps after a + or
+    a - between its terms, on a phone as on a projector."""
     if not second:
         return "L(x, y)"
-    return rf"L(x, y) + \frac{{1}}{{2}}\left[{_leading(second)}\right]"
+    return rf"L(x, y) + \frac{{1}}{{2}}\Bigl[{_leading(second)}\Bigr]"
 
 
 def _leading(terms: str) -> str:

@@ -179,6 +179,36 @@ def swipe_up(session, x: float, y: float, distance: float = 300, steps: int = 12
     session.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
 
 
+@pytest.mark.parametrize("path", ["", "descent"])
+def test_the_mouse_wheel_over_a_3d_scene_scrolls_the_page(browser, app_url, path):
+    """At 150% zoom the 3D scene fills most of Explore's first screen, and the wheel over it did
+    nothing: Plotly's camera cancels it even with scroll zoom off. It scrolls the page now, and
+    the scene's camera stays where it was."""
+    context = browser.new_context(**SIZES["1920x1080@150%"])
+    try:
+        page = context.new_page()
+        open_page(page, f"{app_url}/{path}", CHARTS[path])
+        camera = """() => JSON.stringify([...document.querySelectorAll('.js-plotly-plot')]
+            .find((gd) => gd._fullLayout.scene)._fullLayout.scene._scene.getCamera())"""
+        before = page.evaluate(camera)
+        scene = page.evaluate(SCENES)[0]
+        chart = page.locator(scene["selector"]).bounding_box()
+        left, top, right, bottom = scene["scene"]
+        x, y = chart["x"] + (left + right) / 2, chart["y"] + (top + bottom) / 2
+        assert (
+            page.evaluate("([x, y]) => document.elementFromPoint(x, y).tagName", [x, y]) == "CANVAS"
+        )
+        page.mouse.move(x, y)
+        for _ in range(3):
+            page.mouse.wheel(0, 120)
+            page.wait_for_timeout(100)
+        scrolled = "() => document.querySelector('[data-testid=stMain]').scrollTop"
+        page.wait_for_function(f"({scrolled})() > 100", timeout=5_000)
+        assert page.evaluate(camera) == before
+    finally:
+        context.close()
+
+
 def test_on_the_phone_a_tap_moves_the_point_and_a_swipe_scrolls(browser, app_url):
     context = browser.new_context(**SIZES["390x844-touch"])
     try:
@@ -377,6 +407,37 @@ def test_no_3d_scene_is_cut_at_its_sides_at_any_size(sized, path):
     for scene, png, legend in parts:
         _, cut = ink_share(png, legend)
         assert not cut, f"{size} /{path} {scene}: the 3D scene is cut at a side"
+
+
+# A link with one racer: its legend takes one row instead of two to four, and the scene the rows'
+# height (the camera was chosen for the usual legend).
+ONE_RACER = "descent?lr_gd=1e9&racers=gd,evil&steps=-4&x0=nan"
+CAMERA = """() => {
+  const gd = [...document.querySelectorAll('[data-testid=stMain] .js-plotly-plot')]
+    .find((chart) => chart._fullLayout && chart._fullLayout.scene);
+  return gd._fullLayout.scene._scene.getCamera().eye;
+}"""
+
+
+def test_descents_race_with_one_racer_is_not_cut_and_the_default_keeps_its_camera(sized):
+    """With one racer (a hostile link) the race's 3D scene had the legend's spare rows, was drawn
+    larger and its z title f(x, y) was cut at the left (and the x title at the right at 1366 px
+    and 150%), at every size: the camera now steps back for the scene's box as drawn. The default
+    link keeps the camera it had (at 1920 x 1080 the server's own, eye (1.27, 0.693, 0.52))."""
+    size, page, url = sized
+    open_page(page, f"{url}/{ONE_RACER}", CHARTS["descent"])
+    assert page.locator(".js-plotly-plot .legend .traces").count() == 2  # the start, one racer
+    page.wait_for_timeout(500)  # the camera's step back follows the legend's settled rows
+    for scene, png, legend in scene_parts(page):
+        _, cut = ink_share(png, legend)
+        assert not cut, f"{size} /{ONE_RACER} {scene}: the 3D scene is cut at a side"
+    stepped = page.evaluate(CAMERA)
+    open_page(page, f"{url}/descent", CHARTS["descent"])
+    page.wait_for_timeout(500)
+    default = page.evaluate(CAMERA)
+    assert abs(stepped["x"]) > abs(default["x"]) * 1.02, (stepped, default)  # further away
+    if size == "1920x1080":
+        assert default == pytest.approx({"x": 1.27, "y": 0.693, "z": 0.52}, abs=1e-6)
 
 
 # Neighbouring tick labels of a 3D axis: their anchors at least this many font sizes apart on

@@ -39,6 +39,17 @@ function keepTouchesForScrolling() {
   for (const type of ["touchstart", "touchmove"]) {
     document.addEventListener(type, keep, { capture: true, passive: true });
   }
+  // The mouse wheel over a 3D scene: Plotly's camera listens to it and cancels it even with
+  // scroll zoom off (ui/plots/config.py), so the page stood still under the wheel wherever a
+  // scene was (at 150% zoom, most of Explore's first screen). Stopped before it reaches the
+  // scene, the wheel scrolls the page; the scene never zoomed on it anyway.
+  const wheel = (event) => {
+    const target = event.target;
+    if (target && target.closest && target.closest(".js-plotly-plot .gl-container")) {
+      event.stopPropagation();
+    }
+  };
+  document.addEventListener("wheel", wheel, { capture: true, passive: true });
   // A phone or tablet (a touch laptop's mouse turns the scene as ever).
   if (!window.matchMedia("(pointer: coarse)").matches) return;
   let timer = 0;

@@ -20,6 +20,7 @@ from core import ExpressionError, Function
 from core.levels import AUTO, MAX_LEVELS, MIN_LEVELS
 from ui.plots.theme import DARK, FONT_STEP, LIGHT, MAX_FONT, MIN_FONT
 from ui.shell.cache import function_for
+from ui.shell.formulas import fit_formulas
 from ui.shell.keyboard import keyboard_help
 from ui.shell.link import PageSettings, from_session, session_values
 from ui.shell.look import theme_switch
@@ -284,6 +285,7 @@ def render(page: PageSettings | None = None, chart_switches: bool | None = None)
     view = current_view()
     st.html(app_style(view.present))
     keyboard_help()
+    fit_formulas()
     st.html(look_style(view.theme, view.font, view.present, TEXT_COLOURS))
     _write_link(view, page_query)
     _share_box(view, page_query)

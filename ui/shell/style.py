@@ -15,16 +15,45 @@ from ui.plots.theme import DARK
 
 # KaTeX sets display math `white-space: nowrap`, so a long formula ran out of its column and was
 # cut (a derivative cut after a "+" reads as a wrong derivative). `normal` lets it break after
-# relations and operators at the top level, as inline math does; what cannot break (one big
-# bracket) scrolls instead of being cut.
+# relations and operators at the top level (and at \allowbreak), as inline math does; what
+# cannot break (a fraction, Derivatives' aligned lines) is drawn smaller to fit, and what still
+# does not fit scrolls with a visible cue (ui/shell/formulas.js).
 FORMULAS = """
 .katex-display > .katex { white-space: normal !important; }
 .katex-display { overflow-x: auto; overflow-y: hidden; padding: 0.15em 0; }
+/* Wrapped lines of tall pieces (fractions, exponents) touched: a little air between them. */
+.katex-display > .katex > .katex-html > .base { margin-block: 0.12em; }
 @media (max-width: 640px) {
   /* Centred, a piece wider than a phone overflowed on both sides, and the left side cannot be
      scrolled to. */
   .katex-display > .katex { text-align: left !important; }
 }
+/* A formula still wider than its column once drawn smaller (ui/shell/formulas.js sets data-more
+   to the side it continues on): a phone draws no scrollbar until swiped, so the cut edge fades
+   out and a hint under the formula says which way the rest lies. The mask, unlike a painted
+   shadow, needs no knowledge of the page's colour (light or dark theme). */
+.katex-display[data-more="right"] {
+  -webkit-mask-image: linear-gradient(to right, #000 calc(100% - 2.5em), transparent);
+  mask-image: linear-gradient(to right, #000 calc(100% - 2.5em), transparent);
+}
+.katex-display[data-more="left"] {
+  -webkit-mask-image: linear-gradient(to left, #000 calc(100% - 2.5em), transparent);
+  mask-image: linear-gradient(to left, #000 calc(100% - 2.5em), transparent);
+}
+.katex-display[data-more="both"] {
+  -webkit-mask-image: linear-gradient(to right, transparent, #000 2.5em, #000 calc(100% - 2.5em),
+    transparent);
+  mask-image: linear-gradient(to right, transparent, #000 2.5em, #000 calc(100% - 2.5em),
+    transparent);
+}
+.stMarkdown:has(.katex-display[data-more])::after {
+  display: block; text-align: right; font-size: 0.8rem; line-height: 1.2; margin-top: -0.6em;
+}
+.stMarkdown:has(.katex-display[data-more="right"])::after {
+  content: "scroll for the rest \\2192" / "";
+}
+.stMarkdown:has(.katex-display[data-more="left"])::after { content: "\\2190  scroll back" / ""; }
+.stMarkdown:has(.katex-display[data-more="both"])::after { content: "\\2190  scroll  \\2192" / ""; }
 """
 
 # The copy button sits in the code block's top right corner and covered the end of the link's

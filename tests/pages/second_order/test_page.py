@@ -212,7 +212,7 @@ def test_the_taylor_form_by_the_textbook(text, point, plane, bracket):
     quadratic = taylor2(Function(text), *point)
     assert taylor_form(quadratic.coefficients, quadratic.exact_point) == (
         plane,
-        rf"L(x, y) + \frac{{1}}{{2}}\left[{bracket}\right]",
+        rf"L(x, y) + \frac{{1}}{{2}}\Bigl[{bracket}\Bigr]",
     )
 
 
@@ -225,7 +225,7 @@ def test_the_taylor_form_shows_every_exact_coefficient():
     assert r"\left(x - \frac{4}{5}\right)" in plane
     numbers_plane, numbers_full = taylor_numbers(quadratic)
     assert numbers_plane.startswith(latex_number(quadratic.z0, 4))
-    assert numbers_full.startswith(r"L(x, y) + \frac{1}{2}\left[-")  # fxx = -sin(x) cos(y) < 0
+    assert numbers_full.startswith(r"L(x, y) + \frac{1}{2}\Bigl[-")  # fxx = -sin(x) cos(y) < 0
     assert taylor_form((sympy.Integer(3), 0, 0, 0, 0, 0), (0, 0)) == ("3", "L(x, y)")
     assert taylor_form((0, 0, 0, 0, 0, 0), (1, 1)) == ("0", "L(x, y)")
 
@@ -288,7 +288,7 @@ def test_the_default_link(tmp_path):
     slope = directional_derivative(f, 2, 1, angle=math.radians(45))
     assert f"= {latex_number(slope)}" in tex  # 7.77817: (4 + 7) / sqrt(2)
     assert r"5 + 4\,\left(x - 2\right) + 7\,\left(y - 1\right)" in tex  # L at (2, 1)
-    assert r"\left[2\,\left(x - 2\right)^{2}" in tex  # Q's bracket starts with fxx = 2
+    assert r"\Bigl[2\,\left(x - 2\right)^{2}" in tex  # Q's bracket starts with fxx = 2
     rows = table(app)
     assert rows["kind"] == ["◆ degenerate"]  # x^2 y + y^3: one flat point at the origin
     assert not app.warning and not app.error
