@@ -109,3 +109,19 @@ def chart_words(app: AppTest) -> list[str]:
             elif isinstance(data.get("race"), str):
                 words.append(json.loads(data["race"]).get("summary", ""))
     return words
+
+
+def deferred_downloads(monkeypatch) -> dict:
+    """The files a page hands Streamlit as deferred downloads (written when their button is
+    pressed), by file name: call one to press its button as Streamlit's server would."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    handed = {}
+    register = MediaFileManager.add_deferred
+
+    def keep(manager, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        handed[file_name] = data_callable
+        return register(manager, data_callable, mimetype, coordinates, file_name, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", keep)
+    return handed

@@ -174,21 +174,12 @@ def test_derivatives_table_follows_a_parameter():
 def test_a_browser_drawn_surface_still_downloads_with_every_number(monkeypatch):
     """The STL and the web page are made when their buttons are pressed (deferred downloads),
     from the grid the server evaluates then: the same files as from the server's own figures."""
-    from streamlit.runtime.media_file_manager import MediaFileManager
-
     from core import Function
     from pages.explore.exports import stl_file
     from pages.explore.work import explore_figures
     from ui.shell.view import from_query
 
-    handed = {}
-    register = MediaFileManager.add_deferred
-
-    def keep(manager, data_callable, mimetype, coordinates, file_name=None, **kwargs):
-        handed[file_name] = data_callable
-        return register(manager, data_callable, mimetype, coordinates, file_name, **kwargs)
-
-    monkeypatch.setattr(MediaFileManager, "add_deferred", keep)
+    handed = apptest.deferred_downloads(monkeypatch)
     app = apptest.open_page("app.py", SADDLE)
     assert all(not button.proto.disabled for button in app.get("download_button"))
     view, _ = from_query(SADDLE)

@@ -15,7 +15,6 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
-from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from core import Function, descend
@@ -24,7 +23,7 @@ from pages.descent.runner import Runner
 from pages.descent.settings import BY_KEY, DEFAULT, MAX_STEPS
 from pages.descent.tables import paths_csv
 from tests import apptest
-from tests.apptest import charts, link
+from tests.apptest import charts, deferred_downloads, link
 
 PAGE = "pages/descent/page.py"
 ARTICLE = "x^2 y + y^3"
@@ -218,14 +217,7 @@ def _numbers(column) -> np.ndarray:
 def test_the_csv_download_is_every_racers_path_as_core_descend_computes_it(monkeypatch):
     # The CSV is written only when the button is pressed (a deferred download): keep what the
     # page hands Streamlit for it and press it as Streamlit's server would, by calling it.
-    handed = {}
-    register = MediaFileManager.add_deferred
-
-    def keep(manager, data_callable, mimetype, coordinates, file_name=None, **kwargs):
-        handed[file_name] = data_callable
-        return register(manager, data_callable, mimetype, coordinates, file_name, **kwargs)
-
-    monkeypatch.setattr(MediaFileManager, "add_deferred", keep)
+    handed = deferred_downloads(monkeypatch)
     app = open_page({"racers": "adam,newton", "steps": "30"})
     (button,) = [b for b in app.get("download_button") if b.proto.label.endswith("(CSV)")]
     assert not button.proto.url and button.proto.deferred_file_id
